@@ -1,0 +1,67 @@
+// Accounts and the first-start bootstrap.
+import { randomBytes } from 'node:crypto';
+import type { Account, Plan } from '../../prisma/generated/client/client';
+import { createApiKey } from '../auth/api-keys.service';
+import type { Db } from '../db/client';
+import { hashPassword } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { newId } from '../lib/ids';
+
+export interface NewAccount {
+  account: Account;
+  owner: { id: string; email: string; password: string; generatedPassword: boolean };
+  liveKey: string;
+  testKey: string;
+}
+
+export async function createAccount(
+  prisma: Db,
+  input: { name: string; plan: Plan; ownerEmail?: string; ownerPassword?: string },
+): Promise<NewAccount> {
+  const accountId = newId('acct');
+  const email = (input.ownerEmail ?? `owner+${accountId.slice(5, 13).toLowerCase()}@localhost`).toLowerCase();
+  const generatedPassword = !input.ownerPassword;
+  const password = input.ownerPassword ?? randomBytes(18).toString('base64url');
+  if (await prisma.user.findUnique({ where: { email } })) {
+    throw new AppError('CONFLICT', `A user with email ${email} already exists`);
+  }
+  const passwordHash = await hashPassword(password);
+  const account = await prisma.account.create({ data: { id: accountId, name: input.name, plan: input.plan } });
+  const user = await prisma.user.create({
+    data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },
+  });
+  const live = await createApiKey(prisma, { accountId, environment: 'live', name: 'Default live key' });
+  const test = await createApiKey(prisma, { accountId, environment: 'test', name: 'Default test key' });
+  return {
+    account,
+    owner: { id: user.id, email, password, generatedPassword },
+    liveKey: live.secret,
+    testKey: test.secret,
+  };
+}
+
+/** On the first start of an empty deployment: one account, its owner and a live and a test key.
+ * Returns null when an account already exists. Several instances starting at once are serialised
+ * by the migrator's advisory lock being taken first, and by the unique owner email. */
+export async function bootstrapIfEmpty(
+  prisma: Db,
+  opts: { plan: Plan; ownerEmail?: string; ownerPassword?: string },
+): Promise<NewAccount | null> {
+  if ((await prisma.account.count()) > 0) return null;
+  return createAccount(prisma, { name: 'Default account', ...opts });
+}
+
+export function printBootstrap(b: NewAccount, write: (s: string) => void = (s) => process.stdout.write(s)) {
+  write(
+    [
+      '',
+      '  Traffic Orchestrator: first start. These secrets are shown once; store them now.',
+      `    account        ${b.account.id} (plan ${b.account.plan})`,
+      `    owner email    ${b.owner.email}`,
+      `    owner password ${b.owner.generatedPassword ? b.owner.password : '(from TO_OWNER_PASSWORD)'}`,
+      `    live API key   ${b.liveKey}`,
+      `    test API key   ${b.testKey}`,
+      '',
+    ].join('\n') + '\n',
+  );
+}

@@ -1,0 +1,141 @@
+// Composition root: buildApp(config) → { fetch, listen, stop, deps }.
+import { type AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
+import { apiKeyRoutes } from './auth/api-keys.rest';
+import type { Principal } from './auth/principal';
+import type { Config } from './config';
+import { customerRoutes } from './customers/customers.rest';
+import { openDatabase } from './db/client';
+import { migrate } from './db/migrate';
+import type { Deps } from './deps';
+import { eventRoutes } from './events/events.rest';
+import { EventBus } from './events/events.service';
+import { createGraphQL } from './graphql/yoga';
+import { healthRoutes } from './http/health.rest';
+import { requestIdFrom } from './http/request-id';
+import type { RouteDef } from './http/route';
+import { HELP, registerRoutes, renderError } from './http/router';
+import { Scheduler } from './jobs/scheduler';
+import { LicenseCache } from './licensing/license-cache';
+import { licenseRoutes } from './licensing/licenses.rest';
+import { expireDueLicenses } from './licensing/licenses.service';
+import { TtlCache } from './lib/ttl-cache';
+import { createLogger } from './logger';
+import { productRoutes } from './products/products.rest';
+import { UsageRecorder } from './usage/usage-recorder';
+
+export interface App {
+  fetch(request: Request): Promise<Response>;
+  deps: Deps;
+  routes: RouteDef[];
+  bootstrap: NewAccount | null;
+  /** Starts the HTTP server (port 0 picks a free port). Resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Print the bootstrap secrets to stdout (the server does; tests don't). */
+  printBootstrap?: boolean;
+  /** Run background jobs (sweeper). Tests may drive them by hand. */
+  jobs?: boolean;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  await migrate(database.sql, (msg) => logger.info({ component: 'migrate' }, msg));
+
+  const bus = new EventBus();
+  const deps: Deps = {
+    config,
+    database,
+    prisma: database.prisma,
+    logger,
+    bus,
+    licenseCache: new LicenseCache(config.licenseCacheTtlMs),
+    apiKeyCache: new TtlCache<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
+    usage: new UsageRecorder(database.prisma, bus, {
+      onError: (err) => logger.error({ err }, 'usage flush failed'),
+    }),
+    now: () => new Date(),
+  };
+
+  let bootstrap: NewAccount | null = null;
+  if (config.bootstrap) {
+    bootstrap = await database.sql.withAdvisoryLock(727_274_002, () =>
+      bootstrapIfEmpty(database.prisma, {
+        plan: config.defaultPlan,
+        ownerEmail: config.ownerEmail,
+        ownerPassword: config.ownerPassword,
+      }),
+    );
+    if (bootstrap && opts.printBootstrap) printBootstrap(bootstrap);
+  }
+
+  deps.usage.start();
+  const scheduler = new Scheduler(logger);
+  if (opts.jobs !== false) {
+    scheduler.add({ name: 'expiry-sweeper', intervalMs: 30_000, run: () => expireDueLicenses(deps) });
+  }
+
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const reqId = requestIdFrom(c.req.header('x-request-id'));
+    c.set('requestId' as never, reqId as never);
+    await next();
+    c.header('X-Request-Id', reqId);
+    const version = c.req.header('x-api-version');
+    if (version) c.header('X-API-Version', version);
+    logger.info(
+      {
+        reqId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      },
+      'request',
+    );
+  });
+  app.onError((err, c) => renderError(c, err, deps));
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND', help: HELP }, 404));
+
+  const routes: RouteDef[] = [
+    ...healthRoutes(deps),
+    ...licenseRoutes(deps),
+    ...productRoutes(deps),
+    ...customerRoutes(deps),
+    ...apiKeyRoutes(deps),
+    ...eventRoutes(deps),
+  ];
+  registerRoutes(app, deps, routes);
+
+  const graphql = createGraphQL(deps);
+  app.on(['GET', 'POST'], '/graphql', (c) => graphql.fetch(c.req.raw, { requestId: c.get('requestId' as never) }));
+
+  let server: ServerType | null = null;
+  let stopped = false;
+  return {
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    deps,
+    routes,
+    bootstrap,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve) => {
+        server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve(info.port));
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await scheduler.stop();
+      await deps.usage.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { Deps } from '../deps';
+import { AppError } from '../lib/errors';
+import { defineRoutes, route } from '../http/route';
+import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
+
+export const CreateApiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  /** Defaults to the environment of the calling key. */
+  environment: z.enum(['live', 'test']).optional(),
+});
+
+export function apiKeyRoutes(deps: Deps) {
+  return defineRoutes([
+    route({
+      method: 'get',
+      path: '/api/v1/api-keys',
+      access: 'portal',
+      tag: 'API keys',
+      summary: "List the environment's API keys (secrets are never shown again)",
+      query: PaginationQuery,
+      async handler(c, { tenant, query }) {
+        const w = pageWindow(query);
+        const { data, total } = await listApiKeys(deps, tenant, w);
+        return c.json(paginated(data.map(apiKeyJson), total, w));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/api-keys',
+      access: 'portal',
+      tag: 'API keys',
+      summary: 'Create an API key; the secret is in this response only',
+      body: CreateApiKeyBody,
+      async handler(c, { tenant, body, principal }) {
+        if (principal.role && principal.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners manage API keys');
+        const { apiKey, secret } = await createApiKey(deps.prisma, {
+          accountId: tenant.accountId,
+          environment: body.environment ?? tenant.environment,
+          name: body.name,
+        });
+        return c.json({ apiKey: apiKeyJson(apiKey), secret }, 201);
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/api-keys/:id',
+      access: 'portal',
+      tag: 'API keys',
+      summary: 'Revoke an API key',
+      async handler(c, { tenant, params }) {
+        return c.json({ apiKey: apiKeyJson(await revokeApiKey(deps, tenant.accountId, params.id!)) });
+      },
+    }),
+  ]);
+}

@@ -1,0 +1,33 @@
+// Authentication strategies → Principal. One entry point for REST, GraphQL and graphql-ws.
+import type { Deps } from '../deps';
+import { AppError } from '../lib/errors';
+import { authenticateApiKey } from './api-keys.service';
+import { ANONYMOUS, type Principal } from './principal';
+
+/** Reads `Authorization: Bearer …`. No header → anonymous; a header that is sent must be valid. */
+export async function authenticate(deps: Deps, authorization: string | null | undefined): Promise<Principal> {
+  if (!authorization) return ANONYMOUS;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!m) throw new AppError('INVALID_TOKEN', 'Authorization header must be "Bearer <token>"');
+  const token = m[1]!;
+  if (token.startsWith('to_')) return authenticateApiKey(deps, token);
+  // Session JWTs (account users) are the next strategy; until then any other bearer is refused.
+  throw new AppError('INVALID_TOKEN', 'Invalid or expired token');
+}
+
+export function requirePortal(p: Principal) {
+  if (p.kind === 'anonymous') throw new AppError('AUTH_REQUIRED', 'Authentication required');
+  if (!p.scopes.includes('portal') || !p.accountId || !p.environment) {
+    throw new AppError('FORBIDDEN', 'This credential cannot use portal routes');
+  }
+  return { accountId: p.accountId, environment: p.environment };
+}
+
+export function requireAdmin(p: Principal) {
+  if (p.kind === 'anonymous') throw new AppError('AUTH_REQUIRED', 'Authentication required');
+  if (!p.scopes.includes('admin')) throw new AppError('FORBIDDEN', 'Admin scope required');
+}
+
+export function requireWriter(p: Principal) {
+  if (p.role === 'readonly') throw new AppError('FORBIDDEN', 'Read-only users cannot make changes');
+}

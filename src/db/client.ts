@@ -1,0 +1,66 @@
+// Opens the database chosen by the config: PostgreSQL when DATABASE_URL is set, PGlite otherwise.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../../prisma/generated/client/client';
+import type { Config } from '../config';
+import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
+
+export { PrismaClient };
+export type Db = PrismaClient;
+
+/** Counts statements through Prisma's query event (the log option enables it). */
+function onQuery(prisma: PrismaClient, fn: () => void) {
+  (prisma as unknown as { $on(e: 'query', f: () => void): void }).$on('query', fn);
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  kind: 'pglite' | 'postgres';
+  /** Number of SQL statements Prisma has sent (for tests that bound query counts). */
+  queryCount(): number;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  let count = 0;
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    // Prisma gets its own pool so its connection count stays predictable.
+    const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: 20 });
+    const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    onQuery(prisma, () => void count++);
+    return {
+      prisma,
+      sql: pgRunner(pool),
+      kind: 'postgres',
+      queryCount: () => count,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const dir = config.dataDir;
+  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  const lite = await PGlite.create(dir);
+  const prisma = new PrismaClient({
+    // pglite-prisma-adapter bundles its own copy of the adapter types; they match at runtime.
+    adapter: new PrismaPGlite(lite) as unknown as PrismaPg,
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  onQuery(prisma, () => void count++);
+  return {
+    prisma,
+    sql: pgliteRunner(lite),
+    kind: 'pglite',
+    queryCount: () => count,
+    async close() {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+export const EVENT_TYPES = [
+  'license.created',
+  'license.updated',
+  'license.activated',
+  'license.deactivated',
+  'license.expired',
+  'license.suspended',
+  'license.reinstated',
+  'license.revoked',
+  'license.renewed',
+  'validation.failed',
+  'webhook.test',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];

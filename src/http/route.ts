@@ -1,0 +1,40 @@
+// The REST route table. Each domain exports RouteDefs; the router registers them with Hono and the
+// OpenAPI document is printed from the same table and the same zod shapes.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { Principal, Tenant } from '../auth/principal';
+import type { CallerInfo } from '../licensing/activations.service';
+
+export type Access = 'public' | 'portal' | 'admin';
+
+export interface RouteInput<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  principal: Principal;
+  /** Set for portal and admin routes. */
+  tenant: Tenant;
+  caller: CallerInfo;
+}
+
+export interface RouteDef<B = any, Q = any> {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Hono path syntax, e.g. `/api/v1/licenses/:id`. */
+  path: string;
+  access: Access;
+  /** A mutation a read-only user may not call. Defaults to true for non-GET methods. */
+  mutates?: boolean;
+  summary: string;
+  tag: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** Example request body and response for the docs. */
+  example?: { request?: unknown; response?: unknown; status?: number };
+  handler(c: Context, input: RouteInput<B, Q>): Promise<Response> | Response;
+}
+
+export const defineRoutes = (routes: RouteDef<any, any>[]) => routes;
+
+export function route<B = undefined, Q = undefined>(def: RouteDef<B, Q>): RouteDef<B, Q> {
+  return def;
+}

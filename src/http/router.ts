@@ -1,0 +1,66 @@
+// Registers the route table on Hono: request id, auth, body and query parsing, error rendering.
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, Hono } from 'hono';
+import { authenticate, requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
+import type { Tenant } from '../auth/principal';
+import type { Deps } from '../deps';
+import { AppError } from '../lib/errors';
+import { parseJsonBody, parseWith } from './input';
+import type { RouteDef } from './route';
+
+export const HELP = '/docs#errors';
+
+export function errorBody(err: AppError) {
+  const body: Record<string, unknown> = { error: err.message, code: err.code, help: HELP };
+  if (err.details && typeof err.details === 'object') Object.assign(body, err.details);
+  return body;
+}
+
+export function renderError(c: Context, err: unknown, deps: Deps): Response {
+  if (err instanceof AppError) return c.json(errorBody(err), err.status as 400);
+  deps.logger.error({ err, reqId: c.get('requestId' as never) }, 'unhandled error');
+  return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
+}
+
+export function clientIp(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // app.fetch in tests has no socket
+  }
+}
+
+async function readBody(c: Context, max: number): Promise<string> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
+  const buf = await c.req.arrayBuffer();
+  if (buf.byteLength > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
+  return new TextDecoder().decode(buf);
+}
+
+export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
+  for (const r of routes) {
+    app.on(r.method.toUpperCase(), r.path, async (c) => {
+      const principal = await authenticate(deps, c.req.header('authorization'));
+      let tenant: Tenant = null as unknown as Tenant;
+      if (r.access === 'portal') tenant = requirePortal(principal);
+      if (r.access === 'admin') requireAdmin(principal);
+      if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
+      let body: unknown = undefined;
+      if (r.body) body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
+      const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
+      return r.handler(c, {
+        body,
+        query,
+        params: c.req.param() as Record<string, string>,
+        principal,
+        tenant,
+        caller: {
+          scope: principal.accountId && principal.environment ? tenant ?? { accountId: principal.accountId, environment: principal.environment } : null,
+          ip: clientIp(c),
+          userAgent: c.req.header('user-agent') ?? null,
+        },
+      });
+    });
+  }
+}

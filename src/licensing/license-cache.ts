@@ -1,0 +1,61 @@
+// Validate-path cache: license key → everything the decision needs, so a repeated validation does
+// not go to the database. Every write through the services invalidates its entry on this instance
+// (so a suspend or revoke is seen by the very next validation); other instances see it within the
+// TTL (TO_LICENSE_CACHE_TTL_MS).
+import type { Activation, License, Product } from '../../prisma/generated/client/client';
+import { TtlCache } from '../lib/ttl-cache';
+import type { LicenseFacts } from './validation';
+
+export type CachedLicense = License & {
+  customer: { email: string } | null;
+  product: Pick<Product, 'id' | 'offlineGracePeriod' | 'leaseDuration'>;
+  activations: Pick<Activation, 'id' | 'machineId' | 'leaseExpiresAt'>[];
+};
+
+export interface CacheEntry {
+  license: CachedLicense;
+  facts: LicenseFacts;
+}
+
+export function toFacts(l: CachedLicense): LicenseFacts {
+  return {
+    status: l.status,
+    type: l.type,
+    productId: l.productId,
+    expiresAt: l.expiresAt,
+    allowedDomains: l.allowedDomains,
+    machines: new Map(l.activations.map((a) => [a.machineId, a.leaseExpiresAt])),
+  };
+}
+
+export class LicenseCache {
+  private readonly byKey: TtlCache<string, CacheEntry>;
+  private readonly keyById = new Map<string, string>();
+
+  constructor(ttlMs: number, max = 50_000) {
+    this.byKey = new TtlCache(ttlMs, max);
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.byKey.get(key);
+  }
+
+  set(license: CachedLicense): CacheEntry {
+    const entry = { license, facts: toFacts(license) };
+    this.byKey.set(license.key, entry);
+    if (this.keyById.size > 100_000) this.keyById.clear();
+    this.keyById.set(license.id, license.key);
+    return entry;
+  }
+
+  invalidate(licenseId: string): void {
+    const key = this.keyById.get(licenseId);
+    if (key) this.byKey.delete(key);
+    this.keyById.delete(licenseId);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.keyById.clear();
+  }
+}

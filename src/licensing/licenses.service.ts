@@ -1,0 +1,315 @@
+// License lifecycle: create (generated or imported key), read, list, update, suspend, reinstate,
+// revoke, renew. Each change records its event in the same transaction and publishes after commit.
+import type { License, LicenseStatus, LicenseType, Prisma, RenewalInterval } from '../../prisma/generated/client/client';
+import type { Tenant } from '../auth/principal';
+import { upsertCustomerByEmail } from '../customers/customers.service';
+import type { Deps } from '../deps';
+import { type EventInput, recordEvents, type Tx } from '../events/events.service';
+import type { EventType } from '../events/event-types';
+import { AppError, notFound, validationError } from '../lib/errors';
+import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
+import type { PageWindow } from '../lib/pagination';
+
+export type LicenseWithCustomer = License & { customer: { email: string } | null };
+
+export interface CreateLicenseInput {
+  productId: string;
+  type: LicenseType;
+  maxActivations?: number;
+  email?: string;
+  customerId?: string;
+  expiresAt?: Date | null;
+  key?: string;
+  metadata?: Record<string, unknown>;
+  allowedDomains?: string[];
+  plan?: string | null;
+  renewalInterval?: RenewalInterval;
+  offlineGracePeriod?: number | null;
+  leaseDuration?: number | null;
+}
+
+export type UpdateLicenseInput = Partial<
+  Pick<
+    CreateLicenseInput,
+    | 'maxActivations'
+    | 'email'
+    | 'customerId'
+    | 'expiresAt'
+    | 'metadata'
+    | 'allowedDomains'
+    | 'plan'
+    | 'renewalInterval'
+    | 'offlineGracePeriod'
+    | 'leaseDuration'
+  >
+>;
+
+export interface LicenseFilter {
+  status?: LicenseStatus;
+  productId?: string;
+  customerId?: string;
+  type?: LicenseType;
+  email?: string;
+}
+
+const DAY = 86_400_000;
+export const TRIAL_DEFAULT_DAYS = 14;
+const KEY_PATTERN = /^[A-Z0-9][A-Z0-9_-]{3,127}$/;
+const include = { customer: { select: { email: true } } } as const;
+const scoped = (t: Tenant) => ({ accountId: t.accountId, environment: t.environment });
+
+export function addInterval(from: Date, interval: RenewalInterval): Date {
+  const d = new Date(from);
+  if (interval === 'day') d.setUTCDate(d.getUTCDate() + 1);
+  else if (interval === 'week') d.setUTCDate(d.getUTCDate() + 7);
+  else if (interval === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
+  else d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d;
+}
+
+/** Expiry rules per type: perpetual never expires, trials last 7–30 days (14 by default),
+ * subscriptions default to one renewal period. */
+function resolveExpiry(type: LicenseType, input: CreateLicenseInput, now: Date): Date | null {
+  if (type === 'perpetual') {
+    if (input.expiresAt) throw validationError('A perpetual license cannot have expires_at');
+    return null;
+  }
+  if (type === 'trial') {
+    if (!input.expiresAt) return new Date(now.getTime() + TRIAL_DEFAULT_DAYS * DAY);
+    const days = (input.expiresAt.getTime() - now.getTime()) / DAY;
+    if (days < 7 - 1 / 24 || days > 30 + 1 / 24) throw validationError('A trial must last between 7 and 30 days');
+    return input.expiresAt;
+  }
+  if (type === 'subscription' && input.expiresAt === undefined) {
+    return addInterval(now, input.renewalInterval ?? 'month');
+  }
+  return input.expiresAt ?? null;
+}
+
+async function commit(deps: Deps, fn: (tx: Tx, events: EventInput[]) => Promise<LicenseWithCustomer>) {
+  const now = deps.now();
+  const { license, committed } = await deps.prisma.$transaction(async (tx) => {
+    const events: EventInput[] = [];
+    const license = await fn(tx, events);
+    return { license, committed: await recordEvents(tx, events, now) };
+  });
+  deps.licenseCache.invalidate(license.id);
+  deps.bus.publish(committed);
+  return license;
+}
+
+const licenseEvent = (type: EventType, l: License, data: Record<string, unknown> = {}): EventInput => ({
+  type,
+  tenant: { accountId: l.accountId, environment: l.environment },
+  licenseId: l.id,
+  productId: l.productId,
+  data: { status: l.status, ...data },
+});
+
+export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLicenseInput) {
+  const now = deps.now();
+  const key = input.key !== undefined ? normalizeLicenseKey(input.key) : generateLicenseKey();
+  if (!KEY_PATTERN.test(key)) {
+    throw validationError('key must be 4–128 characters of A–Z, 0–9, "-" or "_"');
+  }
+  const expiresAt = resolveExpiry(input.type, input, now);
+  try {
+    return await commit(deps, async (tx, events) => {
+      const product = await tx.product.findFirst({ where: { id: input.productId, ...scoped(tenant) } });
+      if (!product) throw notFound('Product');
+      let customerId: string | null = null;
+      if (input.customerId) {
+        const c = await tx.customer.findFirst({ where: { id: input.customerId, ...scoped(tenant) } });
+        if (!c) throw notFound('Customer');
+        customerId = c.id;
+      } else if (input.email) {
+        customerId = (await upsertCustomerByEmail(tx, tenant, input.email)).id;
+      }
+      const license = await tx.license.create({
+        data: {
+          id: newId('lic'),
+          ...scoped(tenant),
+          productId: product.id,
+          customerId,
+          key,
+          type: input.type,
+          maxActivations: input.maxActivations ?? 1,
+          expiresAt,
+          allowedDomains: input.allowedDomains ?? [],
+          metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+          plan: input.plan ?? null,
+          renewalInterval: input.renewalInterval ?? 'month',
+          offlineGracePeriod: input.offlineGracePeriod ?? null,
+          leaseDuration: input.leaseDuration ?? null,
+        },
+        include,
+      });
+      events.push(licenseEvent('license.created', license, { type: license.type }));
+      return license;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'This license key already exists');
+    throw err;
+  }
+}
+
+export async function getLicense(deps: Deps, tenant: Tenant, id: string): Promise<LicenseWithCustomer> {
+  const l = await deps.prisma.license.findFirst({ where: { id, ...scoped(tenant) }, include });
+  if (!l) throw notFound('License');
+  return l;
+}
+
+export async function getLicenseByKey(deps: Deps, tenant: Tenant, key: string): Promise<LicenseWithCustomer> {
+  const l = await deps.prisma.license.findFirst({
+    where: { key: normalizeLicenseKey(key), ...scoped(tenant) },
+    include,
+  });
+  if (!l) throw notFound('License');
+  return l;
+}
+
+export function licenseWhere(tenant: Tenant, f: LicenseFilter): Prisma.LicenseWhereInput {
+  return {
+    ...scoped(tenant),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.productId ? { productId: f.productId } : {}),
+    ...(f.customerId ? { customerId: f.customerId } : {}),
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.email ? { customer: { email: f.email.trim().toLowerCase() } } : {}),
+  };
+}
+
+export async function listLicenses(deps: Deps, tenant: Tenant, filter: LicenseFilter, w: PageWindow) {
+  const where = licenseWhere(tenant, filter);
+  const [data, total] = await Promise.all([
+    deps.prisma.license.findMany({
+      where,
+      include,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: w.skip,
+      take: w.take,
+    }),
+    deps.prisma.license.count({ where }),
+  ]);
+  return { data, total };
+}
+
+async function loadForUpdate(tx: Tx, tenant: Tenant, id: string) {
+  const l = await tx.license.findFirst({ where: { id, ...scoped(tenant) } });
+  if (!l) throw notFound('License');
+  return l;
+}
+
+export async function updateLicense(deps: Deps, tenant: Tenant, id: string, input: UpdateLicenseInput) {
+  return commit(deps, async (tx, events) => {
+    const current = await loadForUpdate(tx, tenant, id);
+    if (current.type === 'perpetual' && input.expiresAt) {
+      throw validationError('A perpetual license cannot have expires_at');
+    }
+    let customerId: string | undefined;
+    if (input.customerId) {
+      const c = await tx.customer.findFirst({ where: { id: input.customerId, ...scoped(tenant) } });
+      if (!c) throw notFound('Customer');
+      customerId = c.id;
+    } else if (input.email) {
+      customerId = (await upsertCustomerByEmail(tx, tenant, input.email)).id;
+    }
+    const changes: Prisma.LicenseUpdateInput = {
+      ...(input.maxActivations !== undefined ? { maxActivations: input.maxActivations } : {}),
+      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+      ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
+      ...(input.allowedDomains !== undefined ? { allowedDomains: input.allowedDomains } : {}),
+      ...(input.plan !== undefined ? { plan: input.plan } : {}),
+      ...(input.renewalInterval !== undefined ? { renewalInterval: input.renewalInterval } : {}),
+      ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
+      ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+      ...(customerId !== undefined ? { customer: { connect: { id: customerId } } } : {}),
+    };
+    // Moving the expiry of an expired license into the future makes it active again.
+    if (input.expiresAt !== undefined && current.status === 'expired') {
+      if (input.expiresAt === null || input.expiresAt.getTime() > deps.now().getTime()) changes.status = 'active';
+    }
+    const license = await tx.license.update({ where: { id }, data: changes, include });
+    events.push(licenseEvent('license.updated', license, { changes: Object.keys(input) }));
+    return license;
+  });
+}
+
+type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';
+
+/** Status changes. Repeating one that is already in effect is a no-op that records nothing. */
+export async function transitionLicense(
+  deps: Deps,
+  tenant: Tenant,
+  id: string,
+  action: Transition,
+  opts: { expiresAt?: Date } = {},
+) {
+  return commit(deps, async (tx, events) => {
+    const l = await loadForUpdate(tx, tenant, id);
+    const now = deps.now();
+    const update = (data: Prisma.LicenseUpdateInput) => tx.license.update({ where: { id }, data, include });
+    if (action !== 'revoke' && l.status === 'revoked') {
+      throw new AppError('CONFLICT', 'A revoked license cannot be changed');
+    }
+    switch (action) {
+      case 'suspend': {
+        if (l.status === 'suspended') return update({});
+        const license = await update({ status: 'suspended', suspendedAt: now });
+        events.push(licenseEvent('license.suspended', license));
+        return license;
+      }
+      case 'reinstate': {
+        if (l.status !== 'suspended') throw new AppError('CONFLICT', `Only a suspended license can be reinstated`);
+        const expired = l.expiresAt !== null && l.expiresAt.getTime() <= now.getTime();
+        const license = await update({ status: expired ? 'expired' : 'active', suspendedAt: null });
+        events.push(licenseEvent('license.reinstated', license));
+        return license;
+      }
+      case 'revoke': {
+        if (l.status === 'revoked') return update({});
+        const license = await update({ status: 'revoked', revokedAt: now });
+        events.push(licenseEvent('license.revoked', license));
+        return license;
+      }
+      case 'renew': {
+        if (l.type === 'perpetual') throw new AppError('CONFLICT', 'A perpetual license does not expire');
+        const base = l.expiresAt && l.expiresAt.getTime() > now.getTime() ? l.expiresAt : now;
+        const expiresAt = opts.expiresAt ?? addInterval(base, l.type === 'trial' ? 'week' : l.renewalInterval);
+        if (expiresAt.getTime() <= now.getTime()) throw validationError('expires_at must be in the future');
+        const status = l.status === 'expired' ? 'active' : l.status;
+        const license = await update({ expiresAt, status });
+        events.push(licenseEvent('license.renewed', license, { expiresAt: expiresAt.toISOString() }));
+        return license;
+      }
+    }
+  });
+}
+
+/** The sweeper: marks active licenses past their expiry as expired and emits license.expired. */
+export async function expireDueLicenses(deps: Deps, batch = 500): Promise<number> {
+  const now = deps.now();
+  const due = await deps.prisma.license.findMany({
+    where: { status: 'active', expiresAt: { lte: now } },
+    take: batch,
+    select: { id: true },
+  });
+  let n = 0;
+  for (const { id } of due) {
+    const changed = await deps.prisma.$transaction(async (tx) => {
+      const res = await tx.license.updateMany({
+        where: { id, status: 'active', expiresAt: { lte: now } },
+        data: { status: 'expired' },
+      });
+      if (res.count === 0) return [];
+      const l = await tx.license.findUniqueOrThrow({ where: { id } });
+      return recordEvents(tx, [licenseEvent('license.expired', l)], now);
+    });
+    if (changed.length) {
+      n++;
+      deps.licenseCache.invalidate(id);
+      deps.bus.publish(changed);
+    }
+  }
+  return n;
+}
