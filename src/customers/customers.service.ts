@@ -1,6 +1,7 @@
 import type { Customer, Prisma } from '../../prisma/generated/client/client';
 import type { Tenant } from '../auth/principal';
 import type { Deps } from '../deps';
+import { isUniqueViolation } from '../db/errors';
 import type { Tx } from '../events/events.service';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -85,7 +86,7 @@ export async function updateCustomer(
     deps.licenseCache.clear();
     return c;
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'A customer with this email already exists');
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A customer with this email already exists');
     throw err;
   }
 }

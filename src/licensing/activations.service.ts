@@ -2,6 +2,7 @@
 import type { Activation } from '../../prisma/generated/client/client';
 import type { Tenant } from '../auth/principal';
 import type { Deps } from '../deps';
+import { isUniqueViolation } from '../db/errors';
 import { recordEvents } from '../events/events.service';
 import { AppError, notFound } from '../lib/errors';
 import { newId, normalizeLicenseKey } from '../lib/ids';
@@ -96,8 +97,6 @@ export interface ActivateResult {
   activation: Activation;
   license: LicenseWithCustomer;
 }
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
 
 /** Activates a device. The seat limit is enforced by a conditional UPDATE inside the transaction,
  * so it holds under concurrency; re-activating the same device is idempotent. */

@@ -4,6 +4,7 @@ import type { License, LicenseStatus, LicenseType, Prisma, RenewalInterval } fro
 import type { Tenant } from '../auth/principal';
 import { upsertCustomerByEmail } from '../customers/customers.service';
 import type { Deps } from '../deps';
+import { isUniqueViolation } from '../db/errors';
 import { type EventInput, recordEvents, type Tx } from '../events/events.service';
 import type { EventType } from '../events/event-types';
 import { AppError, notFound, validationError } from '../lib/errors';
@@ -148,7 +149,7 @@ export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLic
       return license;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'This license key already exists');
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'This license key already exists');
     throw err;
   }
 }
