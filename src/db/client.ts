@@ -28,10 +28,11 @@ export interface Database {
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   let count = 0;
   if (config.databaseUrl) {
+    // One pool for Prisma and the raw runner; we own it, so closing it closes every connection.
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
-    // Prisma gets its own pool so its connection count stays predictable.
-    const adapter = new PrismaPg({ connectionString: config.databaseUrl, max: 20 });
-    const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    // An idle connection dropped by the server must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
     onQuery(prisma, () => void count++);
     return {
       prisma,
