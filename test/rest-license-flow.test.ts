@@ -29,7 +29,10 @@ describe('bootstrap', () => {
 
 describe('license lifecycle over REST', () => {
   it('creates a product and a license, then validates it', async () => {
-    const { product, license } = await productAndLicense(t, { max_activations: 3, email: 'Buyer@Example.com' });
+    const { product, license } = await productAndLicense(t, {
+      max_activations: 3,
+      email: 'Buyer@Example.com',
+    });
     expect(product.id).toMatch(/^prod_/);
     expect(license).toMatchObject({
       productId: product.id,
@@ -45,21 +48,35 @@ describe('license lifecycle over REST', () => {
 
     const v = await t.call('POST', '/api/v1/validate', { key: license.key }, null);
     expect(v.status).toBe(200);
-    expect(v.body).toMatchObject({ valid: true, code: 'VALID', license: { id: license.id, status: 'active' } });
+    expect(v.body).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      license: { id: license.id, status: 'active' },
+    });
     expect(new Date(v.body.validatedAt).getTime()).not.toBeNaN();
 
     // license_key, lower case and surrounding spaces are accepted too.
-    const v2 = await t.call('POST', '/api/v1/validate', { license_key: `  ${license.key.toLowerCase()} ` }, null);
+    const v2 = await t.call(
+      'POST',
+      '/api/v1/validate',
+      { license_key: `  ${license.key.toLowerCase()} ` },
+      null,
+    );
     expect(v2.body).toMatchObject({ valid: true, code: 'VALID' });
   });
 
   it('limits activations: two devices on max 2, the third gets 409, deactivating one frees a seat', async () => {
     const { license } = await productAndLicense(t, { max_activations: 2 });
-    const activate = (m: string) => t.call('POST', '/api/v1/activate', { license_key: license.key, machine_id: m }, null);
+    const activate = (m: string) =>
+      t.call('POST', '/api/v1/activate', { license_key: license.key, machine_id: m }, null);
 
     const a1 = await activate('device-1');
     expect(a1.status).toBe(201);
-    expect(a1.body).toMatchObject({ activated: true, activation: { machineId: 'device-1' }, license: { activations: 1 } });
+    expect(a1.body).toMatchObject({
+      activated: true,
+      activation: { machineId: 'device-1' },
+      license: { activations: 1 },
+    });
     expect(a1.body.activation.id).toMatch(/^mach_/);
     expect((await activate('device-2')).status).toBe(201);
 
@@ -71,7 +88,11 @@ describe('license lifecycle over REST', () => {
 
     const third = await activate('device-3');
     expect(third.status).toBe(409);
-    expect(third.body).toEqual({ error: expect.any(String), code: 'ACTIVATION_LIMIT_REACHED', help: '/docs#errors' });
+    expect(third.body).toEqual({
+      error: expect.any(String),
+      code: 'ACTIVATION_LIMIT_REACHED',
+      help: '/docs#errors',
+    });
 
     const d = await t.call('POST', '/api/v1/deactivate', { key: license.key, machine_id: 'device-2' }, null);
     expect(d.status).toBe(200);
@@ -82,13 +103,21 @@ describe('license lifecycle over REST', () => {
     expect(retry.body.license.activations).toBe(2);
 
     // Deactivating an unknown device is 404.
-    const unknown = await t.call('POST', '/api/v1/deactivate', { key: license.key, machine_id: 'nope' }, null);
+    const unknown = await t.call(
+      'POST',
+      '/api/v1/deactivate',
+      { key: license.key, machine_id: 'nope' },
+      null,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('NOT_FOUND');
 
     const list = await t.call('GET', `/api/v1/licenses/${license.id}/activations`);
     expect(list.body.pagination.total).toBe(2);
-    expect(list.body.data.map((a: { machineId: string }) => a.machineId).sort()).toEqual(['device-1', 'device-3']);
+    expect(list.body.data.map((a: { machineId: string }) => a.machineId).sort()).toEqual([
+      'device-1',
+      'device-3',
+    ]);
   });
 
   it('validates with machine_id: NOT_ACTIVATED until the device is activated', async () => {
@@ -104,8 +133,12 @@ describe('license lifecycle over REST', () => {
     const { license: expired } = await productAndLicense(t, { type: 'subscription', expires_at: past });
     const { license: suspended } = await productAndLicense(t);
     const { license: revoked } = await productAndLicense(t);
-    expect((await t.call('POST', `/api/v1/licenses/${suspended.id}/suspend`)).body.license.status).toBe('suspended');
-    expect((await t.call('POST', `/api/v1/licenses/${revoked.id}/revoke`)).body.license.status).toBe('revoked');
+    expect((await t.call('POST', `/api/v1/licenses/${suspended.id}/suspend`)).body.license.status).toBe(
+      'suspended',
+    );
+    expect((await t.call('POST', `/api/v1/licenses/${revoked.id}/revoke`)).body.license.status).toBe(
+      'revoked',
+    );
 
     for (const [l, code] of [
       [expired, 'EXPIRED'],
@@ -143,7 +176,9 @@ describe('license lifecycle over REST', () => {
   });
 
   it('checks product and domain, in the documented order', async () => {
-    const { product, license } = await productAndLicense(t, { allowed_domains: ['example.com', '*.example.org'] });
+    const { product, license } = await productAndLicense(t, {
+      allowed_domains: ['example.com', '*.example.org'],
+    });
     const v = (body: object) => t.call('POST', '/api/v1/validate', { key: license.key, ...body }, null);
     expect((await v({ product_id: product.id, domain: 'example.com' })).body.code).toBe('VALID');
     expect((await v({ domain: 'https://app.example.org/path' })).body.code).toBe('VALID');
@@ -157,7 +192,11 @@ describe('license lifecycle over REST', () => {
 
   it('renews a subscription by one period and reactivates an expired one', async () => {
     const past = new Date(Date.now() - 86_400_000).toISOString();
-    const { license } = await productAndLicense(t, { type: 'subscription', expires_at: past, renewal_interval: 'month' });
+    const { license } = await productAndLicense(t, {
+      type: 'subscription',
+      expires_at: past,
+      renewal_interval: 'month',
+    });
     const r = await t.call('POST', `/api/v1/licenses/${license.id}/renew`);
     expect(r.status).toBe(200);
     expect(r.body.license.status).toBe('active');
@@ -169,10 +208,18 @@ describe('license lifecycle over REST', () => {
 
   it('imports a vendor key, refuses a duplicate, and accepts the Stripe example on /portal/licenses', async () => {
     const { product } = await productAndLicense(t);
-    const imported = await t.call('POST', '/api/v1/licenses', { product_id: product.id, type: 'perpetual', key: 'legacy-key-0001' });
+    const imported = await t.call('POST', '/api/v1/licenses', {
+      product_id: product.id,
+      type: 'perpetual',
+      key: 'legacy-key-0001',
+    });
     expect(imported.status).toBe(201);
     expect(imported.body.license.key).toBe('LEGACY-KEY-0001');
-    const dup = await t.call('POST', '/api/v1/licenses', { product_id: product.id, type: 'perpetual', key: 'LEGACY-KEY-0001' });
+    const dup = await t.call('POST', '/api/v1/licenses', {
+      product_id: product.id,
+      type: 'perpetual',
+      key: 'LEGACY-KEY-0001',
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('CONFLICT');
 
@@ -198,7 +245,11 @@ describe('license lifecycle over REST', () => {
     const days = (new Date(trial.body.license.expiresAt).getTime() - Date.now()) / 86_400_000;
     expect(Math.round(days)).toBe(14);
     const tooLong = new Date(Date.now() + 45 * 86_400_000).toISOString();
-    const bad = await t.call('POST', '/api/v1/licenses', { product_id: product.id, type: 'trial', expires_at: tooLong });
+    const bad = await t.call('POST', '/api/v1/licenses', {
+      product_id: product.id,
+      type: 'trial',
+      expires_at: tooLong,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_ERROR');
   });
@@ -248,10 +299,17 @@ describe('license lifecycle over REST', () => {
 
 describe('products and customers', () => {
   it('creates, reads, updates, lists and deletes', async () => {
-    const p = await t.call('POST', '/api/v1/products', { name: 'Desk', platforms: ['windows', 'mac'], metadata: { tier: 1 } });
+    const p = await t.call('POST', '/api/v1/products', {
+      name: 'Desk',
+      platforms: ['windows', 'mac'],
+      metadata: { tier: 1 },
+    });
     expect(p.status).toBe(201);
     const id = p.body.product.id;
-    expect((await t.call('GET', `/api/v1/products/${id}`)).body.product.platforms).toEqual(['windows', 'mac']);
+    expect((await t.call('GET', `/api/v1/products/${id}`)).body.product.platforms).toEqual([
+      'windows',
+      'mac',
+    ]);
     const u = await t.call('PATCH', `/api/v1/products/${id}`, { name: 'Desk 2' });
     expect(u.body.product.name).toBe('Desk 2');
     const del = await t.call('DELETE', `/api/v1/products/${id}`);

@@ -1,0 +1,362 @@
+// Shared benchmark machinery: options from the environment, the server child process, the load run
+// (autocannon, in this process), fresh PostgreSQL databases, and the figures table.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+export interface BenchOptions {
+  /** Measured seconds per target. */
+  duration: number;
+  connections: number;
+  /** Warm-up seconds per target (figures discarded). */
+  warmup: number;
+  /** Directory for `--cpu-prof` output of the server children, when profiling. */
+  cpuProfDir?: string;
+}
+
+function envNumber(name: string, fallback: number, integer: boolean): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(
+      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+export function optionsFromEnv(): BenchOptions {
+  const prof = process.env.BENCH_CPU_PROF;
+  return {
+    duration: envNumber('BENCH_DURATION', 10, false),
+    connections: envNumber('BENCH_CONNECTIONS', 50, true),
+    warmup: envNumber('BENCH_WARMUP', 2, false),
+    cpuProfDir: prof
+      ? prof === '1' || prof === 'true'
+        ? mkdtempSync(join(tmpdir(), 'to-bench-prof-'))
+        : prof
+      : undefined,
+  };
+}
+
+export function machineFacts() {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup on Ctrl-C: children are killed and temporary databases/directories removed.
+
+const cleanups = new Set<() => Promise<void> | void>();
+
+/** Registers a cleanup; returns a function that runs it once and unregisters it. */
+export function onCleanup(fn: () => Promise<void> | void): () => Promise<void> {
+  let done = false;
+  const run = async () => {
+    if (done) return;
+    done = true;
+    cleanups.delete(run);
+    await fn();
+  };
+  cleanups.add(run);
+  return run;
+}
+
+export async function runCleanups(): Promise<void> {
+  for (const fn of [...cleanups].reverse()) {
+    try {
+      await fn();
+    } catch (err) {
+      console.error('cleanup failed:', err);
+    }
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under test runs in its own process so autocannon does not share its event loop.
+
+export interface ServerInfo {
+  port: number;
+  /** Anything else the server reported on its ready line (license key, database kind…). */
+  [k: string]: unknown;
+}
+
+export interface ServerChild {
+  info: ServerInfo;
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `test/bench/server.ts <mode>` with node + the tsx loader and waits for its ready line
+ * (`{"bench":"ready",...}` on stdout). Other stdout lines (server logs) are passed to stderr.
+ */
+export async function startServer(
+  mode: string,
+  opts: BenchOptions,
+  env: Record<string, string> = {},
+): Promise<ServerChild> {
+  const nodeArgs = ['--import', 'tsx'];
+  if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER, mode], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = onCleanup(() => stopChild(child, exited));
+
+  const info = await new Promise<ServerInfo>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server '${mode}' not ready after 120 s`)), 120_000);
+    const lines = createInterface({ input: child.stdout! });
+    let ready = false;
+    lines.on('line', (line) => {
+      if (!ready && line.startsWith('{"bench":"ready"')) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as ServerInfo);
+      } else {
+        process.stderr.write(`  [${mode}] ${line}\n`);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`server '${mode}' exited with code ${code} before it was ready`));
+    });
+  }).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+  return { info, url: `http://127.0.0.1:${info.port}`, pid: child.pid!, stop };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+export interface Target {
+  /** Row label. */
+  name: string;
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  /** Checked on every response during the load; false counts as a mismatch. Keep it cheap. */
+  verifyBody?: (body: string) => boolean;
+}
+
+export interface Figures {
+  name: string;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+  responses: number;
+  statusCodes: Record<string, number>;
+  bytesPerResponse: number;
+  /** req/s relative to the baseline row (1 for the baseline itself). */
+  ratio?: number;
+}
+
+export interface Unavailable {
+  name: string;
+  unavailable: string;
+}
+
+export type Row = Figures | Unavailable;
+
+export async function load(target: Target, opts: BenchOptions): Promise<Figures> {
+  const result: Result = await autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: target.body,
+    connections: opts.connections,
+    duration: opts.duration,
+    pipelining: 1,
+    timeout: 10,
+    warmup: opts.warmup > 0 ? { connections: opts.connections, duration: opts.warmup } : undefined,
+    verifyBody: target.verifyBody,
+  });
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]),
+  );
+  const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  return {
+    name: target.name,
+    reqPerSec: result.requests.mean,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+    responses,
+    statusCodes,
+    bytesPerResponse: responses ? Math.round(result.throughput.total / responses) : 0,
+  };
+}
+
+/** One request before the load, to check the target answers what we expect. */
+export async function probe(
+  target: Target,
+): Promise<{ status: number; text: string; json: any; bytes: number }> {
+  const res = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: target.body,
+  });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, text, json, bytes: Buffer.byteLength(text) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: a fresh database per run, dropped afterwards.
+
+export async function freshPgDatabase(
+  baseUrl: string,
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = `to_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const drop = onCleanup(async () => {
+    const c = new pg.Client({ connectionString: baseUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
+  return { name, url: url.toString(), drop };
+}
+
+/** A temporary directory removed at cleanup. */
+export function tempDir(prefix: string): { path: string; remove: () => Promise<void> } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  const remove = onCleanup(() => rmSync(path, { recursive: true, force: true }));
+  return { path, remove };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const isFigures = (r: Row): r is Figures => !('unavailable' in r);
+
+export function withRatios(rows: Row[], baselineName: string): Row[] {
+  const base = rows.find((r): r is Figures => isFigures(r) && r.name === baselineName);
+  return rows.map((r) => (isFigures(r) && base ? { ...r, ratio: r.reqPerSec / base.reqPerSec } : r));
+}
+
+export function table(rows: Row[]): string {
+  const head = [
+    'target',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'timeouts',
+    'mismatch',
+    'vs baseline',
+  ];
+  const body = rows.map((r) =>
+    isFigures(r)
+      ? [
+          r.name,
+          Math.round(r.reqPerSec).toLocaleString('en-US'),
+          String(r.p50Ms),
+          String(r.p99Ms),
+          String(r.non2xx),
+          String(r.errors),
+          String(r.timeouts),
+          String(r.mismatches),
+          r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`,
+        ]
+      : [r.name, `unavailable (${r.unavailable})`],
+  );
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.filter((row) => row.length === head.length).map((row) => row[i]!.length)),
+  );
+  const fmt = (cells: string[]) =>
+    cells.length === head.length
+      ? cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+      : `${cells[0]!.padEnd(widths[0]!)}  ${cells.slice(1).join('  ')}`;
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [fmt(head), rule, ...body.map(fmt)].join('\n');
+}
+
+/** The summary as one JSON object (numbers rounded for reading). */
+export function summary(bench: string, opts: BenchOptions, rows: Row[], extra: Record<string, unknown> = {}) {
+  const r2 = (n: number) => Math.round(n * 100) / 100;
+  return {
+    bench,
+    ...machineFacts(),
+    connections: opts.connections,
+    durationS: opts.duration,
+    warmupS: opts.warmup,
+    ...extra,
+    results: rows.map((r) =>
+      isFigures(r)
+        ? {
+            name: r.name,
+            reqPerSec: Math.round(r.reqPerSec),
+            p50Ms: r.p50Ms,
+            p99Ms: r.p99Ms,
+            non2xx: r.non2xx,
+            errors: r.errors,
+            timeouts: r.timeouts,
+            mismatches: r.mismatches,
+            responses: r.responses,
+            ratio: r.ratio === undefined ? null : r2(r.ratio),
+          }
+        : r,
+    ),
+  };
+}

@@ -1,0 +1,49 @@
+// Benchmark runner: `npm run bench -- <name> [<name>…]`. Prints figures; asserts nothing.
+// Add a benchmark by adding an entry to BENCHMARKS (loaded lazily, so each stays independent).
+import { type BenchOptions, optionsFromEnv, runCleanups } from './lib';
+
+interface Benchmark {
+  describe: string;
+  run: (opts: BenchOptions) => Promise<void>;
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  validate: {
+    describe:
+      'POST /api/v1/validate (PGlite on disk; PostgreSQL when DATABASE_URL is set) and GraphQL validateLicense vs a bare node:http baseline',
+    run: async (opts) => (await import('./validate')).validateBench(opts),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(BENCHMARKS).map((n) => n.length));
+  return [
+    'usage: npm run bench -- <name> [<name>…]',
+    '',
+    'benchmarks:',
+    ...Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(width)}  ${b.describe}`),
+    '',
+    'environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_WARMUP (s, default 2),',
+    '             BENCH_CPU_PROF=1|<dir> (--cpu-prof the server children), DATABASE_URL (adds PostgreSQL)',
+  ].join('\n');
+}
+
+const names = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = names.filter((n) => !Object.hasOwn(BENCHMARKS, n));
+if (names.length === 0 || unknown.length > 0) {
+  if (unknown.length > 0) console.error(`unknown benchmark: ${unknown.join(', ')}\n`);
+  console.error(usage());
+  process.exit(names.length === 0 ? 1 : 2);
+}
+
+const opts = optionsFromEnv();
+let failed = false;
+try {
+  for (const name of names) await BENCHMARKS[name]!.run(opts);
+} catch (err) {
+  failed = true;
+  console.error(err);
+} finally {
+  await runCleanups();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,123 @@
+// The server under test, run as a child process by the benchmarks (node --import tsx server.ts <mode>).
+// Prints one ready line on stdout — {"bench":"ready","port":…,…} — then serves until SIGTERM/SIGINT.
+//
+//   baseline  a bare node:http server: reads the POST body, JSON.parse's it, answers a small JSON
+//             object shaped and sized like a validate response.
+//   app       the real app (buildApp) on 127.0.0.1, port 0. PGlite in BENCH_DATA_DIR, or PostgreSQL
+//             when BENCH_DATABASE_URL is set. Creates a product and a perpetual license through the
+//             REST API with the bootstrap live key, and reports the license key.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/app';
+import { testConfig } from '../../src/config';
+
+const mode = process.argv[2];
+
+function ready(info: Record<string, unknown>) {
+  process.stdout.write(`${JSON.stringify({ bench: 'ready', ...info })}\n`);
+}
+
+function onStop(stop: () => Promise<void>) {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      stop().then(
+        () => process.exit(0), // a normal exit, so --cpu-prof writes its profile
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+async function baseline() {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let input: { license_key?: unknown };
+      try {
+        input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad json"}');
+        return;
+      }
+      const now = new Date().toISOString();
+      const body = JSON.stringify({
+        valid: true,
+        code: 'VALID',
+        license: {
+          id: 'lic_9R9mySObFlJZUZ2cdnzB',
+          key: input.license_key,
+          productId: 'prod_CNt1bWfg9SnxzSjTWjp8',
+          customerId: null,
+          email: null,
+          type: 'perpetual',
+          status: 'active',
+          activations: 0,
+          maxActivations: 1,
+          expiresAt: null,
+          createdAt: now,
+          updatedAt: now,
+          lastValidatedAt: null,
+          metadata: {},
+          allowedDomains: [],
+          plan: null,
+        },
+        validatedAt: now,
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  ready({ port: (server.address() as AddressInfo).port });
+}
+
+async function app() {
+  const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+  const dataDir = process.env.BENCH_DATA_DIR;
+  if (!databaseUrl && !dataDir) throw new Error('set BENCH_DATA_DIR (PGlite) or BENCH_DATABASE_URL');
+  const logLevel = 'warn';
+  const config = testConfig({ dataDir: dataDir ?? 'memory://', databaseUrl, logLevel, host: '127.0.0.1' });
+  const built = await buildApp(config);
+  onStop(() => built.stop());
+  if (!built.bootstrap) throw new Error('expected a bootstrapped account on a fresh database');
+  const liveKey = built.bootstrap.liveKey;
+
+  const call = async (path: string, body: unknown) => {
+    const res = await built.fetch(
+      new Request(`http://bench.local${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${liveKey}` },
+        body: JSON.stringify(body),
+      }),
+    );
+    const json = (await res.json()) as any;
+    if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { product } = await call('/api/v1/products', { name: 'Bench Product' });
+  const { license } = await call('/api/v1/licenses', { product_id: product.id, type: 'perpetual' });
+
+  const port = await built.listen(0, '127.0.0.1');
+  ready({
+    port,
+    licenseKey: license.key,
+    database: built.deps.database.kind,
+    logLevel,
+    dataDir: databaseUrl ? null : dataDir,
+  });
+}
+
+if (mode === 'baseline') await baseline();
+else if (mode === 'app') await app();
+else {
+  console.error(`usage: server.ts baseline|app (got ${JSON.stringify(mode)})`);
+  process.exit(2);
+}
