@@ -102,7 +102,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
   });
   app.onError((err, c) => renderError(c, err, deps));
-  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND', help: HELP }, 404));
+  app.notFound((c) =>
+    c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND', help: HELP }, 404),
+  );
 
   const routes: RouteDef[] = [
     ...healthRoutes(deps),
@@ -115,7 +117,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   registerRoutes(app, deps, routes);
 
   const graphql = createGraphQL(deps);
-  app.on(['GET', 'POST'], '/graphql', (c) => graphql.fetch(c.req.raw, { requestId: c.get('requestId' as never) }));
+  app.on(['GET', 'POST'], '/graphql', (c) =>
+    graphql.fetch(c.req.raw, { requestId: c.get('requestId' as never) }),
+  );
 
   let server: ServerType | null = null;
   let stopped = false;

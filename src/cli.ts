@@ -55,7 +55,9 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 }
 
 async function importLicenses(db: Database, file: string, accountId: string, environment: 'live' | 'test') {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const logger = createLogger('warn');
   const bus = new EventBus();
   const deps: Deps = {
@@ -79,11 +81,15 @@ async function importLicenses(db: Database, file: string, accountId: string, env
       await createLicense(deps, { accountId, environment }, parsed.data);
       ok++;
     } catch (err) {
-      failed.push(`line ${i + 1}: ${err instanceof AppError ? `${err.code} ${err.message}` : (err as Error).message}`);
+      failed.push(
+        `line ${i + 1}: ${err instanceof AppError ? `${err.code} ${err.message}` : (err as Error).message}`,
+      );
     }
     if ((i + 1) % 100 === 0 || i + 1 === lines.length) {
       const rate = Math.round(((i + 1) * 1000) / Math.max(1, Date.now() - started));
-      process.stdout.write(`\r  imported ${i + 1}/${lines.length} (${ok} ok, ${failed.length} failed, ${rate}/s)`);
+      process.stdout.write(
+        `\r  imported ${i + 1}/${lines.length} (${ok} ok, ${failed.length} failed, ${rate}/s)`,
+      );
     }
   }
   out('');
@@ -136,7 +142,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'keys:create':
       return withDb(async (db) => {
         const accountId = need(values.account, 'account');
-        if (!(await db.prisma.account.findUnique({ where: { id: accountId } }))) throw new Error('no such account');
+        if (!(await db.prisma.account.findUnique({ where: { id: accountId } })))
+          throw new Error('no such account');
         const scope = values.scope === 'admin' ? 'admin' : 'portal';
         const { apiKey, secret } = await createApiKey(db.prisma, {
           accountId,
@@ -155,20 +162,30 @@ export async function main(argv: string[]): Promise<number> {
           orderBy: { createdAt: 'asc' },
         });
         for (const k of keys.map(apiKeyJson)) {
-          out(`${k.id}  ${k.prefix}…  ${k.environment}  ${k.scope}  ${k.revokedAt ? 'revoked' : 'active'}  ${k.name}`);
+          out(
+            `${k.id}  ${k.prefix}…  ${k.environment}  ${k.scope}  ${k.revokedAt ? 'revoked' : 'active'}  ${k.name}`,
+          );
         }
         return 0;
       });
     case 'keys:revoke':
       return withDb(async (db) => {
         const id = need(positionals[0], 'key id (positional)');
-        const res = await db.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+        const res = await db.prisma.apiKey.updateMany({
+          where: { id, revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
         out(res.count ? `revoked ${id}` : `${id}: not found or already revoked`);
         return res.count ? 0 : 1;
       });
     case 'licenses:import':
       return withDb(async (db) =>
-        (await importLicenses(db, need(positionals[0], 'file'), need(values.account, 'account'), env(values.env)))
+        (await importLicenses(
+          db,
+          need(positionals[0], 'file'),
+          need(values.account, 'account'),
+          env(values.env),
+        ))
           ? 0
           : 1,
       );

@@ -15,11 +15,17 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TO_OWNER_EMAIL: z.string().email().optional(),
   TO_OWNER_PASSWORD: z.string().min(8).optional(),
-  TO_DEFAULT_PLAN: z.enum(['builder', 'starter', 'professional', 'business', 'enterprise']).default('enterprise'),
+  TO_DEFAULT_PLAN: z
+    .enum(['builder', 'starter', 'professional', 'business', 'enterprise'])
+    .default('enterprise'),
   TO_SECRET_KEY: z.string().min(16).optional(),
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
-  TO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  TO_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   TO_BOOTSTRAP: bool.default(true),
 });
 

@@ -148,14 +148,7 @@ const cases = (): Case[] => [
     400,
     'VALIDATION_ERROR',
   ],
-  [
-    'renew a perpetual license',
-    'POST',
-    '/api/v1/licenses/LICENSE/renew',
-    {},
-    409,
-    'CONFLICT',
-  ],
+  ['renew a perpetual license', 'POST', '/api/v1/licenses/LICENSE/renew', {}, 409, 'CONFLICT'],
   ['unknown route', 'GET', '/api/v1/nope', undefined, 404, 'NOT_FOUND'],
   ['malformed Authorization header', 'GET', '/api/v1/licenses', undefined, 403, 'INVALID_TOKEN'],
 ];

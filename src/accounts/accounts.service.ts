@@ -26,7 +26,9 @@ export async function createAccount(
     throw new AppError('CONFLICT', `A user with email ${email} already exists`);
   }
   const passwordHash = await hashPassword(password);
-  const account = await prisma.account.create({ data: { id: accountId, name: input.name, plan: input.plan } });
+  const account = await prisma.account.create({
+    data: { id: accountId, name: input.name, plan: input.plan },
+  });
   const user = await prisma.user.create({
     data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },
   });

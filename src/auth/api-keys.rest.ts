@@ -34,7 +34,8 @@ export function apiKeyRoutes(deps: Deps) {
       summary: 'Create an API key; the secret is in this response only',
       body: CreateApiKeyBody,
       async handler(c, { tenant, body, principal }) {
-        if (principal.role && principal.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners manage API keys');
+        if (principal.role && principal.role !== 'owner')
+          throw new AppError('FORBIDDEN', 'Only owners manage API keys');
         const { apiKey, secret } = await createApiKey(deps.prisma, {
           accountId: tenant.accountId,
           environment: body.environment ?? tenant.environment,

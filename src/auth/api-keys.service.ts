@@ -46,7 +46,12 @@ export async function createApiKey(
 export async function listApiKeys(deps: Deps, tenant: Tenant, w: PageWindow) {
   const where = { accountId: tenant.accountId, environment: tenant.environment };
   const [data, total] = await Promise.all([
-    deps.prisma.apiKey.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: w.skip, take: w.take }),
+    deps.prisma.apiKey.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: w.skip,
+      take: w.take,
+    }),
     deps.prisma.apiKey.count({ where }),
   ]);
   return { data, total };
@@ -74,7 +79,8 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
     include: { account: { select: { status: true } } },
   });
   // The index lookup is by hash; the final comparison is constant-time all the same.
-  if (!key || !safeEqual(key.hash, hash) || key.revokedAt) throw new AppError('INVALID_API_KEY', 'Invalid API key');
+  if (!key || !safeEqual(key.hash, hash) || key.revokedAt)
+    throw new AppError('INVALID_API_KEY', 'Invalid API key');
   if (key.account.status !== 'active') throw new AppError('FORBIDDEN', 'Account is suspended');
   const principal: Principal = {
     kind: 'api_key',

@@ -61,7 +61,12 @@ export async function getCustomer(deps: Deps, tenant: Tenant, id: string): Promi
 export async function listCustomers(deps: Deps, tenant: Tenant, filter: { email?: string }, w: PageWindow) {
   const where = { ...scoped(tenant), ...(filter.email ? { email: normalizeEmail(filter.email) } : {}) };
   const [data, total] = await Promise.all([
-    deps.prisma.customer.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: w.skip, take: w.take }),
+    deps.prisma.customer.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: w.skip,
+      take: w.take,
+    }),
     deps.prisma.customer.count({ where }),
   ]);
   return { data, total };

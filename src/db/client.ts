@@ -32,7 +32,10 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg(pool),
+      log: [{ emit: 'event', level: 'query' }],
+    });
     onQuery(prisma, () => void count++);
     return {
       prisma,

@@ -130,7 +130,12 @@ export async function listEvents(
     ...(filter.productId ? { productId: filter.productId } : {}),
   };
   const [data, total] = await Promise.all([
-    db.event.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: page.skip, take: page.take }),
+    db.event.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: page.skip,
+      take: page.take,
+    }),
     db.event.count({ where }),
   ]);
   return { data, total };

@@ -24,7 +24,9 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: 'body'
     .filter((i) => i.code === 'invalid_type' && valueAt(value, i.path) === undefined)
     .map(pathOf);
   if (missing.length > 0 && missing.length === issues.length) {
-    throw new AppError('MISSING_FIELDS', `Missing required field(s): ${missing.join(', ')}`, { fields: missing });
+    throw new AppError('MISSING_FIELDS', `Missing required field(s): ${missing.join(', ')}`, {
+      fields: missing,
+    });
   }
   const first = issues.find((i) => !missing.includes(pathOf(i))) ?? issues[0]!;
   throw new AppError('VALIDATION_ERROR', `Invalid ${where} field ${pathOf(first)}: ${first.message}`, {
@@ -55,7 +57,10 @@ export const licenseKeyField = {
 
 export function requireLicenseKey(body: { key?: string; license_key?: string }): string {
   const key = body.license_key ?? body.key;
-  if (!key) throw new AppError('MISSING_FIELDS', 'Missing required field(s): license_key', { fields: ['license_key'] });
+  if (!key)
+    throw new AppError('MISSING_FIELDS', 'Missing required field(s): license_key', {
+      fields: ['license_key'],
+    });
   return key;
 }
 

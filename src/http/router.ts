@@ -47,7 +47,8 @@ export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
       if (r.access === 'admin') requireAdmin(principal);
       if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
       let body: unknown = undefined;
-      if (r.body) body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
+      if (r.body)
+        body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
       const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
       return r.handler(c, {
         body,
@@ -56,7 +57,10 @@ export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
         principal,
         tenant,
         caller: {
-          scope: principal.accountId && principal.environment ? tenant ?? { accountId: principal.accountId, environment: principal.environment } : null,
+          scope:
+            principal.accountId && principal.environment
+              ? (tenant ?? { accountId: principal.accountId, environment: principal.environment })
+              : null,
           ip: clientIp(c),
           userAgent: c.req.header('user-agent') ?? null,
         },

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export type IdPrefix = 'acct' | 'usr' | 'key' | 'prod' | 'cus' | 'lic' | 'mach' | 'evt' | 'whk' | 'del' | 'kid';
+export type IdPrefix =
+  'acct' | 'usr' | 'key' | 'prod' | 'cus' | 'lic' | 'mach' | 'evt' | 'whk' | 'del' | 'kid';
 
 /** Unbiased random base62 string (rejection sampling). */
 export function randomBase62(length: number): string {

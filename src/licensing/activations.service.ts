@@ -57,7 +57,9 @@ export async function validateLicense(
   const license = visible?.license ?? null;
   if (license) {
     const tenant = { accountId: license.accountId, environment: license.environment };
-    const machine = req.machineId ? license.activations.find((a) => a.machineId === req.machineId) : undefined;
+    const machine = req.machineId
+      ? license.activations.find((a) => a.machineId === req.machineId)
+      : undefined;
     deps.usage.record({
       tenant,
       kind: 'validate',
@@ -100,7 +102,11 @@ export interface ActivateResult {
 
 /** Activates a device. The seat limit is enforced by a conditional UPDATE inside the transaction,
  * so it holds under concurrency; re-activating the same device is idempotent. */
-export async function activateLicense(deps: Deps, caller: CallerInfo, input: ActivateInput): Promise<ActivateResult> {
+export async function activateLicense(
+  deps: Deps,
+  caller: CallerInfo,
+  input: ActivateInput,
+): Promise<ActivateResult> {
   try {
     return await activateOnce(deps, caller, input);
   } catch (err) {
@@ -114,11 +120,17 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
   const key = normalizeLicenseKey(input.key);
   const now = deps.now();
   const result = await deps.prisma.$transaction(async (tx) => {
-    const lic = await tx.license.findUnique({ where: { key }, include: { product: { select: { leaseDuration: true } } } });
+    const lic = await tx.license.findUnique({
+      where: { key },
+      include: { product: { select: { leaseDuration: true } } },
+    });
     if (!lic || !inScope(lic, caller.scope)) throw notFound('License');
     const decision = decideValidation({ ...lic, machines: new Map() }, {}, now);
     if (!decision.valid) {
-      throw new AppError(decision.code as 'REVOKED' | 'SUSPENDED' | 'EXPIRED', `License is ${decision.code.toLowerCase()}`);
+      throw new AppError(
+        decision.code as 'REVOKED' | 'SUSPENDED' | 'EXPIRED',
+        `License is ${decision.code.toLowerCase()}`,
+      );
     }
     const leaseSeconds = lic.type === 'floating' ? (lic.leaseDuration ?? lic.product.leaseDuration) : null;
     const leaseExpiresAt = leaseSeconds ? new Date(now.getTime() + leaseSeconds * 1000) : null;
@@ -127,7 +139,10 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
     });
     if (existing) {
       const activation = leaseExpiresAt
-        ? await tx.activation.update({ where: { id: existing.id }, data: { leaseExpiresAt, lastHeartbeatAt: now } })
+        ? await tx.activation.update({
+            where: { id: existing.id },
+            data: { leaseExpiresAt, lastHeartbeatAt: now },
+          })
         : existing;
       return { created: false, activation, events: [] };
     }
@@ -175,7 +190,14 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
   });
   deps.licenseCache.invalidate(license.id);
   deps.bus.publish(result.events);
-  recordUsage(deps, caller, 'activate', license, result.activation, result.created ? 'ACTIVATED' : 'ALREADY_ACTIVATED');
+  recordUsage(
+    deps,
+    caller,
+    'activate',
+    license,
+    result.activation,
+    result.created ? 'ACTIVATED' : 'ALREADY_ACTIVATED',
+  );
   return { created: result.created, activation: result.activation, license };
 }
 
@@ -244,15 +266,24 @@ async function removeActivation(
   return { activation: result.activation, license: result.license };
 }
 
-export async function deactivateLicense(deps: Deps, caller: CallerInfo, input: { key: string; machineId: string }) {
+export async function deactivateLicense(
+  deps: Deps,
+  caller: CallerInfo,
+  input: { key: string; machineId: string },
+) {
   const key = normalizeLicenseKey(input.key);
   return removeActivation(
     deps,
     caller,
     async (tx) => {
-      const lic = await tx.license.findUnique({ where: { key }, select: { id: true, accountId: true, environment: true } });
+      const lic = await tx.license.findUnique({
+        where: { key },
+        select: { id: true, accountId: true, environment: true },
+      });
       if (!lic || !inScope(lic, caller.scope)) throw notFound('License');
-      return tx.activation.findUnique({ where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } } });
+      return tx.activation.findUnique({
+        where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
+      });
     },
     'manual',
   );
@@ -262,7 +293,10 @@ export async function deleteActivation(deps: Deps, tenant: Tenant, activationId:
   return removeActivation(
     deps,
     { scope: tenant },
-    (tx) => tx.activation.findFirst({ where: { id: activationId, accountId: tenant.accountId, environment: tenant.environment } }),
+    (tx) =>
+      tx.activation.findFirst({
+        where: { id: activationId, accountId: tenant.accountId, environment: tenant.environment },
+      }),
     'manual',
   );
 }
@@ -275,7 +309,12 @@ export async function listActivations(deps: Deps, tenant: Tenant, licenseId: str
   if (!lic) throw notFound('License');
   const where = { licenseId };
   const [data, total] = await Promise.all([
-    deps.prisma.activation.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: w.skip, take: w.take }),
+    deps.prisma.activation.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: w.skip,
+      take: w.take,
+    }),
     deps.prisma.activation.count({ where }),
   ]);
   return { data, total };

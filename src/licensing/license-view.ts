@@ -22,11 +22,17 @@ export interface LicenseJson {
 }
 
 /** The status a caller sees: a passed `expiresAt` reads as expired even before the sweeper runs. */
-export function effectiveStatus(l: Pick<License, 'status' | 'expiresAt'>, now = new Date()): License['status'] {
+export function effectiveStatus(
+  l: Pick<License, 'status' | 'expiresAt'>,
+  now = new Date(),
+): License['status'] {
   return l.status === 'active' && isExpired(l, now) ? 'expired' : l.status;
 }
 
-export function licenseJson(l: License & { customer?: { email: string } | null }, now = new Date()): LicenseJson {
+export function licenseJson(
+  l: License & { customer?: { email: string } | null },
+  now = new Date(),
+): LicenseJson {
   return {
     id: l.id,
     key: l.key,

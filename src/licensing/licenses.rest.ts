@@ -20,7 +20,13 @@ import {
   UpdateLicenseBody,
   ValidateBody,
 } from './licenses.schemas';
-import { createLicense, getLicense, listLicenses, transitionLicense, updateLicense } from './licenses.service';
+import {
+  createLicense,
+  getLicense,
+  listLicenses,
+  transitionLicense,
+  updateLicense,
+} from './licenses.service';
 import { validationStatus } from './validation';
 
 const SAMPLE_LICENSE = {
@@ -44,8 +50,15 @@ export function licenseRoutes(deps: Deps) {
       summary: 'Create a license (generated key, or import your own with `key`)',
       body: CreateLicenseBody,
       example: {
-        request: { product_id: 'prod_123', type: 'subscription', max_activations: 3, email: 'buyer@example.com' },
-        response: { license: { ...SAMPLE_LICENSE, key: 'ABCD-EFGH-IJKL-MNOP', type: 'subscription', maxActivations: 3 } },
+        request: {
+          product_id: 'prod_123',
+          type: 'subscription',
+          max_activations: 3,
+          email: 'buyer@example.com',
+        },
+        response: {
+          license: { ...SAMPLE_LICENSE, key: 'ABCD-EFGH-IJKL-MNOP', type: 'subscription', maxActivations: 3 },
+        },
         status: 201,
       },
       async handler(c, { tenant, body }) {
@@ -72,7 +85,13 @@ export function licenseRoutes(deps: Deps) {
         };
         const { data, total } = await listLicenses(deps, tenant, filter, w);
         const now = deps.now();
-        return c.json(paginated(data.map((l) => licenseJson(l, now)), total, w));
+        return c.json(
+          paginated(
+            data.map((l) => licenseJson(l, now)),
+            total,
+            w,
+          ),
+        );
       },
     });
   const transition = (action: 'suspend' | 'reinstate' | 'revoke' | 'renew') =>
@@ -102,7 +121,12 @@ export function licenseRoutes(deps: Deps) {
       body: ValidateBody,
       example: {
         request: { license_key: 'XXXX-XXXX-XXXX-XXXX', domain: 'example.com' },
-        response: { valid: true, code: 'VALID', license: SAMPLE_LICENSE, validatedAt: '2024-01-15T12:00:00Z' },
+        response: {
+          valid: true,
+          code: 'VALID',
+          license: SAMPLE_LICENSE,
+          validatedAt: '2024-01-15T12:00:00Z',
+        },
       },
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
@@ -130,7 +154,11 @@ export function licenseRoutes(deps: Deps) {
       summary: 'Activate a license on a device (idempotent per machine_id)',
       body: ActivateBody,
       example: {
-        request: { license_key: 'XXXX-XXXX-XXXX-XXXX', machine_id: 'unique-device-fingerprint', label: 'Work laptop' },
+        request: {
+          license_key: 'XXXX-XXXX-XXXX-XXXX',
+          machine_id: 'unique-device-fingerprint',
+          label: 'Work laptop',
+        },
         status: 201,
       },
       async handler(c, { body, caller }) {
@@ -142,7 +170,11 @@ export function licenseRoutes(deps: Deps) {
           platform: body.platform,
         });
         return c.json(
-          { activated: true, activation: activationJson(r.activation), license: licenseJson(r.license, deps.now()) },
+          {
+            activated: true,
+            activation: activationJson(r.activation),
+            license: licenseJson(r.license, deps.now()),
+          },
           r.created ? 201 : 200,
         );
       },

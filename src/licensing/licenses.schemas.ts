@@ -10,8 +10,16 @@ export const RenewalIntervalEnum = z.enum(['day', 'week', 'month', 'year']);
 const metadata = z.record(z.string(), z.unknown());
 const domains = z.array(z.string().trim().min(1).max(253)).max(100);
 const seats = z.number().int().min(1).max(1_000_000);
-const graceSeconds = z.number().int().min(0).max(10 * 365 * 86400);
-const leaseSeconds = z.number().int().min(10).max(30 * 86400);
+const graceSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(10 * 365 * 86400);
+const leaseSeconds = z
+  .number()
+  .int()
+  .min(10)
+  .max(30 * 86400);
 
 const licenseFields = {
   max_activations: seats.optional(),
@@ -47,7 +55,13 @@ export const CreateLicenseBody = z
   .transform((b, ctx) => {
     const productId = pick(b.product_id, b.productId, b.product);
     if (!productId) {
-      ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['product_id'], message: 'Required' });
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'string',
+        input: undefined,
+        path: ['product_id'],
+        message: 'Required',
+      });
       return z.NEVER;
     }
     return {

@@ -1,6 +1,12 @@
 // License lifecycle: create (generated or imported key), read, list, update, suspend, reinstate,
 // revoke, renew. Each change records its event in the same transaction and publishes after commit.
-import type { License, LicenseStatus, LicenseType, Prisma, RenewalInterval } from '../../prisma/generated/client/client';
+import type {
+  License,
+  LicenseStatus,
+  LicenseType,
+  Prisma,
+  RenewalInterval,
+} from '../../prisma/generated/client/client';
 import type { Tenant } from '../auth/principal';
 import { upsertCustomerByEmail } from '../customers/customers.service';
 import type { Deps } from '../deps';
@@ -78,7 +84,8 @@ function resolveExpiry(type: LicenseType, input: CreateLicenseInput, now: Date):
   if (type === 'trial') {
     if (!input.expiresAt) return new Date(now.getTime() + TRIAL_DEFAULT_DAYS * DAY);
     const days = (input.expiresAt.getTime() - now.getTime()) / DAY;
-    if (days < 7 - 1 / 24 || days > 30 + 1 / 24) throw validationError('A trial must last between 7 and 30 days');
+    if (days < 7 - 1 / 24 || days > 30 + 1 / 24)
+      throw validationError('A trial must last between 7 and 30 days');
     return input.expiresAt;
   }
   if (type === 'subscription' && input.expiresAt === undefined) {
@@ -228,7 +235,8 @@ export async function updateLicense(deps: Deps, tenant: Tenant, id: string, inpu
     };
     // Moving the expiry of an expired license into the future makes it active again.
     if (input.expiresAt !== undefined && current.status === 'expired') {
-      if (input.expiresAt === null || input.expiresAt.getTime() > deps.now().getTime()) changes.status = 'active';
+      if (input.expiresAt === null || input.expiresAt.getTime() > deps.now().getTime())
+        changes.status = 'active';
     }
     const license = await tx.license.update({ where: { id }, data: changes, include });
     events.push(licenseEvent('license.updated', license, { changes: Object.keys(input) }));
@@ -261,7 +269,8 @@ export async function transitionLicense(
         return license;
       }
       case 'reinstate': {
-        if (l.status !== 'suspended') throw new AppError('CONFLICT', `Only a suspended license can be reinstated`);
+        if (l.status !== 'suspended')
+          throw new AppError('CONFLICT', `Only a suspended license can be reinstated`);
         const expired = l.expiresAt !== null && l.expiresAt.getTime() <= now.getTime();
         const license = await update({ status: expired ? 'expired' : 'active', suspendedAt: null });
         events.push(licenseEvent('license.reinstated', license));
@@ -276,7 +285,8 @@ export async function transitionLicense(
       case 'renew': {
         if (l.type === 'perpetual') throw new AppError('CONFLICT', 'A perpetual license does not expire');
         const base = l.expiresAt && l.expiresAt.getTime() > now.getTime() ? l.expiresAt : now;
-        const expiresAt = opts.expiresAt ?? addInterval(base, l.type === 'trial' ? 'week' : l.renewalInterval);
+        const expiresAt =
+          opts.expiresAt ?? addInterval(base, l.type === 'trial' ? 'week' : l.renewalInterval);
         if (expiresAt.getTime() <= now.getTime()) throw validationError('expires_at must be in the future');
         const status = l.status === 'expired' ? 'active' : l.status;
         const license = await update({ expiresAt, status });

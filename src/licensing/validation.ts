@@ -69,7 +69,8 @@ export function decideValidation(license: LicenseFacts | null, req: ValidationRe
   if (req.machineId) {
     if (!license.machines.has(req.machineId)) return fail('NOT_ACTIVATED');
     const lease = license.machines.get(req.machineId);
-    if (license.type === 'floating' && lease && lease.getTime() <= now.getTime()) return fail('LEASE_EXPIRED');
+    if (license.type === 'floating' && lease && lease.getTime() <= now.getTime())
+      return fail('LEASE_EXPIRED');
   }
   return { valid: true, code: 'VALID' };
 }

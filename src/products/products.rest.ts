@@ -15,8 +15,18 @@ const fields = {
   name: z.string().trim().min(1).max(200),
   platforms: z.array(z.string().trim().min(1).max(32)).max(20).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
-  offline_grace_period: z.number().int().min(0).max(10 * 365 * 86400).optional(),
-  lease_duration: z.number().int().min(10).max(30 * 86400).optional(),
+  offline_grace_period: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 86400)
+    .optional(),
+  lease_duration: z
+    .number()
+    .int()
+    .min(10)
+    .max(30 * 86400)
+    .optional(),
 };
 const toInput = <T extends { offline_grace_period?: number; lease_duration?: number }>(b: T) => {
   const { offline_grace_period, lease_duration, ...rest } = b;

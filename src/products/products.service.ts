@@ -51,7 +51,12 @@ export async function getProduct(deps: Deps, tenant: Tenant, id: string): Promis
 export async function listProducts(deps: Deps, tenant: Tenant, w: PageWindow) {
   const where = scoped(tenant);
   const [data, total] = await Promise.all([
-    deps.prisma.product.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: w.skip, take: w.take }),
+    deps.prisma.product.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: w.skip,
+      take: w.take,
+    }),
     deps.prisma.product.count({ where }),
   ]);
   return { data, total };

@@ -53,7 +53,8 @@ export class UsageRecorder {
 
   record(entry: UsageEntry): void {
     this.usage.push({ ...entry, at: entry.at ?? new Date() });
-    if (entry.kind === 'validate' && entry.licenseId) this.validated.set(entry.licenseId, entry.at ?? new Date());
+    if (entry.kind === 'validate' && entry.licenseId)
+      this.validated.set(entry.licenseId, entry.at ?? new Date());
     if (this.usage.length >= this.maxBatch) void this.flush();
   }
 
@@ -85,7 +86,11 @@ export class UsageRecorder {
     await this.flushing;
   }
 
-  private async write(usage: UsageEntry[], events: EventInput[], validated: Map<string, Date>): Promise<void> {
+  private async write(
+    usage: UsageEntry[],
+    events: EventInput[],
+    validated: Map<string, Date>,
+  ): Promise<void> {
     const committed = await this.prisma.$transaction(async (tx) => {
       if (usage.length > 0) {
         await tx.usageRecord.createMany({
