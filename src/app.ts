@@ -4,27 +4,23 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
 import { apiKeyRoutes } from './auth/api-keys.rest';
-import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import { customerRoutes } from './customers/customers.rest';
 import { openDatabase } from './db/client';
 import { migrate } from './db/migrate';
-import type { Deps } from './deps';
+import { createDeps, type Deps } from './deps';
 import { eventRoutes } from './events/events.rest';
-import { EventBus } from './events/events.service';
 import { createGraphQL } from './graphql/yoga';
 import { healthRoutes } from './http/health.rest';
 import { requestIdFrom } from './http/request-id';
 import type { RouteDef } from './http/route';
 import { HELP, registerRoutes, renderError } from './http/router';
 import { Scheduler } from './jobs/scheduler';
-import { LicenseCache } from './licensing/license-cache';
+import { reapExpiredLeases } from './licensing/leases.service';
 import { licenseRoutes } from './licensing/licenses.rest';
 import { expireDueLicenses } from './licensing/licenses.service';
-import { TtlCache } from './lib/ttl-cache';
 import { createLogger } from './logger';
 import { productRoutes } from './products/products.rest';
-import { UsageRecorder } from './usage/usage-recorder';
 
 export interface App {
   fetch(request: Request): Promise<Response>;
@@ -48,20 +44,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const database = await openDatabase(config);
   await migrate(database.sql, (msg) => logger.info({ component: 'migrate' }, msg));
 
-  const bus = new EventBus();
-  const deps: Deps = {
-    config,
-    database,
-    prisma: database.prisma,
-    logger,
-    bus,
-    licenseCache: new LicenseCache(config.licenseCacheTtlMs),
-    apiKeyCache: new TtlCache<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
-    usage: new UsageRecorder(database.prisma, bus, {
-      onError: (err) => logger.error({ err }, 'usage flush failed'),
-    }),
-    now: () => new Date(),
-  };
+  const deps = await createDeps(config, database, logger);
 
   let bootstrap: NewAccount | null = null;
   if (config.bootstrap) {
@@ -79,6 +62,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const scheduler = new Scheduler(logger);
   if (opts.jobs !== false) {
     scheduler.add({ name: 'expiry-sweeper', intervalMs: 30_000, run: () => expireDueLicenses(deps) });
+    scheduler.add({
+      name: 'lease-reaper',
+      intervalMs: config.reaperIntervalMs,
+      run: () => reapExpiredLeases(deps),
+    });
   }
 
   const app = new Hono();

@@ -6,15 +6,11 @@ import { apiKeyJson, createApiKey } from './auth/api-keys.service';
 import { loadConfig } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
-import type { Deps } from './deps';
-import { EventBus } from './events/events.service';
-import { LicenseCache } from './licensing/license-cache';
+import { createDeps } from './deps';
 import { CreateLicenseBody } from './licensing/licenses.schemas';
 import { createLicense } from './licensing/licenses.service';
 import { AppError } from './lib/errors';
-import { TtlCache } from './lib/ttl-cache';
 import { createLogger } from './logger';
-import { UsageRecorder } from './usage/usage-recorder';
 
 const HELP = `Traffic Orchestrator CLI
 
@@ -25,6 +21,8 @@ const HELP = `Traffic Orchestrator CLI
   keys:create --account acct_… --env live|test [--name N] [--scope portal|admin]
   keys:list --account acct_…
   keys:revoke <key_id>
+  signing-keys:rotate                       new offline-token signing key; old public keys stay
+                                            in the JWKS until their tokens have expired
   licenses:import <file.jsonl> --account acct_… --env live|test
                                             one JSON object per line, in the shape of
                                             POST /api/v1/licenses (product_id, type, key, …)
@@ -58,19 +56,7 @@ async function importLicenses(db: Database, file: string, accountId: string, env
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim());
-  const logger = createLogger('warn');
-  const bus = new EventBus();
-  const deps: Deps = {
-    config: loadConfig(),
-    database: db,
-    prisma: db.prisma,
-    logger,
-    bus,
-    licenseCache: new LicenseCache(0),
-    apiKeyCache: new TtlCache(0),
-    usage: new UsageRecorder(db.prisma, bus),
-    now: () => new Date(),
-  };
+  const deps = await createDeps(loadConfig(), db, createLogger('warn'));
   let ok = 0;
   const failed: string[] = [];
   const started = Date.now();
@@ -177,6 +163,14 @@ export async function main(argv: string[]): Promise<number> {
         });
         out(res.count ? `revoked ${id}` : `${id}: not found or already revoked`);
         return res.count ? 0 : 1;
+      });
+    case 'signing-keys:rotate':
+      return withDb(async (db) => {
+        const deps = await createDeps(loadConfig(), db, createLogger('warn'));
+        const r = await deps.signingKeys.rotate();
+        out(`active signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}`);
+        out('Running servers pick the new key up within a minute.');
+        return 0;
       });
     case 'licenses:import':
       return withDb(async (db) =>

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   TO_BOOTSTRAP: bool.default(true),
+  TO_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export type Plan = 'builder' | 'starter' | 'professional' | 'business' | 'enterprise';
@@ -50,6 +51,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
+  /** How often expired floating-seat leases are freed. */
+  reaperIntervalMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -75,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
+    reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,
   };
 }
 

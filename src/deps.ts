@@ -1,21 +1,48 @@
 // What the domain services need, built once by the composition root (app.ts).
 import type { Logger } from 'pino';
+import { EventBus as Bus } from './events/events.service';
+import { LicenseCache as Cache } from './licensing/license-cache';
+import { SigningKeys as Keys } from './licensing/signing-keys';
+import { loadMasterKey, SecretBox as Box } from './lib/secret-box';
+import { TtlCache as Ttl } from './lib/ttl-cache';
+import { UsageRecorder as Recorder } from './usage/usage-recorder';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
-import type { EventBus } from './events/events.service';
-import type { LicenseCache } from './licensing/license-cache';
-import type { TtlCache } from './lib/ttl-cache';
-import type { UsageRecorder } from './usage/usage-recorder';
 
 export interface Deps {
   config: Config;
   database: Database;
   prisma: Db;
   logger: Logger;
-  bus: EventBus;
-  licenseCache: LicenseCache;
-  apiKeyCache: TtlCache<string, Principal>;
-  usage: UsageRecorder;
+  bus: Bus;
+  licenseCache: Cache;
+  apiKeyCache: Ttl<string, Principal>;
+  usage: Recorder;
+  secretBox: Box;
+  signingKeys: Keys;
   now(): Date;
+}
+
+/** Builds the services' dependencies over an open, migrated database (server and CLI alike). */
+export async function createDeps(config: Config, database: Database, logger: Logger): Promise<Deps> {
+  const bus = new Bus();
+  const secretBox = new Box(loadMasterKey(config).key);
+  const signingKeys = new Keys(database.prisma, database.sql, secretBox);
+  await signingKeys.init();
+  return {
+    config,
+    database,
+    prisma: database.prisma,
+    logger,
+    bus,
+    licenseCache: new Cache(config.licenseCacheTtlMs),
+    apiKeyCache: new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
+    usage: new Recorder(database.prisma, bus, {
+      onError: (err) => logger.error({ err }, 'usage flush failed'),
+    }),
+    secretBox,
+    signingKeys,
+    now: () => new Date(),
+  };
 }

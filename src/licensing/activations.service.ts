@@ -8,6 +8,7 @@ import { AppError, notFound } from '../lib/errors';
 import { newId, normalizeLicenseKey } from '../lib/ids';
 import type { PageWindow } from '../lib/pagination';
 import type { CacheEntry, CachedLicense } from './license-cache';
+import { DEFAULT_GRACE_SECONDS, type OfflineToken, signOfflineToken } from './offline-token';
 import type { LicenseWithCustomer } from './licenses.service';
 import { decideValidation, type Decision, type ValidationRequest } from './validation';
 
@@ -40,6 +41,40 @@ export async function lookupForValidation(deps: Deps, key: string): Promise<Cach
 export interface ValidationResult extends Decision {
   license: CachedLicense | null;
   validatedAt: Date;
+  offline: OfflineToken | null;
+}
+
+/** Offline tokens are reused for this long per (license, machine) while the cache entry lives, so
+ * the hot path does not sign on every call; any change to the license drops the entry. */
+const TOKEN_REUSE_MS = 60_000;
+
+const graceSeconds = (l: { offlineGracePeriod: number | null; product: { offlineGracePeriod: number } }) =>
+  l.offlineGracePeriod ?? l.product.offlineGracePeriod ?? DEFAULT_GRACE_SECONDS;
+
+export const leaseSeconds = (l: { leaseDuration: number | null; product: { leaseDuration: number } }) =>
+  l.leaseDuration ?? l.product.leaseDuration;
+
+function offlineFor(deps: Deps, entry: CacheEntry, machineId: string | null, now: Date): OfflineToken {
+  const slot = machineId ?? '';
+  const reuse = entry.tokens.get(slot);
+  if (reuse && now.getTime() - reuse.at < TOKEN_REUSE_MS) return reuse.token;
+  const l = entry.license;
+  const token = signOfflineToken(
+    deps.signingKeys,
+    {
+      licenseId: l.id,
+      licenseKey: l.key,
+      productId: l.productId,
+      type: l.type,
+      status: l.status,
+      expiresAt: l.expiresAt,
+      graceSeconds: graceSeconds(l),
+      machineId,
+    },
+    now,
+  );
+  entry.tokens.set(slot, { token, at: now.getTime() });
+  return token;
 }
 
 /** Validates a key. Writes nothing in the request: usage, lastValidatedAt and validation.failed
@@ -55,6 +90,18 @@ export async function validateLicense(
   const visible = entry && inScope(entry.license, caller.scope) ? entry : null;
   const decision = decideValidation(visible?.facts ?? null, req, now);
   const license = visible?.license ?? null;
+  let offline: OfflineToken | null = null;
+  if (visible && decision.valid) {
+    offline = offlineFor(deps, visible, req.machineId ?? null, now);
+    if (license!.type === 'floating' && req.machineId) {
+      // Validation with machine_id renews a floating seat's lease: in memory now, in the database
+      // with the next usage batch (the reaper allows for that delay).
+      const until = new Date(now.getTime() + leaseSeconds(license!) * 1000);
+      (visible.facts.machines as Map<string, Date | null>).set(req.machineId, until);
+      const a = license!.activations.find((x) => x.machineId === req.machineId);
+      if (a) deps.usage.renewLease(a.id, until);
+    }
+  }
   if (license) {
     const tenant = { accountId: license.accountId, environment: license.environment };
     const machine = req.machineId
@@ -84,7 +131,7 @@ export async function validateLicense(
       });
     }
   }
-  return { ...decision, license, validatedAt: now };
+  return { ...decision, license, validatedAt: now, offline };
 }
 
 export interface ActivateInput {
@@ -98,6 +145,7 @@ export interface ActivateResult {
   created: boolean;
   activation: Activation;
   license: LicenseWithCustomer;
+  offline: OfflineToken;
 }
 
 /** Activates a device. The seat limit is enforced by a conditional UPDATE inside the transaction,
@@ -122,7 +170,7 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
   const result = await deps.prisma.$transaction(async (tx) => {
     const lic = await tx.license.findUnique({
       where: { key },
-      include: { product: { select: { leaseDuration: true } } },
+      include: { product: { select: { leaseDuration: true, offlineGracePeriod: true } } },
     });
     if (!lic || !inScope(lic, caller.scope)) throw notFound('License');
     const decision = decideValidation({ ...lic, machines: new Map() }, {}, now);
@@ -132,8 +180,9 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
         `License is ${decision.code.toLowerCase()}`,
       );
     }
-    const leaseSeconds = lic.type === 'floating' ? (lic.leaseDuration ?? lic.product.leaseDuration) : null;
-    const leaseExpiresAt = leaseSeconds ? new Date(now.getTime() + leaseSeconds * 1000) : null;
+    const leaseExpiresAt =
+      lic.type === 'floating' ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
+    const grace = graceSeconds(lic);
     const existing = await tx.activation.findUnique({
       where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
     });
@@ -144,7 +193,7 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
             data: { leaseExpiresAt, lastHeartbeatAt: now },
           })
         : existing;
-      return { created: false, activation, events: [] };
+      return { created: false, activation, events: [], grace };
     }
     const seats = await tx.$executeRawUnsafe(
       `UPDATE "License" SET "activationCount" = "activationCount" + 1 WHERE id = $1 AND "activationCount" < "maxActivations"`,
@@ -182,7 +231,7 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
       ],
       now,
     );
-    return { created: true, activation, events };
+    return { created: true, activation, events, grace };
   });
   const license = await deps.prisma.license.findUniqueOrThrow({
     where: { id: result.activation.licenseId },
@@ -198,7 +247,21 @@ async function activateOnce(deps: Deps, caller: CallerInfo, input: ActivateInput
     result.activation,
     result.created ? 'ACTIVATED' : 'ALREADY_ACTIVATED',
   );
-  return { created: result.created, activation: result.activation, license };
+  const offline = signOfflineToken(
+    deps.signingKeys,
+    {
+      licenseId: license.id,
+      licenseKey: license.key,
+      productId: license.productId,
+      type: license.type,
+      status: license.status,
+      expiresAt: license.expiresAt,
+      graceSeconds: result.grace,
+      machineId: input.machineId,
+    },
+    now,
+  );
+  return { created: result.created, activation: result.activation, license, offline };
 }
 
 function recordUsage(

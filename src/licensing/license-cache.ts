@@ -15,6 +15,8 @@ export type CachedLicense = License & {
 export interface CacheEntry {
   license: CachedLicense;
   facts: LicenseFacts;
+  /** Offline tokens issued from this entry, by machine id ('' for none). */
+  tokens: Map<string, { token: { token: string; graceUntil: string }; at: number }>;
 }
 
 export function toFacts(l: CachedLicense): LicenseFacts {
@@ -41,7 +43,7 @@ export class LicenseCache {
   }
 
   set(license: CachedLicense): CacheEntry {
-    const entry = { license, facts: toFacts(license) };
+    const entry: CacheEntry = { license, facts: toFacts(license), tokens: new Map() };
     this.byKey.set(license.key, entry);
     if (this.keyById.size > 100_000) this.keyById.clear();
     this.keyById.set(license.id, license.key);

@@ -10,6 +10,7 @@ import {
   listActivations,
   validateLicense,
 } from './activations.service';
+import { heartbeat } from './leases.service';
 import { licenseJson } from './license-view';
 import {
   ActivateBody,
@@ -141,6 +142,7 @@ export function licenseRoutes(deps: Deps) {
             code: r.code,
             license: r.license ? licenseJson(r.license, r.validatedAt) : null,
             validatedAt: r.validatedAt.toISOString(),
+            ...(r.offline ? { offline: r.offline } : {}),
           },
           validationStatus(r.code) as 200,
         );
@@ -174,6 +176,7 @@ export function licenseRoutes(deps: Deps) {
             activated: true,
             activation: activationJson(r.activation),
             license: licenseJson(r.license, deps.now()),
+            offline: r.offline,
           },
           r.created ? 201 : 200,
         );
@@ -195,6 +198,49 @@ export function licenseRoutes(deps: Deps) {
           activation: activationJson(r.activation),
           license: licenseJson(r.license, deps.now()),
         });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/heartbeat',
+      access: 'public',
+      tag: 'License keys',
+      summary: "Renew a floating seat's lease (and refresh the offline token)",
+      body: DeactivateBody,
+      example: { request: { license_key: 'XXXX-XXXX-XXXX-XXXX', machine_id: 'unique-device-fingerprint' } },
+      async handler(c, { body, caller }) {
+        const key = requireLicenseKey(body);
+        const r = await heartbeat(deps, caller, { key, machineId: body.machine_id });
+        return c.json({
+          ok: true,
+          activation: r.activation,
+          leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null,
+          offline: r.offline,
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/.well-known/jwks.json',
+      access: 'public',
+      tag: 'Offline tokens',
+      summary: 'Public keys (JWKS) that verify offline tokens',
+      handler: (c) => {
+        c.header('Cache-Control', 'public, max-age=300');
+        return c.json(deps.signingKeys.publicJwks());
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/admin/signing-keys/rotate',
+      access: 'admin',
+      tag: 'Admin',
+      summary:
+        'Rotate the offline-token signing key (old public keys stay in the JWKS until their tokens expire)',
+      async handler(c) {
+        const r = await deps.signingKeys.rotate(deps.now());
+        deps.licenseCache.clear(); // drop tokens signed with the old key
+        return c.json({ kid: r.kid, retired: r.retired });
       },
     }),
     createRoute('/api/v1/licenses'),

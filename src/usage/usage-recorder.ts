@@ -31,6 +31,7 @@ export class UsageRecorder {
   private usage: UsageEntry[] = [];
   private events: EventInput[] = [];
   private validated = new Map<string, Date>();
+  private leases = new Map<string, Date>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private readonly intervalMs: number;
@@ -58,12 +59,18 @@ export class UsageRecorder {
     if (this.usage.length >= this.maxBatch) void this.flush();
   }
 
+  /** Queues a floating seat's lease renewal (activation id → new expiry). */
+  renewLease(activationId: string, until: Date): void {
+    const prev = this.leases.get(activationId);
+    if (!prev || prev < until) this.leases.set(activationId, until);
+  }
+
   recordEvent(event: EventInput): void {
     this.events.push(event);
   }
 
   get pending(): number {
-    return this.usage.length + this.events.length + this.validated.size;
+    return this.usage.length + this.events.length + this.validated.size + this.leases.size;
   }
 
   /** Writes everything queued so far. Concurrent calls share one flush at a time. */
@@ -73,10 +80,12 @@ export class UsageRecorder {
     const usage = this.usage;
     const events = this.events;
     const validated = this.validated;
+    const leases = this.leases;
     this.usage = [];
     this.events = [];
     this.validated = new Map();
-    this.flushing = this.write(usage, events, validated)
+    this.leases = new Map();
+    this.flushing = this.write(usage, events, validated, leases)
       .catch((err) => {
         this.opts.onError?.(err);
       })
@@ -90,6 +99,7 @@ export class UsageRecorder {
     usage: UsageEntry[],
     events: EventInput[],
     validated: Map<string, Date>,
+    leases: Map<string, Date>,
   ): Promise<void> {
     const committed = await this.prisma.$transaction(async (tx) => {
       if (usage.length > 0) {
@@ -119,6 +129,17 @@ export class UsageRecorder {
           `UPDATE "License" SET "lastValidatedAt" = GREATEST(COALESCE("lastValidatedAt", $1), $1) WHERE id = ANY($2::text[])`,
           at,
           ids,
+        );
+      }
+      if (leases.size > 0) {
+        // Only extends a lease that still exists and only forwards: a seat the reaper already
+        // freed stays freed.
+        await tx.$executeRawUnsafe(
+          `UPDATE "Activation" a SET "leaseExpiresAt" = d.until
+             FROM (SELECT unnest($1::text[]) AS id, unnest($2::timestamptz[]) AS until) d
+            WHERE a.id = d.id AND a."leaseExpiresAt" < d.until`,
+          [...leases.keys()],
+          [...leases.values()],
         );
       }
       return recordEvents(tx, events);

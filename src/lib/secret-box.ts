@@ -1,0 +1,52 @@
+// Encryption at rest for secrets the server must be able to read back (signing keys, webhook
+// secrets): AES-256-GCM under a master key from TO_SECRET_KEY, or from a key file created with
+// 0600 permissions in DATA_DIR when that variable is unset.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export class SecretBox {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
+  }
+
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return [
+      'v1',
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
+  }
+
+  open(sealed: string): string {
+    const [v, iv, tag, ct] = sealed.split('.');
+    if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('unrecognised sealed secret');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+}
+
+const derive = (secret: string | Buffer) =>
+  Buffer.from(hkdfSync('sha256', secret, 'traffic-orchestrator', 'master-key-v1', 32));
+
+/** The master key: TO_SECRET_KEY if set; else `<DATA_DIR>/secret.key` (created once, mode 0600);
+ * an in-memory data dir gets a throw-away key. */
+export function loadMasterKey(opts: { secretKey?: string; dataDir: string }): {
+  key: Buffer;
+  source: string;
+} {
+  if (opts.secretKey) return { key: derive(opts.secretKey), source: 'TO_SECRET_KEY' };
+  if (opts.dataDir.startsWith('memory://')) return { key: derive(randomBytes(32)), source: 'ephemeral' };
+  const file = path.join(opts.dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return { key: derive(readFileSync(file, 'utf8').trim()), source: file };
+}

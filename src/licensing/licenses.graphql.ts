@@ -1,0 +1,207 @@
+// License type, license queries and lifecycle mutations. Mutations call licenses.service; inputs are
+// validated with the REST zod shapes (licenses.schemas.ts) so both doors accept the same values.
+import type { InputFieldBuilder } from '@pothos/core';
+import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/generated/client/enums';
+import { builder, type BuilderTypes } from '../graphql/builder';
+import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { given, parseInput } from '../graphql/validation';
+import { normalizeLicenseKey } from '../lib/ids';
+import { effectiveStatus } from './license-view';
+import { CreateLicenseBody, UpdateLicenseBody } from './licenses.schemas';
+import { createLicense, licenseWhere, transitionLicense, updateLicense } from './licenses.service';
+
+export const LicenseTypeEnum = builder.enumType(LicenseType, { name: 'LicenseType' });
+export const LicenseStatusEnum = builder.enumType(LicenseStatus, { name: 'LicenseStatus' });
+export const RenewalIntervalEnum = builder.enumType(RenewalInterval, { name: 'RenewalInterval' });
+
+export const License = builder.prismaNode('License', {
+  id: { field: 'id' },
+  findUnique: nodeWhere,
+  nullable: true,
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    type: t.expose('type', { type: LicenseTypeEnum }),
+    status: t.field({
+      type: LicenseStatusEnum,
+      description: 'The effective status: a passed expiresAt reads as expired even before the sweeper runs.',
+      resolve: (l, _args, ctx) => effectiveStatus(l, ctx.deps.now()),
+    }),
+    activationCount: t.exposeInt('activationCount', { description: 'Devices currently activated.' }),
+    maxActivations: t.exposeInt('maxActivations'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    lastValidatedAt: t.expose('lastValidatedAt', { type: 'DateTime', nullable: true }),
+    suspendedAt: t.expose('suspendedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSON' }),
+    allowedDomains: t.exposeStringList('allowedDomains'),
+    plan: t.exposeString('plan', { nullable: true }),
+    renewalInterval: t.expose('renewalInterval', { type: RenewalIntervalEnum }),
+    offlineGracePeriod: t.exposeInt('offlineGracePeriod', {
+      nullable: true,
+      description: "Seconds; null uses the product's setting.",
+    }),
+    leaseDuration: t.exposeInt('leaseDuration', { nullable: true, description: "Seconds; null uses the product's setting." }),
+    productId: t.exposeID('productId'),
+    customerId: t.exposeID('customerId', { nullable: true }),
+    email: t.string({
+      nullable: true,
+      description: "The customer's email, as in the REST license JSON.",
+      select: { customer: { select: { email: true } } },
+      resolve: (l) => l.customer?.email ?? null,
+    }),
+    product: t.relation('product'),
+    customer: t.relation('customer', { nullable: true }),
+    activations: t.relation('activations', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+  }),
+});
+
+export const LicenseFilter = builder.inputType('LicenseFilter', {
+  fields: (t) => ({
+    status: t.field({ type: LicenseStatusEnum }),
+    type: t.field({ type: LicenseTypeEnum }),
+    productId: t.id(),
+    customerId: t.id(),
+    email: t.string({ description: "The customer's email, exact match, case-insensitive." }),
+  }),
+});
+
+const licenseInputFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) => ({
+  maxActivations: t.int(),
+  email: t.string({ description: 'Links the license to this customer, creating the customer if needed.' }),
+  customerId: t.id(),
+  expiresAt: t.field({ type: 'DateTime' }),
+  metadata: t.field({ type: 'JSON' }),
+  allowedDomains: t.stringList(),
+  plan: t.string(),
+  renewalInterval: t.field({ type: RenewalIntervalEnum }),
+  offlineGracePeriod: t.int({ description: 'Seconds.' }),
+  leaseDuration: t.int({ description: 'Seconds (floating licenses).' }),
+});
+
+export const CreateLicenseInput = builder.inputType('CreateLicenseInput', {
+  fields: (t) => ({
+    productId: t.id({ required: true }),
+    type: t.field({ type: LicenseTypeEnum, description: 'Defaults to perpetual.' }),
+    key: t.string({ description: 'Import an existing key instead of generating one.' }),
+    ...licenseInputFields(t),
+  }),
+});
+
+export const UpdateLicenseInput = builder.inputType('UpdateLicenseInput', {
+  description: 'Only the fields given are changed; null clears expiresAt, plan, offlineGracePeriod, leaseDuration.',
+  fields: (t) => licenseInputFields(t),
+});
+
+type LicenseInputShape = {
+  maxActivations?: number | null;
+  email?: string | null;
+  customerId?: string | null;
+  expiresAt?: Date | null;
+  metadata?: unknown;
+  allowedDomains?: string[] | null;
+  plan?: string | null;
+  renewalInterval?: RenewalInterval | null;
+  offlineGracePeriod?: number | null;
+  leaseDuration?: number | null;
+};
+
+/** GraphQL input → the REST body shape (snake_case), validated by the shared zod schema. */
+const restFields = (i: LicenseInputShape) => ({
+  max_activations: i.maxActivations,
+  email: i.email,
+  customer_id: i.customerId,
+  expires_at: i.expiresAt === undefined || i.expiresAt === null ? i.expiresAt : i.expiresAt.toISOString(),
+  metadata: i.metadata,
+  allowed_domains: i.allowedDomains,
+  plan: i.plan,
+  renewal_interval: i.renewalInterval,
+  offline_grace_period: i.offlineGracePeriod,
+  lease_duration: i.leaseDuration,
+});
+
+builder.queryFields((t) => ({
+  licenses: t.prismaConnection({
+    type: License,
+    cursor: 'id',
+    defaultSize: 25,
+    authScopes: { portal: 'read' },
+    args: { filter: t.arg({ type: LicenseFilter }) },
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.deps.prisma.license.findMany({
+        ...query,
+        where: licenseWhere(tenant(ctx), given(filter ?? {})),
+        orderBy: newestFirst(),
+      }),
+    totalCount: (_root, { filter }, ctx) =>
+      ctx.deps.prisma.license.count({ where: licenseWhere(tenant(ctx), given(filter ?? {})) }),
+  }),
+  license: t.prismaField({
+    type: License,
+    nullable: true,
+    authScopes: { portal: 'read' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) =>
+      ctx.deps.prisma.license.findFirst({ ...query, where: { id, ...tenantWhere(ctx) } }),
+  }),
+  licenseByKey: t.prismaField({
+    type: License,
+    nullable: true,
+    authScopes: { portal: 'read' },
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (query, _root, { key }, ctx) =>
+      ctx.deps.prisma.license.findFirst({ ...query, where: { key: normalizeLicenseKey(key), ...tenantWhere(ctx) } }),
+  }),
+}));
+
+const licenseErrors = [NotFoundError, ConflictError, ValidationError];
+
+const transition = (action: 'suspend' | 'reinstate' | 'revoke', description: string) =>
+  builder.mutationField(`${action}License`, (t) =>
+    t.field({
+      type: License,
+      description,
+      authScopes: { portal: 'write' },
+      args: { id: t.arg.id({ required: true }) },
+      errors: { types: licenseErrors, dataField: { name: 'license' } },
+      resolve: (_root, { id }, ctx) => transitionLicense(ctx.deps, tenant(ctx), id, action),
+    }),
+  );
+
+transition('suspend', 'Suspends a license (reversible with reinstateLicense).');
+transition('reinstate', 'Reinstates a suspended license.');
+transition('revoke', 'Revokes a license; this is permanent.');
+
+builder.mutationFields((t) => ({
+  createLicense: t.field({
+    type: License,
+    authScopes: { portal: 'write' },
+    args: { input: t.arg({ type: CreateLicenseInput, required: true }) },
+    errors: { types: licenseErrors, dataField: { name: 'license' } },
+    resolve: (_root, { input }, ctx) => {
+      const body = given({ product_id: input.productId, type: input.type, key: input.key, ...restFields(input) });
+      return createLicense(ctx.deps, tenant(ctx), parseInput(CreateLicenseBody, body));
+    },
+  }),
+  updateLicense: t.field({
+    type: License,
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateLicenseInput, required: true }) },
+    errors: { types: licenseErrors, dataField: { name: 'license' } },
+    resolve: (_root, { id, input }, ctx) => {
+      const body = given(restFields(input), ['expires_at', 'plan', 'offline_grace_period', 'lease_duration']);
+      return updateLicense(ctx.deps, tenant(ctx), id, parseInput(UpdateLicenseBody, body));
+    },
+  }),
+  renewLicense: t.field({
+    type: License,
+    description: 'Extends the expiry by one renewal period, or to `expiresAt` when given.',
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }), expiresAt: t.arg({ type: 'DateTime' }) },
+    errors: { types: licenseErrors, dataField: { name: 'license' } },
+    resolve: (_root, { id, expiresAt }, ctx) =>
+      transitionLicense(ctx.deps, tenant(ctx), id, 'renew', { expiresAt: expiresAt ?? undefined }),
+  }),
+}));
