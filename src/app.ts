@@ -3,7 +3,10 @@ import { type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
+import { adminRoutes } from './accounts/admin.rest';
+import { userRoutes } from './accounts/users.rest';
 import { apiKeyRoutes } from './auth/api-keys.rest';
+import { sessionRoutes } from './auth/sessions.rest';
 import type { Config } from './config';
 import { customerRoutes } from './customers/customers.rest';
 import { openDatabase } from './db/client';
@@ -12,6 +15,7 @@ import { createDeps, type Deps } from './deps';
 import { eventRoutes } from './events/events.rest';
 import { createGraphQL } from './graphql/yoga';
 import { healthRoutes } from './http/health.rest';
+import { edge } from './http/edge';
 import { requestIdFrom } from './http/request-id';
 import type { RouteDef } from './http/route';
 import { HELP, registerRoutes, renderError } from './http/router';
@@ -21,12 +25,16 @@ import { licenseRoutes } from './licensing/licenses.rest';
 import { expireDueLicenses } from './licensing/licenses.service';
 import { createLogger } from './logger';
 import { productRoutes } from './products/products.rest';
+import { WebhookDispatcher } from './webhooks/dispatcher';
+import { webhookRoutes } from './webhooks/webhooks.rest';
 
 export interface App {
   fetch(request: Request): Promise<Response>;
   deps: Deps;
   routes: RouteDef[];
   bootstrap: NewAccount | null;
+  /** The webhook dispatcher (dispatchOnce for tests, queueDepth for metrics). */
+  webhooks: WebhookDispatcher;
   /** Starts the HTTP server (port 0 picks a free port). Resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -45,6 +53,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await migrate(database.sql, (msg) => logger.info({ component: 'migrate' }, msg));
 
   const deps = await createDeps(config, database, logger);
+  const limits = deps.limits;
 
   let bootstrap: NewAccount | null = null;
   if (config.bootstrap) {
@@ -60,7 +69,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   deps.usage.start();
   const scheduler = new Scheduler(logger);
+  const webhooks = new WebhookDispatcher(deps);
   if (opts.jobs !== false) {
+    webhooks.schedule(scheduler);
     scheduler.add({ name: 'expiry-sweeper', intervalMs: 30_000, run: () => expireDueLicenses(deps) });
     scheduler.add({
       name: 'lease-reaper',
@@ -101,7 +112,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...customerRoutes(deps),
     ...apiKeyRoutes(deps),
     ...eventRoutes(deps),
+    ...webhookRoutes(deps),
+    ...sessionRoutes(deps),
+    ...userRoutes(deps),
+    ...adminRoutes(deps),
   ];
+  const publicPaths = new Set(
+    routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`),
+  );
+  const edgeMw = edge(deps, limits, (method, path) => publicPaths.has(`${method} ${path}`));
+  app.use('/api/v1/*', edgeMw);
+  app.use('/graphql', edgeMw);
   registerRoutes(app, deps, routes);
 
   const graphql = createGraphQL(deps);
@@ -116,6 +137,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     deps,
     routes,
     bootstrap,
+    webhooks,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve) => {
         server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve(info.port));
@@ -126,7 +148,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       stopped = true;
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await scheduler.stop();
+      await webhooks.stop();
       await deps.usage.stop();
+      await limits.close();
       await database.close();
     },
   };

@@ -27,7 +27,20 @@ const EnvSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   TO_BOOTSTRAP: bool.default(true),
+  TO_RATE_LIMIT: bool.default(true),
+  TO_RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(1000),
+  TO_RATE_LIMIT_FAILED_LOOKUPS_PER_MIN: z.coerce.number().int().min(1).default(10),
+  TO_RATE_LIMIT_PREFIX: z.string().default('to_rl'),
+  TO_TRUST_PROXY: bool.default(false),
+  TO_JWT_SECRET: z.string().min(32).optional(),
+  TO_CORS_ORIGINS: z.string().default(''),
   TO_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  TO_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
+  TO_WEBHOOK_BACKOFF_SCALE: z.coerce.number().positive().max(1000).default(1),
+  TO_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  TO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TO_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(100),
+  TO_WEBHOOK_MAX_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export type Plan = 'builder' | 'starter' | 'professional' | 'business' | 'enterprise';
@@ -51,8 +64,32 @@ export interface Config {
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
+  rateLimit: {
+    enabled: boolean;
+    ipPerMinute: number;
+    failedLookupsPerMinute: number;
+    /** Key prefix in the limiter store; instances that share limits share it. */
+    prefix: string;
+  };
+  /** Believe X-Forwarded-For (only behind a proxy you control). */
+  trustProxy: boolean;
+  /** HS256 secret for user sessions; generated once and stored (sealed) when unset. */
+  jwtSecret?: string;
+  /** Comma-separated origins allowed by CORS; `*` for any; empty for none. */
+  corsOrigins: string[];
   /** How often expired floating-seat leases are freed. */
   reaperIntervalMs: number;
+  /** How often the webhook dispatcher polls for due deliveries (it also claims more as sends finish). */
+  webhookDispatchIntervalMs: number;
+  /** Multiplies the whole retry schedule (about 10 attempts over about 2 days at 1). */
+  webhookBackoffScale: number;
+  /** Allow webhook URLs on loopback, private and link-local addresses (development and tests only). */
+  webhookAllowPrivate: boolean;
+  /** Per-attempt timeout of a webhook request. */
+  webhookTimeoutMs: number;
+  /** Webhook requests in flight per instance, in total and per endpoint. */
+  webhookMaxInFlight: number;
+  webhookMaxPerEndpoint: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -79,6 +116,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,
+    webhookDispatchIntervalMs: e.TO_WEBHOOK_DISPATCH_INTERVAL_MS,
+    webhookBackoffScale: e.TO_WEBHOOK_BACKOFF_SCALE,
+    webhookAllowPrivate: e.TO_WEBHOOK_ALLOW_PRIVATE,
+    webhookTimeoutMs: e.TO_WEBHOOK_TIMEOUT_MS,
+    webhookMaxInFlight: e.TO_WEBHOOK_MAX_IN_FLIGHT,
+    webhookMaxPerEndpoint: e.TO_WEBHOOK_MAX_PER_ENDPOINT,
+    rateLimit: {
+      enabled: e.TO_RATE_LIMIT,
+      ipPerMinute: e.TO_RATE_LIMIT_IP_PER_MIN,
+      failedLookupsPerMinute: e.TO_RATE_LIMIT_FAILED_LOOKUPS_PER_MIN,
+      prefix: e.TO_RATE_LIMIT_PREFIX,
+    },
+    trustProxy: e.TO_TRUST_PROXY,
+    jwtSecret: e.TO_JWT_SECRET,
+    corsOrigins: e.TO_CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 

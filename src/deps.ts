@@ -6,6 +6,7 @@ import { SigningKeys as Keys } from './licensing/signing-keys';
 import { loadMasterKey, SecretBox as Box } from './lib/secret-box';
 import { TtlCache as Ttl } from './lib/ttl-cache';
 import { UsageRecorder as Recorder } from './usage/usage-recorder';
+import { RateLimits } from './http/rate-limit';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
@@ -21,6 +22,7 @@ export interface Deps {
   usage: Recorder;
   secretBox: Box;
   signingKeys: Keys;
+  limits: RateLimits;
   now(): Date;
 }
 
@@ -43,6 +45,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     }),
     secretBox,
     signingKeys,
+    limits: new RateLimits({ ...config.rateLimit, redisUrl: config.redisUrl }),
     now: () => new Date(),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { AppError } from '../lib/errors';
+import { requireOwner } from '../accounts/users.rest';
 import { defineRoutes, route } from '../http/route';
 import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
 import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
@@ -34,8 +34,7 @@ export function apiKeyRoutes(deps: Deps) {
       summary: 'Create an API key; the secret is in this response only',
       body: CreateApiKeyBody,
       async handler(c, { tenant, body, principal }) {
-        if (principal.role && principal.role !== 'owner')
-          throw new AppError('FORBIDDEN', 'Only owners manage API keys');
+        requireOwner(principal);
         const { apiKey, secret } = await createApiKey(deps.prisma, {
           accountId: tenant.accountId,
           environment: body.environment ?? tenant.environment,
@@ -50,7 +49,8 @@ export function apiKeyRoutes(deps: Deps) {
       access: 'portal',
       tag: 'API keys',
       summary: 'Revoke an API key',
-      async handler(c, { tenant, params }) {
+      async handler(c, { tenant, params, principal }) {
+        requireOwner(principal);
         return c.json({ apiKey: apiKeyJson(await revokeApiKey(deps, tenant.accountId, params.id!)) });
       },
     }),

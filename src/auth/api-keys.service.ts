@@ -76,7 +76,7 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
   const hash = sha256Hex(presented);
   const key = await deps.prisma.apiKey.findUnique({
     where: { hash },
-    include: { account: { select: { status: true } } },
+    include: { account: { select: { status: true, plan: true } } },
   });
   // The index lookup is by hash; the final comparison is constant-time all the same.
   if (!key || !safeEqual(key.hash, hash) || key.revokedAt)
@@ -88,6 +88,7 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
     environment: key.environment,
     scopes: key.scope === 'admin' ? ['portal', 'admin'] : ['portal'],
     apiKeyId: key.id,
+    plan: key.account.plan,
   };
   deps.apiKeyCache.set(presented, principal);
   return principal;

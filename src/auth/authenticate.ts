@@ -3,16 +3,24 @@ import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
 import { authenticateApiKey } from './api-keys.service';
 import { ANONYMOUS, type Principal } from './principal';
+import { authenticateSession, readCookie, SESSION_COOKIE } from './sessions';
 
-/** Reads `Authorization: Bearer …`. No header → anonymous; a header that is sent must be valid. */
-export async function authenticate(deps: Deps, authorization: string | null | undefined): Promise<Principal> {
-  if (!authorization) return ANONYMOUS;
+/** Strategies in order: `Authorization: Bearer to_…` (API key), `Authorization: Bearer <JWT>`
+ * (user session), the session cookie, else anonymous. A credential that is sent must be valid. */
+export async function authenticate(
+  deps: Deps,
+  authorization: string | null | undefined,
+  cookie?: string | null,
+): Promise<Principal> {
+  if (!authorization) {
+    const session = readCookie(cookie, SESSION_COOKIE);
+    return session ? authenticateSession(deps, session) : ANONYMOUS;
+  }
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!m) throw new AppError('INVALID_TOKEN', 'Authorization header must be "Bearer <token>"');
   const token = m[1]!;
   if (token.startsWith('to_')) return authenticateApiKey(deps, token);
-  // Session JWTs (account users) are the next strategy; until then any other bearer is refused.
-  throw new AppError('INVALID_TOKEN', 'Invalid or expired token');
+  return authenticateSession(deps, token);
 }
 
 export function requirePortal(p: Principal) {

@@ -1,6 +1,6 @@
 // Who is calling: built once per request by a strategy (API key, JWT, none) and used by REST,
 // GraphQL and graphql-ws alike.
-import type { Environment, UserRole } from '../../prisma/generated/client/client';
+import type { Environment, Plan, UserRole } from '../../prisma/generated/client/client';
 
 export type Scope = 'portal' | 'admin';
 
@@ -17,6 +17,8 @@ export interface Principal {
   apiKeyId?: string;
   userId?: string;
   role?: UserRole;
+  /** The account's plan, for rate limits. */
+  plan?: Plan;
 }
 
 export const ANONYMOUS: Principal = Object.freeze({

@@ -1,7 +1,7 @@
 // Registers the route table on Hono: request id, auth, body and query parsing, error rendering.
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
-import { authenticate, requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
+import { requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
+import { ipOf, principalOf } from './edge';
 import type { Tenant } from '../auth/principal';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
@@ -22,14 +22,6 @@ export function renderError(c: Context, err: unknown, deps: Deps): Response {
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
 }
 
-export function clientIp(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null; // app.fetch in tests has no socket
-  }
-}
-
 async function readBody(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
@@ -41,7 +33,9 @@ async function readBody(c: Context, max: number): Promise<string> {
 export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
   for (const r of routes) {
     app.on(r.method.toUpperCase(), r.path, async (c) => {
-      const principal = await authenticate(deps, c.req.header('authorization'));
+      const authError = c.get('authError' as never);
+      if (authError) throw authError;
+      const principal = principalOf(c);
       let tenant: Tenant = null as unknown as Tenant;
       if (r.access === 'portal') tenant = requirePortal(principal);
       if (r.access === 'admin') requireAdmin(principal);
@@ -61,7 +55,7 @@ export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
             principal.accountId && principal.environment
               ? (tenant ?? { accountId: principal.accountId, environment: principal.environment })
               : null,
-          ip: clientIp(c),
+          ip: ipOf(c),
           userAgent: c.req.header('user-agent') ?? null,
         },
       });

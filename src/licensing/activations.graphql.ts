@@ -37,7 +37,9 @@ export const Activation = builder.prismaNode('Activation', {
 });
 
 export const ValidationCodeEnum = builder.enumType('ValidationCode', {
-  description: 'Checks run in this order; the first failing one decides the code.',
+  description:
+    'Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, ' +
+    'EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED.',
   values: VALIDATION_CODES,
 });
 
@@ -46,7 +48,12 @@ export const LicenseValidation = builder.objectRef<ValidationResult>('LicenseVal
     valid: t.exposeBoolean('valid'),
     code: t.expose('code', { type: ValidationCodeEnum }),
     validatedAt: t.expose('validatedAt', { type: 'DateTime' }),
-    license: t.field({ type: License, nullable: true, resolve: (r) => r.license }),
+    license: t.field({
+      type: License,
+      nullable: true,
+      description: "Null when the key is unknown (or outside the calling API key's environment).",
+      resolve: (r) => r.license,
+    }),
   }),
 });
 
@@ -102,7 +109,11 @@ builder.queryField('activations', (t) =>
     authScopes: { portal: 'read' },
     args: { licenseId: t.arg.id({ required: true }) },
     resolve: (query, _root, { licenseId }, ctx) =>
-      ctx.deps.prisma.activation.findMany({ ...query, where: { licenseId, ...tenantWhere(ctx) }, orderBy: newestFirst() }),
+      ctx.deps.prisma.activation.findMany({
+        ...query,
+        where: { licenseId, ...tenantWhere(ctx) },
+        orderBy: newestFirst(),
+      }),
     totalCount: (_root, { licenseId }, ctx) =>
       ctx.deps.prisma.activation.count({ where: { licenseId, ...tenantWhere(ctx) } }),
   }),
@@ -111,7 +122,8 @@ builder.queryField('activations', (t) =>
 builder.mutationFields((t) => ({
   validateLicense: t.field({
     type: LicenseValidation,
-    description: 'Validates a license key. A failed check is a result (`valid: false` and its `code`), not an error.',
+    description:
+      'Validates a license key. A failed check is a result (`valid: false` and its `code`), not an error.',
     authScopes: { public: true },
     args: { input: t.arg({ type: ValidateLicenseInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
@@ -157,7 +169,10 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError], directResult: true },
     resolve: (_root, { input }, ctx) => {
       const body = parseInput(DeactivateBody, { key: input.key, machine_id: input.machineId });
-      return deactivateLicense(ctx.deps, callerInfo(ctx), { key: requireLicenseKey(body), machineId: body.machine_id });
+      return deactivateLicense(ctx.deps, callerInfo(ctx), {
+        key: requireLicenseKey(body),
+        machineId: body.machine_id,
+      });
     },
   }),
   deleteActivation: t.field({

@@ -12,6 +12,9 @@ import { DEFAULT_GRACE_SECONDS, type OfflineToken, signOfflineToken } from './of
 import type { LicenseWithCustomer } from './licenses.service';
 import { decideValidation, type Decision, type ValidationRequest } from './validation';
 
+/** The message of the 404 for an unknown license key (the enumeration guard counts these). */
+export const LICENSE_NOT_FOUND = 'License not found';
+
 export interface CallerInfo {
   /** When the caller sent an API key, lookups are restricted to its account and environment. */
   scope: Tenant | null;

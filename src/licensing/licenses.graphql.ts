@@ -43,7 +43,10 @@ export const License = builder.prismaNode('License', {
       nullable: true,
       description: "Seconds; null uses the product's setting.",
     }),
-    leaseDuration: t.exposeInt('leaseDuration', { nullable: true, description: "Seconds; null uses the product's setting." }),
+    leaseDuration: t.exposeInt('leaseDuration', {
+      nullable: true,
+      description: "Seconds; null uses the product's setting.",
+    }),
     productId: t.exposeID('productId'),
     customerId: t.exposeID('customerId', { nullable: true }),
     email: t.string({
@@ -52,9 +55,14 @@ export const License = builder.prismaNode('License', {
       select: { customer: { select: { email: true } } },
       resolve: (l) => l.customer?.email ?? null,
     }),
-    product: t.relation('product'),
-    customer: t.relation('customer', { nullable: true }),
-    activations: t.relation('activations', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    // validateLicense/activateLicense return a license to anyone holding its key; what lies beyond
+    // the license's own fields (as in the REST license JSON) needs the portal scope.
+    product: t.relation('product', { authScopes: { portal: 'read' } }),
+    customer: t.relation('customer', { nullable: true, authScopes: { portal: 'read' } }),
+    activations: t.relation('activations', {
+      authScopes: { portal: 'read' },
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
   }),
 });
 
@@ -91,7 +99,8 @@ export const CreateLicenseInput = builder.inputType('CreateLicenseInput', {
 });
 
 export const UpdateLicenseInput = builder.inputType('UpdateLicenseInput', {
-  description: 'Only the fields given are changed; null clears expiresAt, plan, offlineGracePeriod, leaseDuration.',
+  description:
+    'Only the fields given are changed; null clears expiresAt, plan, offlineGracePeriod, leaseDuration.',
   fields: (t) => licenseInputFields(t),
 });
 
@@ -152,7 +161,10 @@ builder.queryFields((t) => ({
     authScopes: { portal: 'read' },
     args: { key: t.arg.string({ required: true }) },
     resolve: (query, _root, { key }, ctx) =>
-      ctx.deps.prisma.license.findFirst({ ...query, where: { key: normalizeLicenseKey(key), ...tenantWhere(ctx) } }),
+      ctx.deps.prisma.license.findFirst({
+        ...query,
+        where: { key: normalizeLicenseKey(key), ...tenantWhere(ctx) },
+      }),
   }),
 }));
 
@@ -181,7 +193,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateLicenseInput, required: true }) },
     errors: { types: licenseErrors, dataField: { name: 'license' } },
     resolve: (_root, { input }, ctx) => {
-      const body = given({ product_id: input.productId, type: input.type, key: input.key, ...restFields(input) });
+      const body = given({
+        product_id: input.productId,
+        type: input.type,
+        key: input.key,
+        ...restFields(input),
+      });
       return createLicense(ctx.deps, tenant(ctx), parseInput(CreateLicenseBody, body));
     },
   }),

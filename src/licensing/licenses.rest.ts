@@ -12,6 +12,10 @@ import {
 } from './activations.service';
 import { heartbeat } from './leases.service';
 import { licenseJson } from './license-view';
+import { respondRateLimited } from '../http/edge';
+import type { Context } from 'hono';
+import { AppError } from '../lib/errors';
+import { LICENSE_NOT_FOUND } from './activations.service';
 import {
   ActivateBody,
   CreateLicenseBody,
@@ -40,6 +44,22 @@ const SAMPLE_LICENSE = {
   expiresAt: null,
   metadata: {},
 };
+
+/** Key-enumeration guard for the public key routes: an IP with too many lookups of unknown keys
+ * gets 429 before the lookup; each unknown key it tries counts. */
+async function guarded(deps: Deps, c: Context, ip: string | null | undefined, fn: () => Promise<Response>) {
+  const who = ip ?? 'unknown';
+  const blocked = await deps.limits.lookupsBlocked(who);
+  if (blocked) return respondRateLimited(c, blocked);
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND' && err.message === LICENSE_NOT_FOUND) {
+      await deps.limits.failedLookup(who);
+    }
+    throw err;
+  }
+}
 
 export function licenseRoutes(deps: Deps) {
   const createRoute = (path: string) =>
@@ -131,11 +151,14 @@ export function licenseRoutes(deps: Deps) {
       },
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
+        const blocked = await deps.limits.lookupsBlocked(caller.ip ?? 'unknown');
+        if (blocked) return respondRateLimited(c, blocked);
         const r = await validateLicense(deps, caller, key, {
           productId: body.product_id,
           machineId: body.machine_id,
           domain: body.domain,
         });
+        if (r.code === 'NOT_FOUND') await deps.limits.failedLookup(caller.ip ?? 'unknown');
         return c.json(
           {
             valid: r.valid,
@@ -165,21 +188,23 @@ export function licenseRoutes(deps: Deps) {
       },
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
-        const r = await activateLicense(deps, caller, {
-          key,
-          machineId: body.machine_id,
-          label: body.label,
-          platform: body.platform,
+        return guarded(deps, c, caller.ip, async () => {
+          const r = await activateLicense(deps, caller, {
+            key,
+            machineId: body.machine_id,
+            label: body.label,
+            platform: body.platform,
+          });
+          return c.json(
+            {
+              activated: true,
+              activation: activationJson(r.activation),
+              license: licenseJson(r.license, deps.now()),
+              offline: r.offline,
+            },
+            r.created ? 201 : 200,
+          );
         });
-        return c.json(
-          {
-            activated: true,
-            activation: activationJson(r.activation),
-            license: licenseJson(r.license, deps.now()),
-            offline: r.offline,
-          },
-          r.created ? 201 : 200,
-        );
       },
     }),
     route({
@@ -192,11 +217,13 @@ export function licenseRoutes(deps: Deps) {
       example: { request: { license_key: 'XXXX-XXXX-XXXX-XXXX', machine_id: 'unique-device-fingerprint' } },
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
-        const r = await deactivateLicense(deps, caller, { key, machineId: body.machine_id });
-        return c.json({
-          deactivated: true,
-          activation: activationJson(r.activation),
-          license: licenseJson(r.license, deps.now()),
+        return guarded(deps, c, caller.ip, async () => {
+          const r = await deactivateLicense(deps, caller, { key, machineId: body.machine_id });
+          return c.json({
+            deactivated: true,
+            activation: activationJson(r.activation),
+            license: licenseJson(r.license, deps.now()),
+          });
         });
       },
     }),
@@ -210,12 +237,14 @@ export function licenseRoutes(deps: Deps) {
       example: { request: { license_key: 'XXXX-XXXX-XXXX-XXXX', machine_id: 'unique-device-fingerprint' } },
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
-        const r = await heartbeat(deps, caller, { key, machineId: body.machine_id });
-        return c.json({
-          ok: true,
-          activation: r.activation,
-          leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null,
-          offline: r.offline,
+        return guarded(deps, c, caller.ip, async () => {
+          const r = await heartbeat(deps, caller, { key, machineId: body.machine_id });
+          return c.json({
+            ok: true,
+            activation: r.activation,
+            leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null,
+            offline: r.offline,
+          });
         });
       },
     }),

@@ -43,22 +43,44 @@ async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: ()
 export const usingPostgres = () => Boolean(process.env.DATABASE_URL);
 export const usingRedis = () => Boolean(process.env.REDIS_URL);
 
-export async function makeApp(overrides: Partial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp> {
+/** A test app. With `share`, a second instance on the same PostgreSQL database as `share` (same
+ * account and keys; the database is dropped by `share`, not by this one). */
+export async function makeApp(
+  overrides: Partial<Config> = {},
+  opts: BuildOptions = {},
+  share?: TestApp,
+): Promise<TestApp> {
   let drop = async () => {};
   const cfg: Partial<Config> = { ...overrides };
-  if (process.env.DATABASE_URL && cfg.databaseUrl === undefined) {
+  if (share) {
+    if (!share.app.deps.config.databaseUrl)
+      throw new Error('sharing a database needs PostgreSQL (DATABASE_URL)');
+    cfg.databaseUrl = share.app.deps.config.databaseUrl;
+  } else if (process.env.DATABASE_URL && cfg.databaseUrl === undefined) {
     const db = await freshPgDatabase(process.env.DATABASE_URL);
     cfg.databaseUrl = db.url;
     drop = db.drop;
   }
+  if (process.env.REDIS_URL && cfg.redisUrl === undefined) cfg.redisUrl = process.env.REDIS_URL;
+  // Instances that share a database must share the master key that seals its secrets.
+  cfg.secretKey ??= 'test-master-key-shared-by-test-instances';
+  // Each test app counts its own rate limits, even when they share one Redis.
+  const base = testConfig();
+  cfg.rateLimit = {
+    ...base.rateLimit,
+    prefix: `to_rl_test_${randomBytes(4).toString('hex')}`,
+    ...cfg.rateLimit,
+  };
   const app = await buildApp(testConfig(cfg), { jobs: false, ...opts });
-  if (!app.bootstrap) throw new Error('expected a bootstrapped account on a fresh database');
-  const b = app.bootstrap;
+  const b = app.bootstrap
+    ? { liveKey: app.bootstrap.liveKey, testKey: app.bootstrap.testKey, accountId: app.bootstrap.account.id }
+    : share;
+  if (!b) throw new Error('expected a bootstrapped account on a fresh database');
   return {
     app,
     liveKey: b.liveKey,
     testKey: b.testKey,
-    accountId: b.account.id,
+    accountId: b.accountId,
     async call(method, path, body, key = b.liveKey, headers = {}) {
       const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
       if (key) h.authorization = `Bearer ${key}`;

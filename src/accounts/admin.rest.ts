@@ -1,0 +1,131 @@
+// The operator's routes: every account, plans and suspension. Admin scope only (an admin API key
+// from `npm run cli -- keys:create --scope admin`).
+import { z } from 'zod';
+import type { Account } from '../../prisma/generated/client/client';
+import type { Deps } from '../deps';
+import { defineRoutes, route } from '../http/route';
+import { notFound } from '../lib/errors';
+import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { createAccount } from './accounts.service';
+
+const PlanEnum = z.enum(['builder', 'starter', 'professional', 'business', 'enterprise']);
+export const CreateAccountBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  plan: PlanEnum.optional(),
+  owner_email: z.string().trim().email().max(254),
+  owner_password: z.string().min(8).max(1024).optional(),
+});
+export const UpdateAccountBody = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  plan: PlanEnum.optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+});
+
+export const accountJson = (a: Account) => ({
+  id: a.id,
+  name: a.name,
+  plan: a.plan,
+  status: a.status,
+  createdAt: a.createdAt.toISOString(),
+  updatedAt: a.updatedAt.toISOString(),
+});
+
+export function adminRoutes(deps: Deps) {
+  const setAccount = async (id: string, data: z.infer<typeof UpdateAccountBody>) => {
+    if (!(await deps.prisma.account.findUnique({ where: { id } }))) throw notFound('Account');
+    const a = await deps.prisma.account.update({ where: { id }, data });
+    deps.apiKeyCache.clear(); // plan and status ride on cached principals
+    return a;
+  };
+  return defineRoutes([
+    route({
+      method: 'get',
+      path: '/api/v1/admin/accounts',
+      access: 'admin',
+      tag: 'Admin',
+      summary: 'List every account',
+      query: PaginationQuery.extend({ status: z.enum(['active', 'suspended']).optional() }),
+      async handler(c, { query }) {
+        const w = pageWindow(query);
+        const where = query.status ? { status: query.status } : {};
+        const [data, total] = await Promise.all([
+          deps.prisma.account.findMany({ where, orderBy: { createdAt: 'asc' }, skip: w.skip, take: w.take }),
+          deps.prisma.account.count({ where }),
+        ]);
+        return c.json(paginated(data.map(accountJson), total, w));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/admin/accounts',
+      access: 'admin',
+      tag: 'Admin',
+      summary: 'Create an account with its owner and a live and a test key (shown once)',
+      body: CreateAccountBody,
+      async handler(c, { body }) {
+        const a = await createAccount(deps.prisma, {
+          name: body.name,
+          plan: body.plan ?? deps.config.defaultPlan,
+          ownerEmail: body.owner_email,
+          ownerPassword: body.owner_password,
+        });
+        return c.json(
+          {
+            account: accountJson(a.account),
+            owner: {
+              id: a.owner.id,
+              email: a.owner.email,
+              ...(a.owner.generatedPassword ? { password: a.owner.password } : {}),
+            },
+            liveKey: a.liveKey,
+            testKey: a.testKey,
+          },
+          201,
+        );
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/admin/accounts/:id',
+      access: 'admin',
+      tag: 'Admin',
+      summary: 'Get an account',
+      async handler(c, { params }) {
+        const a = await deps.prisma.account.findUnique({ where: { id: params.id } });
+        if (!a) throw notFound('Account');
+        return c.json({ account: accountJson(a) });
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/v1/admin/accounts/:id',
+      access: 'admin',
+      tag: 'Admin',
+      summary: "Change an account's name, plan or status",
+      body: UpdateAccountBody,
+      async handler(c, { params, body }) {
+        return c.json({ account: accountJson(await setAccount(params.id!, body)) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/admin/accounts/:id/suspend',
+      access: 'admin',
+      tag: 'Admin',
+      summary: 'Suspend an account: its keys and sessions stop working',
+      async handler(c, { params }) {
+        return c.json({ account: accountJson(await setAccount(params.id!, { status: 'suspended' })) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/admin/accounts/:id/reinstate',
+      access: 'admin',
+      tag: 'Admin',
+      summary: 'Reinstate a suspended account',
+      async handler(c, { params }) {
+        return c.json({ account: accountJson(await setAccount(params.id!, { status: 'active' })) });
+      },
+    }),
+  ]);
+}
