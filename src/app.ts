@@ -3,30 +3,21 @@ import { type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
-import { adminRoutes } from './accounts/admin.rest';
-import { userRoutes } from './accounts/users.rest';
-import { apiKeyRoutes } from './auth/api-keys.rest';
-import { sessionRoutes } from './auth/sessions.rest';
 import type { Config } from './config';
-import { customerRoutes } from './customers/customers.rest';
 import { openDatabase } from './db/client';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
-import { eventRoutes } from './events/events.rest';
 import { createGraphQL } from './graphql/yoga';
-import { healthRoutes } from './http/health.rest';
 import { edge } from './http/edge';
 import { requestIdFrom } from './http/request-id';
 import type { RouteDef } from './http/route';
+import { allRoutes } from './http/routes';
 import { HELP, registerRoutes, renderError } from './http/router';
 import { Scheduler } from './jobs/scheduler';
 import { reapExpiredLeases } from './licensing/leases.service';
-import { licenseRoutes } from './licensing/licenses.rest';
 import { expireDueLicenses } from './licensing/licenses.service';
 import { createLogger } from './logger';
-import { productRoutes } from './products/products.rest';
 import { WebhookDispatcher } from './webhooks/dispatcher';
-import { webhookRoutes } from './webhooks/webhooks.rest';
 
 export interface App {
   fetch(request: Request): Promise<Response>;
@@ -105,18 +96,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND', help: HELP }, 404),
   );
 
-  const routes: RouteDef[] = [
-    ...healthRoutes(deps),
-    ...licenseRoutes(deps),
-    ...productRoutes(deps),
-    ...customerRoutes(deps),
-    ...apiKeyRoutes(deps),
-    ...eventRoutes(deps),
-    ...webhookRoutes(deps),
-    ...sessionRoutes(deps),
-    ...userRoutes(deps),
-    ...adminRoutes(deps),
-  ];
+  const routes = allRoutes(deps);
   const publicPaths = new Set(
     routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`),
   );

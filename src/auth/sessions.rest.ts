@@ -25,7 +25,7 @@ const LOGIN_FAILURES_PER_EMAIL = 5;
 const LOGIN_FAILURES_PER_IP = 20;
 
 export function sessionRoutes(deps: Deps) {
-  const secure = deps.config.env === 'production';
+  const secure = () => deps.config.env === 'production';
   return defineRoutes([
     route({
       method: 'post',
@@ -53,7 +53,7 @@ export function sessionRoutes(deps: Deps) {
           throw err;
         }
         const session = await issueSession(deps, user, body.environment ?? 'live');
-        c.header('Set-Cookie', sessionCookie(session.token, secure));
+        c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json({ ...session, user: { id: user.id, email: user.email, role: user.role } });
       },
     }),
@@ -70,7 +70,7 @@ export function sessionRoutes(deps: Deps) {
         if (!token || token.startsWith('to_')) throw new AppError('AUTH_REQUIRED', 'No session to refresh');
         const p = await authenticateSession(deps, token);
         const session = await issueSession(deps, { id: p.userId!, accountId: p.accountId! }, p.environment!);
-        c.header('Set-Cookie', sessionCookie(session.token, secure));
+        c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json(session);
       },
     }),

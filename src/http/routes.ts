@@ -1,0 +1,32 @@
+// Every REST route, in one table: the router registers it and the OpenAPI document is printed
+// from it. Route factories only close over `deps`; they don't use it while being defined.
+import { adminRoutes } from '../accounts/admin.rest';
+import { userRoutes } from '../accounts/users.rest';
+import { apiKeyRoutes } from '../auth/api-keys.rest';
+import { sessionRoutes } from '../auth/sessions.rest';
+import { customerRoutes } from '../customers/customers.rest';
+import type { Deps } from '../deps';
+import { eventRoutes } from '../events/events.rest';
+import { licenseRoutes } from '../licensing/licenses.rest';
+import { productRoutes } from '../products/products.rest';
+import { webhookRoutes } from '../webhooks/webhooks.rest';
+import { docsRoutes } from './docs.rest';
+import { healthRoutes } from './health.rest';
+import type { RouteDef } from './route';
+
+export function allRoutes(deps: Deps): RouteDef[] {
+  const routes: RouteDef[] = [
+    ...healthRoutes(deps),
+    ...licenseRoutes(deps),
+    ...productRoutes(deps),
+    ...customerRoutes(deps),
+    ...apiKeyRoutes(deps),
+    ...eventRoutes(deps),
+    ...webhookRoutes(deps),
+    ...sessionRoutes(deps),
+    ...userRoutes(deps),
+    ...adminRoutes(deps),
+  ];
+  routes.push(...docsRoutes(() => routes));
+  return routes;
+}

@@ -1,0 +1,115 @@
+// The OpenAPI 3.1 document: valid, complete, committed; /docs renders offline in Chromium.
+import { existsSync, readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deprecate } from '../src/http/edge';
+import { OPENAPI_FILE, printOpenApi } from '../src/http/print-openapi';
+import { makeApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp();
+});
+afterAll(() => t.close());
+
+describe('OpenAPI document', () => {
+  it('is served at /api/v1/openapi.json and validates as OpenAPI 3.1', async () => {
+    const r = await t.call('GET', '/api/v1/openapi.json', undefined, null);
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe('3.1.0');
+    const api = await SwaggerParser.validate(structuredClone(r.body));
+    expect(api.info.title).toBe('Traffic Orchestrator API');
+  });
+
+  it('covers every route of the router table, with errors, security and rate-limit headers', async () => {
+    const doc = (await t.call('GET', '/api/v1/openapi.json', undefined, null)).body;
+    for (const route of t.app.routes) {
+      const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+      expect(doc.paths[path]?.[route.method], `${route.method} ${route.path}`).toBeDefined();
+    }
+    const count = Object.values(doc.paths).reduce(
+      (n: number, ops) => n + Object.keys(ops as object).length,
+      0,
+    );
+    expect(count).toBe(t.app.routes.length);
+    const validate = doc.paths['/api/v1/validate'].post;
+    expect(validate.requestBody.content['application/json'].example).toEqual({
+      license_key: 'XXXX-XXXX-XXXX-XXXX',
+      domain: 'example.com',
+    });
+    expect(validate.responses['429'].headers['Retry-After']).toBeDefined();
+    expect(validate.responses['200'].headers['X-RateLimit-Remaining']).toBeDefined();
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/api/v1/licenses'].get.security).toEqual(expect.arrayContaining([{ apiKey: [] }]));
+    expect(doc.components.schemas.Error.required).toEqual(['error', 'code', 'help']);
+  });
+
+  it('matches the committed schema/openapi.json (run `npm run openapi:print` after changing routes)', () => {
+    expect(readFileSync(OPENAPI_FILE, 'utf8'), 'schema/openapi.json is stale: npm run openapi:print').toBe(
+      printOpenApi(),
+    );
+  });
+});
+
+describe('Sunset helper', () => {
+  it('marks a deprecated route with Sunset and Deprecation headers', async () => {
+    const app = new Hono();
+    app.get('/old', (c) => {
+      deprecate(c, new Date('2027-06-30T00:00:00Z'), '/docs#versioning');
+      return c.json({ ok: true });
+    });
+    const res = await app.fetch(new Request('http://x/old'));
+    expect(res.headers.get('sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
+    expect(res.headers.get('deprecation')).toBe('true');
+    expect(res.headers.get('link')).toBe('</docs#versioning>; rel="sunset"');
+  });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+describe('/docs', () => {
+  it('serves the Scalar page and bundle from local assets', async () => {
+    const page = await t.call('GET', '/docs', undefined, null);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/api/v1/openapi.json');
+    expect(page.body).not.toMatch(/https?:\/\/(?!localhost)/);
+    const js = await t.app.fetch(new Request('http://x/docs/scalar.js'));
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    'renders in headless Chromium with no request leaving this machine',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const port = await t.app.listen(0, '127.0.0.1');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        const external: string[] = [];
+        await page.route('**/*', (route) => {
+          const url = new URL(route.request().url());
+          if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
+            return route.continue();
+          external.push(url.href);
+          return route.abort();
+        });
+        await page.goto(`http://127.0.0.1:${port}/docs`, { waitUntil: 'networkidle' });
+        await page.getByText('Traffic Orchestrator API').first().waitFor({ timeout: 20_000 });
+        await page.getByText('Validate a license key').first().waitFor({ timeout: 20_000 });
+        expect(external).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+});
