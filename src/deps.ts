@@ -6,6 +6,7 @@ import { SigningKeys as Keys } from './licensing/signing-keys';
 import { loadMasterKey, SecretBox as Box } from './lib/secret-box';
 import { TtlCache as Ttl } from './lib/ttl-cache';
 import { UsageRecorder as Recorder } from './usage/usage-recorder';
+import { Metrics } from './http/metrics';
 import { RateLimits } from './http/rate-limit';
 import type { Principal } from './auth/principal';
 import type { Config } from './config';
@@ -23,6 +24,7 @@ export interface Deps {
   secretBox: Box;
   signingKeys: Keys;
   limits: RateLimits;
+  metrics: Metrics;
   now(): Date;
 }
 
@@ -46,6 +48,9 @@ export async function createDeps(config: Config, database: Database, logger: Log
     secretBox,
     signingKeys,
     limits: new RateLimits({ ...config.rateLimit, redisUrl: config.redisUrl }),
+    metrics: new Metrics({
+      queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
+    }),
     now: () => new Date(),
   };
 }

@@ -41,7 +41,7 @@ export function sessionRoutes(deps: Deps) {
         const blocked =
           (await deps.limits.blocked('login-email', LOGIN_FAILURES_PER_EMAIL, email)) ??
           (await deps.limits.blocked('login-ip', LOGIN_FAILURES_PER_IP, ip));
-        if (blocked) return respondRateLimited(c, blocked);
+        if (blocked) return respondRateLimited(c, blocked, deps, 'login');
         let user;
         try {
           user = await checkCredentials(deps, email, body.password);

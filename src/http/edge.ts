@@ -39,7 +39,8 @@ export function deprecate(c: Context, sunset: Date, link?: string) {
   if (link) c.header('Link', `<${link}>; rel="sunset"`);
 }
 
-export function respondRateLimited(c: Context, s: LimitState) {
+export function respondRateLimited(c: Context, s: LimitState, deps?: Deps, limiter = 'lookup') {
+  deps?.metrics.rateLimited.inc({ limiter });
   return c.json(rateLimitedBody(s), 429, rateLimitHeaders(s));
 }
 

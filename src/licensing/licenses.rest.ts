@@ -50,7 +50,7 @@ const SAMPLE_LICENSE = {
 async function guarded(deps: Deps, c: Context, ip: string | null | undefined, fn: () => Promise<Response>) {
   const who = ip ?? 'unknown';
   const blocked = await deps.limits.lookupsBlocked(who);
-  if (blocked) return respondRateLimited(c, blocked);
+  if (blocked) return respondRateLimited(c, blocked, deps, 'lookup');
   try {
     return await fn();
   } catch (err) {
@@ -152,12 +152,13 @@ export function licenseRoutes(deps: Deps) {
       async handler(c, { body, caller }) {
         const key = requireLicenseKey(body);
         const blocked = await deps.limits.lookupsBlocked(caller.ip ?? 'unknown');
-        if (blocked) return respondRateLimited(c, blocked);
+        if (blocked) return respondRateLimited(c, blocked, deps, 'lookup');
         const r = await validateLicense(deps, caller, key, {
           productId: body.product_id,
           machineId: body.machine_id,
           domain: body.domain,
         });
+        deps.metrics.validations.inc({ code: r.code });
         if (r.code === 'NOT_FOUND') await deps.limits.failedLookup(caller.ip ?? 'unknown');
         return c.json(
           {
