@@ -9,6 +9,7 @@ import type { Deps } from '../deps';
 import { eventRoutes } from '../events/events.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
 import { productRoutes } from '../products/products.rest';
+import { analyticsRoutes } from '../usage/analytics.rest';
 import { webhookRoutes } from '../webhooks/webhooks.rest';
 import { docsRoutes } from './docs.rest';
 import { healthRoutes } from './health.rest';
@@ -26,6 +27,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...sessionRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...analyticsRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

@@ -1,0 +1,83 @@
+// Usage analytics over the usage rows: counts per hour or day, success/failure by code, distinct
+// active devices, filtered by product or license, over a time range.
+import type { Tenant } from '../auth/principal';
+import type { Deps } from '../deps';
+import { validationError } from '../lib/errors';
+
+export interface AnalyticsQuery {
+  from: Date;
+  to: Date;
+  interval: 'hour' | 'day';
+  productId?: string;
+  licenseId?: string;
+  kind?: 'validate' | 'activate' | 'deactivate' | 'heartbeat';
+}
+
+export interface UsageAnalytics {
+  from: string;
+  to: string;
+  interval: 'hour' | 'day';
+  totals: { total: number; success: number; failure: number };
+  series: { bucket: string; total: number; success: number; failure: number }[];
+  byCode: { code: string; success: boolean; count: number }[];
+  activeDevices: number;
+}
+
+const MAX_BUCKETS = 24 * 93; // about three months of hours
+
+export async function usageAnalytics(deps: Deps, tenant: Tenant, q: AnalyticsQuery): Promise<UsageAnalytics> {
+  if (q.to.getTime() <= q.from.getTime()) throw validationError('`to` must be after `from`');
+  const bucketMs = q.interval === 'hour' ? 3600_000 : 86_400_000;
+  if ((q.to.getTime() - q.from.getTime()) / bucketMs > MAX_BUCKETS) {
+    throw validationError(`Range too long for interval ${q.interval}`);
+  }
+  // Parameters: $1 account, $2 environment, $3 from, $4 to, then the optional filters.
+  const params: unknown[] = [tenant.accountId, tenant.environment, q.from, q.to];
+  let where = `"accountId" = $1 AND "environment" = $2::"Environment" AND "createdAt" >= $3 AND "createdAt" < $4`;
+  if (q.productId) where += ` AND "productId" = $${params.push(q.productId)}`;
+  if (q.licenseId) where += ` AND "licenseId" = $${params.push(q.licenseId)}`;
+  if (q.kind) where += ` AND "kind" = $${params.push(q.kind)}`;
+  const trunc = q.interval === 'hour' ? 'hour' : 'day';
+  const db = deps.prisma;
+  const [series, byCode, devices] = await Promise.all([
+    db.$queryRawUnsafe<{ bucket: Date; total: number; success: number }[]>(
+      `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket,
+              count(*)::int AS total, count(*) FILTER (WHERE success)::int AS success
+         FROM "UsageRecord" WHERE ${where} GROUP BY 1 ORDER BY 1`,
+      ...params,
+    ),
+    db.$queryRawUnsafe<{ code: string; success: boolean; count: number }[]>(
+      `SELECT code, success, count(*)::int AS count FROM "UsageRecord" WHERE ${where}
+        GROUP BY code, success ORDER BY count DESC, code`,
+      ...params,
+    ),
+    db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(DISTINCT "machineId")::int AS n FROM "UsageRecord" WHERE ${where} AND "machineId" IS NOT NULL`,
+      ...params,
+    ),
+  ]);
+  const rows = series.map((r) => ({
+    bucket: new Date(`${toIso(r.bucket).slice(0, 19)}Z`).toISOString(),
+    total: r.total,
+    success: r.success,
+    failure: r.total - r.success,
+  }));
+  const total = rows.reduce((n, r) => n + r.total, 0);
+  const success = rows.reduce((n, r) => n + r.success, 0);
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    interval: q.interval,
+    totals: { total, success, failure: total - success },
+    series: rows,
+    byCode,
+    activeDevices: devices[0]?.n ?? 0,
+  };
+}
+
+/** `date_trunc(... AT TIME ZONE 'UTC')` is a timestamp without zone: read its wall clock as UTC. */
+function toIso(d: Date | string): string {
+  if (typeof d === 'string') return d.replace(' ', 'T');
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
