@@ -11,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 describe('graceful shutdown', () => {
   it('drains in-flight validations, flushes usage and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'to-shutdown-'));
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: '0',
       HOST: '127.0.0.1',

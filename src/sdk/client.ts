@@ -1,0 +1,603 @@
+// The Traffic Orchestrator client: the public license routes, offline verification of the signed
+// tokens against a cached JWKS, and a heartbeat loop for floating seats.
+// It depends on node built-ins and `jose` only, never on the server's code.
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import {
+  NetworkError,
+  OfflineTokenError,
+  type OfflineTokenErrorCode,
+  TrafficOrchestratorError,
+} from './errors';
+import { generateMachineId, type MachineIdOptions } from './machine-id';
+import { FileStorage, MemoryStorage, type SdkStorage } from './storage';
+import type {
+  ActivateInput,
+  ActivateResult,
+  DeactivateInput,
+  DeactivateResult,
+  HeartbeatInput,
+  HeartbeatResult,
+  JsonWebKeySet,
+  OfflineClaims,
+  OfflineToken,
+  ValidateInput,
+  ValidateResult,
+} from './types';
+
+export const ISSUER = 'traffic-orchestrator';
+const JWKS_PATH = '/api/v1/.well-known/jwks.json';
+const JWKS_STORAGE_NAME = 'jwks';
+/** The server's default lease (15 minutes), used until a heartbeat tells the real one. */
+const DEFAULT_LEASE_MS = 15 * 60_000;
+const MIN_DERIVED_INTERVAL_MS = 1000;
+/** Validation codes after which the cached offline token of the license is dropped. */
+const LICENSE_GONE = new Set<string>(['NOT_FOUND', 'REVOKED', 'SUSPENDED', 'EXPIRED']);
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface TrafficOrchestratorOptions {
+  /** The server's root URL, e.g. `https://licenses.example.com` (a trailing `/api/v1` is accepted). */
+  baseUrl: string;
+  /** Optional `to_live_…`/`to_test_…` key: restricts the public routes to that account and environment. */
+  apiKey?: string;
+  /** Default product for `validate` and `verifyOffline`. */
+  productId?: string;
+  /** Defaults to the global `fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout; a request that takes longer fails with a NetworkError (`TIMEOUT`). */
+  timeoutMs?: number;
+  /** Keeps the JWKS and offline tokens in files here, so a later process can verify offline. */
+  cacheDir?: string;
+  /** Custom storage for the JWKS and offline tokens (takes precedence over `cacheDir`). */
+  storage?: SdkStorage;
+  /** The time used for offline verification and lease arithmetic. Tests inject one. */
+  clock?: () => Date;
+  /** Timer functions for `startHeartbeat` (tests inject counting ones). */
+  timers?: Timers;
+  /** Called when writing to the cache fails; the online call itself still succeeds. */
+  onCacheError?: (err: unknown) => void;
+}
+
+export interface VerifyOfflineOptions {
+  /** Refuse tokens issued for another product (`aud`). Defaults to the client's `productId`. */
+  productId?: string;
+  /** Refuse tokens issued for another license key (checked through the `kfp` fingerprint). */
+  licenseKey?: string;
+  /** Refuse tokens issued to another machine (`mid`). */
+  machineId?: string;
+  /** How far `iat` may lie in the future by `clock` before the token is refused; default 300 s. */
+  maxClockSkewSeconds?: number;
+}
+
+export interface StartHeartbeatOptions extends HeartbeatInput {
+  /** Time between heartbeats. Default: a third of the lease the server reports (5 minutes without one). */
+  intervalMs?: number;
+  /** Send the first heartbeat at once (default) rather than after one interval. */
+  immediate?: boolean;
+  /**
+   * Failures, e.g. a TrafficOrchestratorError with code LEASE_EXPIRED. Network errors, 429 and 5xx
+   * answers are retried at the next interval; any other API error stops the loop (the seat is gone:
+   * activate again and start a new loop).
+   */
+  onError?: (err: unknown) => void;
+  /** Every successful heartbeat. */
+  onHeartbeat?: (result: HeartbeatResult) => void;
+}
+
+export interface HeartbeatHandle {
+  /** Stops the loop, cancels the pending timer and waits for a heartbeat in flight to settle. */
+  stop(): Promise<void>;
+  /** False once stopped, by `stop()` or by a definitive API error. */
+  readonly running: boolean;
+  readonly lastResult: HeartbeatResult | null;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  requestId: string | undefined;
+}
+
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+const normalizeKey = (key: string) => key.trim().toUpperCase();
+/** The server's key fingerprint (`kfp` claim): the first 16 hex characters of SHA-256(key). */
+export const licenseKeyFingerprint = (licenseKey: string) => sha256Hex(normalizeKey(licenseKey)).slice(0, 16);
+const tokenStorageName = (licenseKey: string) => `token-${sha256Hex(normalizeKey(licenseKey)).slice(0, 32)}`;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function isOfflineToken(v: unknown): v is OfflineToken {
+  return isObject(v) && typeof v.token === 'string' && typeof v.graceUntil === 'string';
+}
+
+function isJwks(v: unknown): v is JsonWebKeySet {
+  return (
+    isObject(v) && Array.isArray(v.keys) && v.keys.every((k) => isObject(k) && typeof k.kty === 'string')
+  );
+}
+
+export class TrafficOrchestrator {
+  /** See {@link generateMachineId}. */
+  static generateMachineId(opts?: MachineIdOptions): string {
+    return generateMachineId(opts);
+  }
+
+  private readonly baseUrl: string;
+  private readonly apiKey: string | undefined;
+  private readonly productId: string | undefined;
+  private readonly fetchImpl: typeof globalThis.fetch;
+  private readonly timeoutMs: number;
+  private readonly storage: SdkStorage;
+  private readonly clock: () => Date;
+  private readonly timers: Timers;
+  private readonly onCacheError: (err: unknown) => void;
+
+  private jwks: JsonWebKeySet | null = null;
+  private keySet: ReturnType<typeof createLocalJWKSet> | null = null;
+  private jwksInFlight: Promise<JsonWebKeySet> | null = null;
+  private readonly tokens = new Map<string, OfflineToken>();
+  private last: OfflineToken | null = null;
+
+  constructor(opts: TrafficOrchestratorOptions) {
+    if (!opts?.baseUrl) throw new TypeError('TrafficOrchestrator: baseUrl is required');
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    this.apiKey = opts.apiKey;
+    this.productId = opts.productId;
+    const f = opts.fetch ?? globalThis.fetch;
+    if (typeof f !== 'function') throw new TypeError('TrafficOrchestrator: no fetch available; pass `fetch`');
+    this.fetchImpl = f;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.storage = opts.storage ?? (opts.cacheDir ? new FileStorage(opts.cacheDir) : new MemoryStorage());
+    this.clock = opts.clock ?? (() => new Date());
+    this.timers = opts.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+    this.onCacheError = opts.onCacheError ?? (() => {});
+  }
+
+  // ---- online calls ------------------------------------------------------------------------------
+
+  /**
+   * Validates a license key. A completed validation is a result, also when it failed: `valid:false`
+   * with its `code` (NOT_FOUND, DOMAIN_MISMATCH, SUSPENDED, …) is returned, not thrown.
+   */
+  async validate(input: ValidateInput): Promise<ValidateResult> {
+    const productId = input.productId ?? this.productId;
+    const a = await this.send('POST', '/api/v1/validate', {
+      license_key: input.licenseKey,
+      ...(productId !== undefined ? { product_id: productId } : {}),
+      ...(input.machineId !== undefined ? { machine_id: input.machineId } : {}),
+      ...(input.domain !== undefined ? { domain: input.domain } : {}),
+    });
+    const completed =
+      (a.status === 200 || a.status === 403 || a.status === 404) &&
+      isObject(a.body) &&
+      typeof a.body.valid === 'boolean';
+    if (!completed) throw this.failure(a);
+    const result = a.body as unknown as ValidateResult;
+    if (result.valid && isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
+    // The server says the license itself is no longer good: stop offering its token for offline use.
+    else if (LICENSE_GONE.has(result.code)) await this.forget(input.licenseKey);
+    return result;
+  }
+
+  /** Activates this device (idempotent per machineId). No seat left: ACTIVATION_LIMIT_REACHED. */
+  async activate(input: ActivateInput): Promise<ActivateResult> {
+    const a = await this.send('POST', '/api/v1/activate', {
+      license_key: input.licenseKey,
+      machine_id: input.machineId,
+      ...(input.label !== undefined ? { label: input.label } : {}),
+      ...(input.platform !== undefined ? { platform: input.platform } : {}),
+    });
+    const body = this.success(a);
+    const result = { ...body, created: a.status === 201 } as unknown as ActivateResult;
+    if (isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
+    return result;
+  }
+
+  /** Frees this device's seat. Unknown device: NOT_FOUND. */
+  async deactivate(input: DeactivateInput): Promise<DeactivateResult> {
+    const a = await this.send('POST', '/api/v1/deactivate', {
+      license_key: input.licenseKey,
+      machine_id: input.machineId,
+    });
+    const result = this.success(a) as unknown as DeactivateResult;
+    await this.forget(input.licenseKey, input.machineId);
+    return result;
+  }
+
+  /** Renews a floating seat's lease and refreshes the offline token. LEASE_EXPIRED / NOT_ACTIVATED when the seat is gone. */
+  async heartbeat(input: HeartbeatInput): Promise<HeartbeatResult> {
+    const a = await this.send('POST', '/api/v1/heartbeat', {
+      license_key: input.licenseKey,
+      machine_id: input.machineId,
+    });
+    const result = this.success(a) as unknown as HeartbeatResult;
+    if (isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
+    return result;
+  }
+
+  /** Fetches the server's JWKS now and caches it (memory and storage). */
+  async refreshJwks(): Promise<JsonWebKeySet> {
+    if (this.jwksInFlight) return this.jwksInFlight;
+    const p = (async () => {
+      const a = await this.send('GET', JWKS_PATH, undefined, { auth: false });
+      const body = this.success(a);
+      if (!isJwks(body)) {
+        throw new TrafficOrchestratorError('The server answered with something that is not a JWKS', {
+          status: a.status,
+          code: 'BAD_RESPONSE',
+          requestId: a.requestId,
+          body,
+        });
+      }
+      this.setJwks(body);
+      await this.store(JWKS_STORAGE_NAME, JSON.stringify(body));
+      return body;
+    })();
+    this.jwksInFlight = p;
+    try {
+      return await p;
+    } finally {
+      this.jwksInFlight = null;
+    }
+  }
+
+  // ---- offline -----------------------------------------------------------------------------------
+
+  /** The last offline token this client received (in this process), for any license. */
+  get lastOfflineToken(): OfflineToken | null {
+    return this.last;
+  }
+
+  /** The cached offline token for a license key (memory, then storage), or null. */
+  async offlineToken(licenseKey: string): Promise<OfflineToken | null> {
+    const name = tokenStorageName(licenseKey);
+    const cached = this.tokens.get(name);
+    if (cached) return cached;
+    const raw = await this.storage.get(name);
+    if (!raw) return null;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!isOfflineToken(parsed)) return null;
+      this.tokens.set(name, parsed);
+      return parsed;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Verifies an offline token against the cached JWKS, without any network call. Accepted until its
+   * `exp` (= graceUntil) by `clock`; refused (OfflineTokenError) after it, or when the signature, the
+   * key id, the product or the other named claims do not match. Returns the claims.
+   */
+  async verifyOffline(token: string | OfflineToken, opts: VerifyOfflineOptions = {}): Promise<OfflineClaims> {
+    const jws = typeof token === 'string' ? token : token.token;
+    if (typeof jws !== 'string' || jws.split('.').length !== 3) {
+      throw new OfflineTokenError('Not a compact JWS', 'MALFORMED_TOKEN');
+    }
+    try {
+      const header = decodeProtectedHeader(jws);
+      if (header.alg !== 'EdDSA')
+        throw new OfflineTokenError(`Unexpected alg ${header.alg}`, 'MALFORMED_TOKEN');
+    } catch (err) {
+      if (err instanceof OfflineTokenError) throw err;
+      throw new OfflineTokenError('The token header cannot be read', 'MALFORMED_TOKEN', err);
+    }
+    const keySet = await this.localKeySet();
+    if (!keySet) {
+      throw new OfflineTokenError('No JWKS cached yet: call the server once while online', 'NO_JWKS');
+    }
+    const now = this.clock();
+    const productId = opts.productId ?? this.productId;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(jws, keySet, {
+        issuer: ISSUER,
+        algorithms: ['EdDSA'],
+        currentDate: now,
+        ...(productId !== undefined ? { audience: productId } : {}),
+      }));
+    } catch (err) {
+      throw mapJoseError(err);
+    }
+    const claims = payload as unknown as OfflineClaims;
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.aud !== 'string' ||
+      typeof claims.kfp !== 'string' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number'
+    ) {
+      throw new OfflineTokenError('The token lacks the expected claims', 'MALFORMED_TOKEN');
+    }
+    const skew = opts.maxClockSkewSeconds ?? 300;
+    if (claims.iat > now.getTime() / 1000 + skew) {
+      throw new OfflineTokenError('The token was issued in the future by this clock', 'TOKEN_NOT_YET_VALID');
+    }
+    if (opts.licenseKey !== undefined && claims.kfp !== licenseKeyFingerprint(opts.licenseKey)) {
+      throw new OfflineTokenError('The token was issued for another license key', 'CLAIM_MISMATCH');
+    }
+    if (opts.machineId !== undefined && claims.mid !== opts.machineId) {
+      throw new OfflineTokenError('The token was issued to another machine', 'CLAIM_MISMATCH');
+    }
+    return claims;
+  }
+
+  // ---- heartbeat loop ----------------------------------------------------------------------------
+
+  /** Sends heartbeats until stopped. See {@link StartHeartbeatOptions} for the interval and errors. */
+  startHeartbeat(opts: StartHeartbeatOptions): HeartbeatHandle {
+    const { licenseKey, machineId, intervalMs, onError, onHeartbeat } = opts;
+    if (intervalMs !== undefined && !(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+    const timers = this.timers;
+    let running = true;
+    let timer: unknown = null;
+    let inflight: Promise<void> | null = null;
+    let lastResult: HeartbeatResult | null = null;
+    let nextMs = intervalMs ?? DEFAULT_LEASE_MS / 3;
+
+    const report = (err: unknown) => {
+      try {
+        onError?.(err);
+      } catch {
+        // an error handler that throws must not break the loop
+      }
+    };
+    const schedule = () => {
+      if (!running) return;
+      timer = timers.setTimeout(() => {
+        timer = null;
+        run();
+      }, nextMs);
+    };
+    const beat = async () => {
+      try {
+        const r = await this.heartbeat({ licenseKey, machineId });
+        lastResult = r;
+        if (intervalMs === undefined) nextMs = derivedInterval(r);
+        try {
+          onHeartbeat?.(r);
+        } catch (err) {
+          report(err);
+        }
+      } catch (err) {
+        report(err);
+        if (!retryable(err)) running = false;
+      }
+      schedule();
+    };
+    const run = () => {
+      if (!running) return;
+      const p = beat();
+      inflight = p;
+      void p.finally(() => {
+        if (inflight === p) inflight = null;
+      });
+    };
+
+    if (opts.immediate === false) schedule();
+    else run();
+
+    return {
+      async stop() {
+        running = false;
+        if (timer !== null) {
+          timers.clearTimeout(timer);
+          timer = null;
+        }
+        if (inflight) await inflight;
+      },
+      get running() {
+        return running;
+      },
+      get lastResult() {
+        return lastResult;
+      },
+    };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    opts: { auth?: boolean } = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.apiKey && opts.auth !== false) headers.authorization = `Bearer ${this.apiKey}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const timedOut = isObject(err) && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      throw new NetworkError(
+        timedOut
+          ? `No answer from ${this.baseUrl} within ${this.timeoutMs} ms`
+          : `Cannot reach ${this.baseUrl}: ${err instanceof Error ? err.message : String(err)}`,
+        timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
+        err,
+      );
+    }
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (a proxy's error page, say); keep the text
+    }
+    return { status: res.status, body: parsed, requestId: res.headers.get('x-request-id') ?? undefined };
+  }
+
+  /** The body of a 2xx JSON answer, or the typed error for anything else. */
+  private success(a: Answer): Record<string, unknown> {
+    if (a.status >= 200 && a.status < 300) {
+      if (isObject(a.body)) return a.body;
+      throw new TrafficOrchestratorError('The server answered with something that is not JSON', {
+        status: a.status,
+        code: 'BAD_RESPONSE',
+        requestId: a.requestId,
+        body: a.body,
+      });
+    }
+    throw this.failure(a);
+  }
+
+  private failure(a: Answer): TrafficOrchestratorError {
+    const b = isObject(a.body) ? a.body : {};
+    const code = typeof b.code === 'string' ? b.code : `HTTP_${a.status}`;
+    const message =
+      typeof b.error === 'string'
+        ? b.error
+        : typeof b.message === 'string'
+          ? b.message
+          : `HTTP ${a.status} from the license server`;
+    return new TrafficOrchestratorError(message, {
+      status: a.status,
+      code,
+      help: typeof b.help === 'string' ? b.help : undefined,
+      requestId: a.requestId,
+      body: a.body,
+    });
+  }
+
+  /** Caches a fresh offline token and makes sure the JWKS that verifies it is cached too. */
+  private async keep(licenseKey: string, offline: OfflineToken) {
+    const name = tokenStorageName(licenseKey);
+    this.tokens.set(name, offline);
+    this.last = offline;
+    await this.store(name, JSON.stringify(offline));
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(offline.token).kid;
+    } catch {
+      return; // verifyOffline will say what is wrong with it
+    }
+    const jwks = await this.loadJwks();
+    if (jwks && (kid === undefined || jwks.keys.some((k) => k.kid === kid))) return;
+    try {
+      await this.refreshJwks(); // first token, or the server rotated its key
+    } catch (err) {
+      this.onCacheError(err); // the online call succeeded; the next one tries again
+    }
+  }
+
+  /** Drops the cached token of a license (only if it was issued to `machineId`, when given). */
+  private async forget(licenseKey: string, machineId?: string) {
+    const name = tokenStorageName(licenseKey);
+    const had = await this.offlineToken(licenseKey);
+    if (!had) return;
+    if (machineId !== undefined) {
+      let mid: unknown;
+      try {
+        mid = decodeJwt(had.token).mid;
+      } catch {
+        mid = undefined;
+      }
+      if (mid !== undefined && mid !== null && mid !== machineId) return;
+    }
+    this.tokens.delete(name);
+    if (had && this.last === had) this.last = null;
+    try {
+      await this.storage.delete(name);
+    } catch (err) {
+      this.onCacheError(err);
+    }
+  }
+
+  private async store(name: string, value: string) {
+    try {
+      await this.storage.set(name, value);
+    } catch (err) {
+      this.onCacheError(err);
+    }
+  }
+
+  private setJwks(jwks: JsonWebKeySet) {
+    this.jwks = jwks;
+    this.keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+  }
+
+  private async loadJwks(): Promise<JsonWebKeySet | null> {
+    if (this.jwks) return this.jwks;
+    let raw: string | null;
+    try {
+      raw = await this.storage.get(JWKS_STORAGE_NAME);
+    } catch (err) {
+      this.onCacheError(err);
+      return null;
+    }
+    if (!raw) return null;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!isJwks(parsed)) return null;
+      this.setJwks(parsed);
+      return parsed;
+    } catch {
+      return null;
+    }
+  }
+
+  private async localKeySet() {
+    await this.loadJwks();
+    return this.keySet;
+  }
+}
+
+/** A third of the lease the server granted (leaseExpiresAt − the heartbeat's own time, both server clock). */
+function derivedInterval(r: HeartbeatResult): number {
+  const expires = r.leaseExpiresAt ? Date.parse(r.leaseExpiresAt) : NaN;
+  const at = r.activation?.lastHeartbeatAt ? Date.parse(r.activation.lastHeartbeatAt) : NaN;
+  const lease =
+    Number.isFinite(expires) && Number.isFinite(at) && expires > at ? expires - at : DEFAULT_LEASE_MS;
+  return Math.max(MIN_DERIVED_INTERVAL_MS, Math.floor(lease / 3));
+}
+
+/** Worth trying again later: the server was unreachable, overloaded or failing. */
+function retryable(err: unknown): boolean {
+  if (err instanceof NetworkError) return true;
+  if (err instanceof TrafficOrchestratorError) return err.status === 429 || err.status >= 500;
+  return true;
+}
+
+function mapJoseError(err: unknown): OfflineTokenError {
+  const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
+  const claim = isObject(err) && typeof err.claim === 'string' ? err.claim : '';
+  let mapped: OfflineTokenErrorCode;
+  let message: string;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      [mapped, message] = ['TOKEN_EXPIRED', 'The offline token has expired (past its graceUntil)'];
+      break;
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      [mapped, message] = ['UNKNOWN_KEY', 'The token was signed with a key that is not in the cached JWKS'];
+      break;
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      [mapped, message] = ['INVALID_SIGNATURE', 'The token signature does not verify'];
+      break;
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'aud')
+        [mapped, message] = ['PRODUCT_MISMATCH', 'The token was issued for another product'];
+      else if (claim === 'nbf' || claim === 'iat')
+        [mapped, message] = ['TOKEN_NOT_YET_VALID', 'The token is not valid yet by this clock'];
+      else [mapped, message] = ['CLAIM_MISMATCH', `The token's "${claim}" claim does not match`];
+      break;
+    default:
+      [mapped, message] = ['MALFORMED_TOKEN', 'The token is not a valid offline token'];
+  }
+  return new OfflineTokenError(message, mapped, err);
+}

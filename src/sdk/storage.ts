@@ -1,0 +1,56 @@
+// Where the client keeps what it needs offline: the JWKS and the last offline token per license.
+// Values are JSON strings. Keys are short ASCII names; license keys never appear in them.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SdkStorage {
+  get(name: string): Promise<string | null> | string | null;
+  set(name: string, value: string): Promise<void> | void;
+  delete(name: string): Promise<void> | void;
+}
+
+/** Keeps everything in this process only (the default without `cacheDir`). */
+export class MemoryStorage implements SdkStorage {
+  private readonly map = new Map<string, string>();
+  get(name: string) {
+    return this.map.get(name) ?? null;
+  }
+  set(name: string, value: string) {
+    this.map.set(name, value);
+  }
+  delete(name: string) {
+    this.map.delete(name);
+  }
+}
+
+/** One file per entry in `dir` (created on first write, files readable by the owner only). */
+export class FileStorage implements SdkStorage {
+  constructor(readonly dir: string) {}
+
+  private path(name: string) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid storage name: ${name}`);
+    return join(this.dir, `${name}.json`);
+  }
+
+  async get(name: string) {
+    try {
+      return await readFile(this.path(name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async set(name: string, value: string) {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const target = this.path(name);
+    // Write then rename, so a reader never sees half a file.
+    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, value, { mode: 0o600 });
+    await rename(tmp, target);
+  }
+
+  async delete(name: string) {
+    await rm(this.path(name), { force: true });
+  }
+}

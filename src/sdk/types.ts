@@ -1,0 +1,137 @@
+// The REST API's JSON, as the SDK returns it (camelCase, dates as ISO 8601 strings).
+
+export type LicenseType = 'perpetual' | 'subscription' | 'trial' | 'floating';
+export type LicenseStatus = 'active' | 'expired' | 'suspended' | 'revoked';
+export type ValidationCode =
+  | 'VALID'
+  | 'NOT_FOUND'
+  | 'REVOKED'
+  | 'SUSPENDED'
+  | 'EXPIRED'
+  | 'PRODUCT_MISMATCH'
+  | 'DOMAIN_MISMATCH'
+  | 'NOT_ACTIVATED'
+  | 'LEASE_EXPIRED';
+
+export interface License {
+  id: string;
+  key: string;
+  productId: string;
+  customerId: string | null;
+  email: string | null;
+  type: LicenseType;
+  /** The effective status: a passed `expiresAt` reads as `expired`. */
+  status: LicenseStatus;
+  /** Devices currently activated. */
+  activations: number;
+  maxActivations: number;
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastValidatedAt: string | null;
+  metadata: Record<string, unknown>;
+  allowedDomains: string[];
+  plan: string | null;
+}
+
+export interface Activation {
+  id: string;
+  licenseId: string;
+  machineId: string;
+  label: string | null;
+  platform: string | null;
+  /** Floating licenses only: when the seat is freed unless renewed by a heartbeat or validation. */
+  leaseExpiresAt: string | null;
+  lastHeartbeatAt: string | null;
+  createdAt: string;
+}
+
+/** A signed offline token: a compact JWS usable until `graceUntil` (its `exp`). */
+export interface OfflineToken {
+  token: string;
+  graceUntil: string;
+}
+
+export interface ValidateInput {
+  licenseKey: string;
+  /** PRODUCT_MISMATCH when the license belongs to another product. */
+  productId?: string;
+  /** NOT_ACTIVATED unless this device is activated; renews a floating seat's lease. */
+  machineId?: string;
+  /** DOMAIN_MISMATCH unless allowed by the license's domains. */
+  domain?: string;
+}
+
+export interface ValidateResult {
+  valid: boolean;
+  code: ValidationCode;
+  license: License | null;
+  validatedAt: string;
+  /** Present when `valid`. */
+  offline?: OfflineToken;
+}
+
+export interface ActivateInput {
+  licenseKey: string;
+  machineId: string;
+  label?: string;
+  platform?: string;
+}
+
+export interface ActivateResult {
+  activated: true;
+  /** False when this device was already activated (HTTP 200 instead of 201). */
+  created: boolean;
+  activation: Activation;
+  license: License;
+  offline: OfflineToken;
+}
+
+export interface DeactivateInput {
+  licenseKey: string;
+  machineId: string;
+}
+
+export interface DeactivateResult {
+  deactivated: true;
+  /** The removed activation. */
+  activation: Activation;
+  license: License;
+}
+
+export type HeartbeatInput = DeactivateInput;
+
+export interface HeartbeatResult {
+  ok: true;
+  activation: Activation;
+  /** Null for licenses that are not floating. */
+  leaseExpiresAt: string | null;
+  offline: OfflineToken;
+}
+
+/** The claims of an offline token, as signed by the server. */
+export interface OfflineClaims {
+  /** Always `traffic-orchestrator`. */
+  iss: string;
+  /** License id. */
+  sub: string;
+  /** Product id. */
+  aud: string;
+  /** Key fingerprint: the first 16 hex characters of SHA-256(license key). */
+  kfp: string;
+  /** The machine id the token was issued to, when the call named one. */
+  mid: string | null;
+  /** License type. */
+  typ: LicenseType;
+  /** License status when the token was issued. */
+  sts: LicenseStatus;
+  /** License expiry (unix seconds), null for none. */
+  lexp: number | null;
+  iat: number;
+  /** Unix seconds; the token is refused from this moment on (= graceUntil). */
+  exp: number;
+}
+
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown> & { kid?: string; kty: string }>;
+}
