@@ -6,6 +6,7 @@ import { SigningKeys as Keys } from './licensing/signing-keys';
 import { loadMasterKey, SecretBox as Box } from './lib/secret-box';
 import { TtlCache as Ttl } from './lib/ttl-cache';
 import { UsageRecorder as Recorder } from './usage/usage-recorder';
+import { EventPubSub } from './events/pubsub';
 import { Metrics } from './http/metrics';
 import { RateLimits } from './http/rate-limit';
 import type { Principal } from './auth/principal';
@@ -25,12 +26,22 @@ export interface Deps {
   signingKeys: Keys;
   limits: RateLimits;
   metrics: Metrics;
+  pubsub: EventPubSub;
   now(): Date;
 }
 
 /** Builds the services' dependencies over an open, migrated database (server and CLI alike). */
 export async function createDeps(config: Config, database: Database, logger: Logger): Promise<Deps> {
   const bus = new Bus();
+  const pubsub = new EventPubSub(config.redisUrl);
+  const licenseCache = new Cache(config.licenseCacheTtlMs);
+  // Committed events fan out to every instance's subscribers; cache invalidations reach the other
+  // instances' validate caches (the own instance has already applied them).
+  bus.on((events) => pubsub.publishEvents(events));
+  licenseCache.broadcast = (msg) => pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, ...msg });
+  pubsub.listen('cache', (msg) => {
+    if (msg.origin !== pubsub.instanceId) licenseCache.applyRemote(msg);
+  });
   const secretBox = new Box(loadMasterKey(config).key);
   const signingKeys = new Keys(database.prisma, database.sql, secretBox);
   await signingKeys.init();
@@ -40,7 +51,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     prisma: database.prisma,
     logger,
     bus,
-    licenseCache: new Cache(config.licenseCacheTtlMs),
+    licenseCache,
     apiKeyCache: new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
     usage: new Recorder(database.prisma, bus, {
       onError: (err) => logger.error({ err }, 'usage flush failed'),
@@ -48,6 +59,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     secretBox,
     signingKeys,
     limits: new RateLimits({ ...config.rateLimit, redisUrl: config.redisUrl }),
+    pubsub,
     metrics: new Metrics({
       queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
     }),

@@ -30,12 +30,25 @@ export function toFacts(l: CachedLicense): LicenseFacts {
   };
 }
 
+export interface CacheInvalidation {
+  licenseIds?: string[];
+  all?: boolean;
+}
+
 export class LicenseCache {
   private readonly byKey: TtlCache<string, CacheEntry>;
   private readonly keyById = new Map<string, string>();
+  /** Tells the other instances (set by the composition root to publish over pub/sub). */
+  broadcast: (msg: CacheInvalidation) => void = () => {};
 
   constructor(ttlMs: number, max = 50_000) {
     this.byKey = new TtlCache(ttlMs, max);
+  }
+
+  /** Applies an invalidation that another instance broadcast. */
+  applyRemote(msg: CacheInvalidation): void {
+    if (msg.all) this.clearLocal();
+    for (const id of msg.licenseIds ?? []) this.invalidateLocal(id);
   }
 
   get(key: string): CacheEntry | undefined {
@@ -51,12 +64,22 @@ export class LicenseCache {
   }
 
   invalidate(licenseId: string): void {
+    this.invalidateLocal(licenseId);
+    this.broadcast({ licenseIds: [licenseId] });
+  }
+
+  clear(): void {
+    this.clearLocal();
+    this.broadcast({ all: true });
+  }
+
+  private invalidateLocal(licenseId: string): void {
     const key = this.keyById.get(licenseId);
     if (key) this.byKey.delete(key);
     this.keyById.delete(licenseId);
   }
 
-  clear(): void {
+  private clearLocal(): void {
     this.byKey.clear();
     this.keyById.clear();
   }

@@ -1,0 +1,96 @@
+// Pub/sub across instances: in memory on one instance, Redis (via @graphql-yoga/redis-event-target)
+// when REDIS_URL is set. Two topics: committed events (subscriptions) and cache invalidations.
+import { randomUUID } from 'node:crypto';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { Redis } from 'ioredis';
+import type { Event } from '../../prisma/generated/client/client';
+
+export interface WireEvent {
+  id: string;
+  type: string;
+  accountId: string;
+  environment: 'live' | 'test';
+  licenseId: string | null;
+  productId: string | null;
+  machineId: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface CacheMessage {
+  origin: string;
+  licenseIds?: string[];
+  all?: boolean;
+}
+
+type Topics = { events: [WireEvent]; cache: [CacheMessage] };
+
+export const toWire = (e: Event): WireEvent => ({
+  id: e.id,
+  type: e.type,
+  accountId: e.accountId,
+  environment: e.environment,
+  licenseId: e.licenseId,
+  productId: e.productId,
+  machineId: e.machineId,
+  data: (e.data ?? {}) as Record<string, unknown>,
+  createdAt: e.createdAt.toISOString(),
+});
+
+export class EventPubSub {
+  readonly pubsub: PubSub<Topics>;
+  /** Identifies this instance, so it can ignore its own cache messages. */
+  readonly instanceId = randomUUID();
+  private readonly clients: Redis[] = [];
+
+  constructor(redisUrl?: string) {
+    if (redisUrl) {
+      const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+      const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+      for (const c of [publishClient, subscribeClient]) c.on('error', () => {});
+      this.clients.push(publishClient, subscribeClient);
+      this.pubsub = createPubSub<Topics>({
+        eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+      });
+    } else {
+      this.pubsub = createPubSub<Topics>();
+    }
+  }
+
+  get backend(): 'memory' | 'redis' {
+    return this.clients.length > 0 ? 'redis' : 'memory';
+  }
+
+  /** Resolves once the Redis subscriber is ready (immediately in memory). */
+  async ready(): Promise<void> {
+    await Promise.all(
+      this.clients.map((c) =>
+        c.status === 'ready' ? undefined : new Promise<void>((resolve) => c.once('ready', () => resolve())),
+      ),
+    );
+  }
+
+  publishEvents(events: Event[]) {
+    for (const e of events) this.pubsub.publish('events', toWire(e));
+  }
+
+  /** Runs `fn` for every message on `topic` until the returned stop function is called. */
+  listen<K extends keyof Topics>(topic: K, fn: (msg: Topics[K][0]) => void): () => void {
+    const it = this.pubsub.subscribe(topic as 'events') as AsyncIterableIterator<Topics[K][0]>;
+    void (async () => {
+      for await (const msg of it) {
+        try {
+          fn(msg);
+        } catch {
+          // a listener's failure must not end the subscription
+        }
+      }
+    })();
+    return () => void it.return?.();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}

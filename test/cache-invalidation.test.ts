@@ -1,0 +1,52 @@
+// A change on one instance invalidates the validate cache of the others (Redis pub/sub).
+import { describe, expect, it } from 'vitest';
+import { makeApp, productAndLicense, usingPostgres, usingRedis } from './helpers/app';
+
+const waitFor = async (fn: () => Promise<boolean>, ms = 5000) => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+};
+
+describe.runIf(usingPostgres() && usingRedis())('cross-instance cache invalidation', () => {
+  it('a suspend on instance A is seen by the next validations on instance B, long before the TTL', async () => {
+    const long = { licenseCacheTtlMs: 10 * 60_000 };
+    const a = await makeApp(long);
+    const b = await makeApp(long, {}, a);
+    try {
+      expect(a.app.deps.pubsub.backend).toBe('redis');
+      await Promise.all([a.app.deps.pubsub.ready(), b.app.deps.pubsub.ready()]);
+      const { license } = await productAndLicense(a);
+      const onB = () => b.call('POST', '/api/v1/validate', { key: license.key }, null);
+      expect((await onB()).body.code).toBe('VALID'); // now cached on B for 10 minutes
+      await a.call('POST', `/api/v1/licenses/${license.id}/suspend`);
+      expect(await waitFor(async () => (await onB()).body.code === 'SUSPENDED')).toBe(true);
+
+      // A product change (which clears whole caches) travels too.
+      await a.call('POST', `/api/v1/licenses/${license.id}/reinstate`);
+      expect(await waitFor(async () => (await onB()).body.code === 'VALID')).toBe(true);
+    } finally {
+      await b.app.stop();
+      await a.close();
+    }
+  });
+});
+
+describe('same-instance invalidation', () => {
+  it('works without Redis: a revoke is seen at once even with a long TTL', async () => {
+    const t = await makeApp({ licenseCacheTtlMs: 10 * 60_000 });
+    try {
+      const { license } = await productAndLicense(t);
+      expect((await t.call('POST', '/api/v1/validate', { key: license.key }, null)).body.code).toBe('VALID');
+      await t.call('POST', `/api/v1/licenses/${license.id}/revoke`);
+      expect((await t.call('POST', '/api/v1/validate', { key: license.key }, null)).body.code).toBe(
+        'REVOKED',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});
