@@ -20,7 +20,7 @@ const DOCS_HTML = `<!doctype html>
 </head>
 <body>
   <script id="api-reference" data-url="/api/v1/openapi.json"
-    data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script>
+    data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false,"agent":{"disabled":true},"showDeveloperTools":"never","mcp":{"disabled":true}}'></script>
   <script src="/docs/scalar.js"></script>
 </body>
 </html>`;
