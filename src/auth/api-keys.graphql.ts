@@ -2,11 +2,11 @@
 import type { ApiKey as ApiKeyRow } from '../../prisma/generated/client/client';
 import { ApiKeyScope } from '../../prisma/generated/client/enums';
 import { EnvironmentEnum } from '../accounts/accounts.graphql';
+import { requireOwner } from '../accounts/users.rest';
 import { builder } from '../graphql/builder';
 import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { NotFoundError, ValidationError } from '../graphql/errors';
 import { given, parseInput } from '../graphql/validation';
-import { AppError } from '../lib/errors';
 import { CreateApiKeyBody } from './api-keys.rest';
 import { createApiKey, revokeApiKey } from './api-keys.service';
 
@@ -67,9 +67,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiKeyInput }) },
     errors: { types: [ValidationError], directResult: true },
     resolve: (_root, { input }, ctx) => {
-      // As REST: account users other than owners do not manage keys (API keys may).
-      const role = ctx.principal.role;
-      if (role && role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners manage API keys');
+      requireOwner(ctx.principal); // as REST: FORBIDDEN for users other than owners
       const body = parseInput(CreateApiKeyBody, given(input ?? {}));
       const t = tenant(ctx);
       return createApiKey(ctx.deps.prisma, {
@@ -85,6 +83,9 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'apiKey' } },
-    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.deps, tenant(ctx).accountId, id),
+    resolve: (_root, { id }, ctx) => {
+      requireOwner(ctx.principal);
+      return revokeApiKey(ctx.deps, tenant(ctx).accountId, id);
+    },
   }),
 }));

@@ -1,5 +1,145 @@
-// TEMPORARY placeholder, replaced by the Pothos/Yoga implementation.
+// GraphQL over HTTP at /graphql (graphql-yoga + the Pothos schema). One context per request: the
+// Principal (from the HTTP edge, or authenticated here) and the DataLoaders hanging off it.
+//
+// Status codes, on purpose:
+// - A credential that is sent but wrong (unknown or revoked API key, malformed Authorization) fails
+//   the whole request before execution, with the REST status for its code (401 INVALID_API_KEY,
+//   403 INVALID_TOKEN / FORBIDDEN) and a GraphQL body: `{errors:[{message, extensions:{code}}]}`.
+// - Everything decided during execution (a field needing `portal` without a credential →
+//   AUTH_REQUIRED, a missing scope → FORBIDDEN, bad input → VALIDATION_ERROR) is a GraphQL error
+//   in an HTTP 200 response, so other fields of the same document still resolve.
+import { type ExecutionResult, GraphQLError } from './graphql-js';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { authenticate } from '../auth/authenticate';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Deps } from '../deps';
-export function createGraphQL(_deps: Deps) {
-  return { fetch: async (_req: Request, _ctx: { requestId: unknown }) => new Response('{}', { status: 501 }) };
+import { AppError } from '../lib/errors';
+import { setStrictPrismaQueries } from './builder';
+import type { GraphQLContext } from './context';
+import { schema } from './schema';
+
+interface ServerContext {
+  requestId: unknown;
+  /** The client address, when the HTTP edge passes it (used for usage records). */
+  ip?: string | null;
+  /** The Principal the HTTP edge already authenticated (and its failure), so that a request is
+   * authenticated once; without them this door authenticates by itself. */
+  principal?: Principal;
+  authError?: unknown;
+}
+
+/** Requests a browser may send cross-site without a CORS preflight (form posts, multipart) must not
+ * ride on the session cookie. JSON POSTs need a preflight, and GET cannot run mutations. */
+const preflighted = (req: Request) =>
+  req.method === 'GET' ||
+  /^application\/(graphql-response\+)?json\b/i.test(req.headers.get('content-type') ?? '');
+
+async function principalFor(deps: Deps, request: Request, edge: ServerContext): Promise<Principal> {
+  let principal: Principal;
+  try {
+    if (edge.authError) throw edge.authError;
+    principal =
+      edge.principal ??
+      (await authenticate(deps, request.headers.get('authorization'), request.headers.get('cookie')));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status } } });
+  }
+  const viaCookie = principal.kind !== 'anonymous' && !request.headers.get('authorization');
+  return viaCookie && !preflighted(request) ? ANONYMOUS : principal;
+}
+
+/** AppErrors that no typed union member caught keep their message and stable code; anything else
+ * is masked ("Unexpected error.") and logged, never leaking a stack trace. */
+function maskWith(deps: Deps) {
+  return (error: unknown, message: string): Error => {
+    if (isOriginalGraphQLError(error)) return error as Error;
+    const located = error instanceof GraphQLError ? error : undefined;
+    const original = located?.originalError ?? error;
+    const at = {
+      nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
+      path: located?.path,
+    };
+    if (original instanceof AppError) {
+      return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
+    }
+    deps.logger.error({ err: original }, 'graphql: unexpected error');
+    // The same code as a REST 500; yoga's HTTP-level errors keep their status.
+    const http = located?.extensions?.http;
+    return new GraphQLError(message, {
+      ...at,
+      extensions: { code: 'INTERNAL_ERROR', ...(http ? { http } : {}) },
+    });
+  };
+}
+
+/** A GraphQLError we (or yoga, or graphql-js) raised on purpose, as opposed to a wrapped throw. */
+const isOriginalGraphQLError = (error: unknown) =>
+  error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
+
+/** Document validation and variable coercion errors carry no code in graphql-js; give them
+ * VALIDATION_ERROR so every error a client sees has a stable `extensions.code`. */
+const withCode = (errors: readonly Error[]) =>
+  errors.map((e) =>
+    !(e instanceof GraphQLError) || e.extensions?.code
+      ? e
+      : new GraphQLError(e.message, {
+          nodes: e.nodes,
+          source: e.source,
+          positions: e.positions,
+          path: e.path,
+          originalError: e.originalError,
+          extensions: { ...e.extensions, code: 'VALIDATION_ERROR' },
+        }),
+  );
+
+const useErrorCodes: Plugin = {
+  onValidate:
+    () =>
+    ({ result, setResult }) => {
+      if (result.length > 0) setResult(withCode(result));
+    },
+  onExecute: () => ({
+    onExecuteDone({ result, setResult }) {
+      const r = result as ExecutionResult;
+      // Errors without a path happened before any resolver ran: variable coercion.
+      if (r.errors?.length && r.errors.every((e) => !e.path)) setResult({ ...r, errors: withCode(r.errors) });
+    },
+  }),
+};
+
+export function createGraphQL(deps: Deps) {
+  setStrictPrismaQueries(deps.config.env !== 'production');
+  const yoga = createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    // GraphiQL is a development aid; production deployments do not serve it.
+    graphiql: deps.config.env !== 'production',
+    landingPage: false,
+    // No file uploads here, and no multipart: one less way to post cross-site without a preflight.
+    multipart: false,
+    // CORS is the app's policy (config.corsOrigins, src/app.ts), the same for /graphql and /api/v1;
+    // yoga's own default would reflect any origin *with* credentials.
+    cors: false,
+    maskedErrors: { maskError: maskWith(deps), isDev: false },
+    logging: {
+      debug: (...args) => deps.logger.debug({ component: 'graphql' }, String(args[0])),
+      info: (...args) => deps.logger.info({ component: 'graphql' }, String(args[0])),
+      warn: (...args) => deps.logger.warn({ component: 'graphql' }, String(args[0])),
+      error: (...args) => deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0])),
+    },
+    plugins: [useErrorCodes],
+    context: async ({ request, ...edge }) => ({
+      deps,
+      principal: await principalFor(deps, request, edge),
+      requestId: String(edge.requestId ?? ''),
+      ip: edge.ip ?? null,
+      userAgent: request.headers.get('user-agent'),
+    }),
+  });
+  return {
+    fetch: (req: Request, ctx: ServerContext): Promise<Response> => Promise.resolve(yoga.fetch(req, ctx)),
+  };
 }

@@ -23,13 +23,13 @@ export const Product = builder.prismaNode('Product', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     licenses: t.relatedConnection('licenses', {
+      authScopes: { portal: 'read' },
       cursor: 'id',
       totalCount: true,
       query: () => ({ orderBy: newestFirst() }),
     }),
   }),
 });
-
 
 export const CreateProductInput = builder.inputType('CreateProductInput', {
   fields: (t) => ({

@@ -1,0 +1,103 @@
+// Customer type, queries and mutations. Mutations call customers.service; inputs reuse the REST zod shapes.
+import { builder } from '../graphql/builder';
+import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { given, parseInput } from '../graphql/validation';
+import { CreateCustomerBody, UpdateCustomerBody } from './customers.rest';
+import { createCustomer, deleteCustomer, normalizeEmail, updateCustomer } from './customers.service';
+
+export const Customer = builder.prismaNode('Customer', {
+  id: { field: 'id' },
+  findUnique: nodeWhere,
+  nullable: true,
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    name: t.exposeString('name', { nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSON' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    licenses: t.relatedConnection('licenses', {
+      authScopes: { portal: 'read' },
+      cursor: 'id',
+      totalCount: true,
+      query: () => ({ orderBy: newestFirst() }),
+    }),
+  }),
+});
+
+export const CustomerFilter = builder.inputType('CustomerFilter', {
+  fields: (t) => ({ email: t.string({ description: 'Exact match, case-insensitive.' }) }),
+});
+
+export const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    name: t.string(),
+    metadata: t.field({ type: 'JSON' }),
+  }),
+});
+
+export const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
+  fields: (t) => ({
+    email: t.string(),
+    name: t.string({ description: 'null clears the name.' }),
+    metadata: t.field({ type: 'JSON' }),
+  }),
+});
+
+const customerWhere = (ctx: Parameters<typeof tenantWhere>[0], email?: string | null) => ({
+  ...tenantWhere(ctx),
+  ...(email ? { email: normalizeEmail(email) } : {}),
+});
+
+builder.queryFields((t) => ({
+  customers: t.prismaConnection({
+    type: Customer,
+    cursor: 'id',
+    authScopes: { portal: 'read' },
+    args: { filter: t.arg({ type: CustomerFilter }) },
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.deps.prisma.customer.findMany({
+        ...query,
+        where: customerWhere(ctx, filter?.email),
+        orderBy: newestFirst(),
+      }),
+    totalCount: (_root, { filter }, ctx) =>
+      ctx.deps.prisma.customer.count({ where: customerWhere(ctx, filter?.email) }),
+  }),
+  customer: t.prismaField({
+    type: Customer,
+    nullable: true,
+    authScopes: { portal: 'read' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) =>
+      ctx.deps.prisma.customer.findFirst({ ...query, where: { id, ...tenantWhere(ctx) } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createCustomer: t.field({
+    type: Customer,
+    authScopes: { portal: 'write' },
+    args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
+    errors: { types: [ValidationError, ConflictError], dataField: { name: 'customer' } },
+    resolve: (_root, { input }, ctx) =>
+      createCustomer(ctx.deps, tenant(ctx), parseInput(CreateCustomerBody, given(input))),
+  }),
+  updateCustomer: t.field({
+    type: Customer,
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    errors: { types: [NotFoundError, ValidationError, ConflictError], dataField: { name: 'customer' } },
+    resolve: (_root, { id, input }, ctx) =>
+      updateCustomer(ctx.deps, tenant(ctx), id, parseInput(UpdateCustomerBody, given(input, ['name']))),
+  }),
+  deleteCustomer: t.field({
+    type: 'ID',
+    description: 'Deletes a customer; their licenses are kept, unlinked.',
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError], dataField: { name: 'deletedId' } },
+    resolve: async (_root, { id }, ctx) => (await deleteCustomer(ctx.deps, tenant(ctx), id)).id,
+  }),
+}));

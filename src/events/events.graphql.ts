@@ -1,0 +1,77 @@
+// Event type and the events query. An event's license and product are batched per request with
+// DataLoader (events carry plain ids, not Prisma relations).
+import { builder } from '../graphql/builder';
+import { newestFirst, nodeWhere, tenantWhere, type GraphQLContext } from '../graphql/context';
+import { License } from '../licensing/licenses.graphql';
+import { Product } from '../products/products.graphql';
+import { EVENT_TYPES, type EventType } from './event-types';
+
+/** GraphQL enum names cannot contain dots: `license.created` is LICENSE_CREATED, its value the real type. */
+export const EventTypeEnum = builder.enumType('EventType', {
+  values: Object.fromEntries(
+    EVENT_TYPES.map((type) => [type.replace('.', '_').toUpperCase(), { value: type }]),
+  ) as Record<string, { value: EventType }>,
+});
+
+const byIds = (ids: readonly string[], ctx: GraphQLContext) => ({
+  id: { in: [...ids] },
+  ...tenantWhere(ctx),
+});
+
+export const Event = builder.prismaNode('Event', {
+  id: { field: 'id' },
+  findUnique: nodeWhere,
+  nullable: true,
+  fields: (t) => ({
+    type: t.field({ type: EventTypeEnum, resolve: (e) => e.type as EventType }),
+    data: t.expose('data', { type: 'JSON', description: 'The webhook payload `data`.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    licenseId: t.exposeID('licenseId', { nullable: true }),
+    productId: t.exposeID('productId', { nullable: true }),
+    machineId: t.exposeID('machineId', { nullable: true, description: 'The activation id (`mach_…`).' }),
+    license: t.loadable({
+      type: License,
+      nullable: true,
+      load: (ids: string[], ctx) => ctx.deps.prisma.license.findMany({ where: byIds(ids, ctx) }),
+      sort: (l) => l.id,
+      resolve: (e) => e.licenseId,
+    }),
+    product: t.loadable({
+      type: Product,
+      nullable: true,
+      load: (ids: string[], ctx) => ctx.deps.prisma.product.findMany({ where: byIds(ids, ctx) }),
+      sort: (p) => p.id,
+      resolve: (e) => e.productId,
+    }),
+  }),
+});
+
+export const EventFilter = builder.inputType('EventFilter', {
+  fields: (t) => ({
+    type: t.field({ type: EventTypeEnum }),
+    licenseId: t.id(),
+    productId: t.id(),
+  }),
+});
+
+type Filter =
+  { type?: EventType | null; licenseId?: string | null; productId?: string | null } | null | undefined;
+const eventWhere = (ctx: GraphQLContext, f: Filter) => ({
+  ...tenantWhere(ctx),
+  ...(f?.type ? { type: f.type } : {}),
+  ...(f?.licenseId ? { licenseId: f.licenseId } : {}),
+  ...(f?.productId ? { productId: f.productId } : {}),
+});
+
+builder.queryField('events', (t) =>
+  t.prismaConnection({
+    type: Event,
+    cursor: 'id',
+    description: 'Events, newest first.',
+    authScopes: { portal: 'read' },
+    args: { filter: t.arg({ type: EventFilter }) },
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.deps.prisma.event.findMany({ ...query, where: eventWhere(ctx, filter), orderBy: newestFirst() }),
+    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.event.count({ where: eventWhere(ctx, filter) }),
+  }),
+);

@@ -1,0 +1,13 @@
+// graphql@16 ships CJS (index.js) and ESM (index.mjs) twins without an `exports` map. Node (tsx),
+// graphql-yoga and Pothos all load index.js; Vite (vitest) would resolve our own `from 'graphql'`
+// to index.mjs, a second copy whose GraphQLError and GraphQLSchema fail `instanceof` against the
+// first (errors get masked, printSchema throws "from another module or realm"). Importing the CJS
+// entry by path keeps one copy in every runner. Import graphql values from here, not 'graphql'.
+export {
+  GraphQLError,
+  Kind,
+  lexicographicSortSchema,
+  printSchema,
+  valueFromASTUntyped,
+} from 'graphql/index.js';
+export type { ExecutionResult, GraphQLResolveInfo, ValueNode } from 'graphql';

@@ -1,0 +1,14 @@
+// The GraphQL schema: the domain files register their types and root fields on the one builder;
+// this file only imports them for their side effects and builds the schema.
+import '../accounts/accounts.graphql';
+import '../auth/api-keys.graphql';
+import '../customers/customers.graphql';
+import '../events/events.graphql';
+import '../licensing/activations.graphql';
+import '../licensing/license-keys.graphql';
+import '../licensing/licenses.graphql';
+import '../products/products.graphql';
+import { builder } from './builder';
+import './errors';
+
+export const schema = builder.toSchema();

@@ -1,0 +1,192 @@
+// The public license-key paths: validate, activate, deactivate, heartbeat. The key is the
+// credential; an API key, when sent, restricts the lookup to its environment (callerInfo). Unknown
+// keys count against the caller's IP, as in REST. Resolvers translate; the services decide.
+import { builder } from '../graphql/builder';
+import { callerInfo, type GraphQLContext } from '../graphql/context';
+import {
+  ActivationLimitError,
+  ActivationStateError,
+  LicenseStateError,
+  NotFoundError,
+} from '../graphql/errors';
+import { guardKeyLookup } from '../graphql/key-lookup-guard';
+import { parseInput } from '../graphql/validation';
+import { requireLicenseKey } from '../http/input';
+import { Activation, deactivationPayload } from './activations.graphql';
+import {
+  activateLicense,
+  type ActivateResult,
+  deactivateLicense,
+  validateLicense,
+  type ValidationResult,
+} from './activations.service';
+import { heartbeat } from './leases.service';
+import { License } from './licenses.graphql';
+import { ActivateBody, DeactivateBody, ValidateBody } from './licenses.schemas';
+import type { OfflineToken } from './offline-token';
+import { VALIDATION_CODES } from './validation';
+
+export const ValidationCodeEnum = builder.enumType('ValidationCode', {
+  description:
+    'Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, ' +
+    'EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED.',
+  values: VALIDATION_CODES,
+});
+
+export const OfflineTokenRef = builder.objectRef<OfflineToken>('OfflineToken').implement({
+  description: 'A compact JWS (EdDSA) to keep working offline; verify it against the JWKS.',
+  fields: (t) => ({
+    token: t.exposeString('token'),
+    graceUntil: t.field({ type: 'DateTime', resolve: (o) => new Date(o.graceUntil) }),
+  }),
+});
+
+export const LicenseValidation = builder.objectRef<ValidationResult>('LicenseValidation').implement({
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    code: t.expose('code', { type: ValidationCodeEnum }),
+    validatedAt: t.expose('validatedAt', { type: 'DateTime' }),
+    license: t.field({
+      type: License,
+      nullable: true,
+      description: "Null when the key is unknown (or outside the calling API key's environment).",
+      resolve: (r) => r.license,
+    }),
+    offline: t.field({
+      type: OfflineTokenRef,
+      nullable: true,
+      description: 'Set when valid.',
+      resolve: (r) => r.offline,
+    }),
+  }),
+});
+
+export const ActivateLicenseSuccess = builder.objectRef<ActivateResult>('ActivateLicenseSuccess').implement({
+  fields: (t) => ({
+    created: t.exposeBoolean('created', { description: 'False when this device was already activated.' }),
+    activation: t.field({ type: Activation, resolve: (r) => r.activation }),
+    license: t.field({ type: License, resolve: (r) => r.license }),
+    offline: t.field({ type: OfflineTokenRef, resolve: (r) => r.offline }),
+  }),
+});
+
+export const DeactivateLicenseSuccess = deactivationPayload('DeactivateLicenseSuccess');
+
+type Heartbeat = Awaited<ReturnType<typeof heartbeat>>;
+export const HeartbeatLicenseSuccess = builder.objectRef<Heartbeat>('HeartbeatLicenseSuccess').implement({
+  fields: (t) => ({
+    activationId: t.id({ resolve: (r) => r.activation.id }),
+    leaseExpiresAt: t.expose('leaseExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The renewed lease (floating licenses); null for node-locked ones.',
+    }),
+    offline: t.field({ type: OfflineTokenRef, resolve: (r) => r.offline }),
+  }),
+});
+
+const ValidateLicenseInput = builder.inputType('ValidateLicenseInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    productId: t.id({ description: 'PRODUCT_MISMATCH when the license belongs to another product.' }),
+    machineId: t.string({ description: 'NOT_ACTIVATED unless this device is activated.' }),
+    domain: t.string({ description: "DOMAIN_MISMATCH unless allowed by the license's domains." }),
+  }),
+});
+
+const ActivateLicenseInput = builder.inputType('ActivateLicenseInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    machineId: t.string({ required: true }),
+    label: t.string(),
+    platform: t.string(),
+  }),
+});
+
+const DeviceInput = builder.inputType('LicenseDeviceInput', {
+  description: 'A license key and one device on it.',
+  fields: (t) => ({ key: t.string({ required: true }), machineId: t.string({ required: true }) }),
+});
+
+/** Key and machine from a LicenseDeviceInput, validated with the REST shape. */
+const device = (input: { key: string; machineId: string }) => {
+  const body = parseInput(DeactivateBody, { key: input.key, machine_id: input.machineId });
+  return { key: requireLicenseKey(body), machineId: body.machine_id };
+};
+
+const validate = (
+  ctx: GraphQLContext,
+  input: { key: string; productId?: string | null; machineId?: string | null; domain?: string | null },
+) => {
+  const body = parseInput(ValidateBody, {
+    key: input.key,
+    product_id: input.productId ?? undefined,
+    machine_id: input.machineId ?? undefined,
+    domain: input.domain ?? undefined,
+  });
+  return guardKeyLookup(
+    ctx,
+    async () => {
+      const r = await validateLicense(ctx.deps, callerInfo(ctx), requireLicenseKey(body), {
+        productId: body.product_id,
+        machineId: body.machine_id,
+        domain: body.domain,
+      });
+      ctx.deps.metrics.validations.inc({ code: r.code });
+      return r;
+    },
+    (r) => r.code === 'NOT_FOUND',
+  );
+};
+
+builder.mutationFields((t) => ({
+  validateLicense: t.field({
+    type: LicenseValidation,
+    description:
+      'Validates a license key. A failed check is a result (`valid: false` and its `code`), not an error.',
+    authScopes: { public: true },
+    args: { input: t.arg({ type: ValidateLicenseInput, required: true }) },
+    resolve: (_root, { input }, ctx) => validate(ctx, input),
+  }),
+  activateLicense: t.field({
+    type: ActivateLicenseSuccess,
+    description: 'Activates a device; idempotent per machineId.',
+    authScopes: { public: true },
+    args: { input: t.arg({ type: ActivateLicenseInput, required: true }) },
+    errors: { types: [NotFoundError, ActivationLimitError, LicenseStateError], directResult: true },
+    resolve: (_root, { input }, ctx) => {
+      const body = parseInput(ActivateBody, {
+        key: input.key,
+        machine_id: input.machineId,
+        label: input.label ?? undefined,
+        platform: input.platform ?? undefined,
+      });
+      return guardKeyLookup(ctx, () =>
+        activateLicense(ctx.deps, callerInfo(ctx), {
+          key: requireLicenseKey(body),
+          machineId: body.machine_id,
+          label: body.label,
+          platform: body.platform,
+        }),
+      );
+    },
+  }),
+  deactivateLicense: t.field({
+    type: DeactivateLicenseSuccess,
+    description: 'Deactivates a device and frees its seat.',
+    authScopes: { public: true },
+    args: { input: t.arg({ type: DeviceInput, required: true }) },
+    errors: { types: [NotFoundError], directResult: true },
+    resolve: (_root, { input }, ctx) =>
+      guardKeyLookup(ctx, () => deactivateLicense(ctx.deps, callerInfo(ctx), device(input))),
+  }),
+  heartbeatLicense: t.field({
+    type: HeartbeatLicenseSuccess,
+    description: "Renews a floating seat's lease and refreshes the offline token.",
+    authScopes: { public: true },
+    args: { input: t.arg({ type: DeviceInput, required: true }) },
+    errors: { types: [NotFoundError, LicenseStateError, ActivationStateError], directResult: true },
+    resolve: (_root, { input }, ctx) =>
+      guardKeyLookup(ctx, () => heartbeat(ctx.deps, callerInfo(ctx), device(input))),
+  }),
+}));
