@@ -53,7 +53,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     bus,
     licenseCache,
     apiKeyCache: new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
-    usage: new Recorder(database.prisma, bus, {
+    usage: new Recorder(database.prisma, database.sql, bus, {
       onError: (err) => logger.error({ err }, 'usage flush failed'),
     }),
     secretBox,

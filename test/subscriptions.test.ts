@@ -1,0 +1,189 @@
+// Live subscriptions over a real WebSocket (graphql-ws) and over SSE.
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createAccount } from '../src/accounts/accounts.service';
+import { makeApp, productAndLicense, type TestApp, usingPostgres, usingRedis } from './helpers/app';
+
+const ACTIVATION_CHANGED = `subscription($id: ID!) { activationChanged(licenseId: $id) { kind licenseId activationId deviceId reason at event { id type } } }`;
+const LICENSE_EVENTS = `subscription($f: LicenseEventFilter) { licenseEvents(filter: $f) { id type licenseId productId data } }`;
+
+function wsClient(port: number, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+  });
+}
+
+/** Collects the payloads of one subscription; resolves `first` on the first one or on an error. */
+function collect(client: Client, query: string, variables: Record<string, unknown>) {
+  const got: Record<string, any>[] = [];
+  const errors: unknown[] = [];
+  let notify: () => void = () => {};
+  const first = new Promise<void>((resolve) => (notify = resolve));
+  const ready = new Promise<void>((resolve) => setTimeout(resolve, 300)); // subscribe round trip
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => {
+        if (v.errors) errors.push(v.errors);
+        if (v.data) got.push(v.data);
+        notify();
+      },
+      error: (e) => {
+        errors.push(e);
+        notify();
+      },
+      complete: () => notify(),
+    },
+  );
+  return { got, errors, first, ready, stop };
+}
+
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
+
+let t: TestApp;
+let port: number;
+beforeAll(async () => {
+  t = await makeApp();
+  port = await t.app.listen(0, '127.0.0.1');
+});
+afterAll(() => t.close());
+
+describe('graphql-ws', () => {
+  it('delivers activationChanged within 1 s of an activation, then the deactivation', async () => {
+    const { license } = await productAndLicense(t, { max_activations: 2 });
+    const client = wsClient(port, { authorization: `Bearer ${t.liveKey}` });
+    try {
+      const sub = collect(client, ACTIVATION_CHANGED, { id: license.id });
+      await sub.ready;
+      const started = Date.now();
+      await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'ws-device' }, null);
+      expect(await within(sub.first, 1000)).not.toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(sub.errors).toEqual([]);
+      expect(sub.got[0]!.activationChanged).toMatchObject({
+        kind: 'ACTIVATED',
+        licenseId: license.id,
+        deviceId: 'ws-device',
+        event: { type: 'LICENSE_ACTIVATED' },
+      });
+      expect(sub.got[0]!.activationChanged.activationId).toMatch(/^mach_/);
+      await t.call('POST', '/api/v1/deactivate', { key: license.key, machine_id: 'ws-device' }, null);
+      await within(
+        new Promise<void>((r) => {
+          const i = setInterval(() => sub.got.length > 1 && (clearInterval(i), r()), 20);
+        }),
+        1000,
+      );
+      expect(sub.got[1]?.activationChanged).toMatchObject({ kind: 'DEACTIVATED', reason: 'manual' });
+      sub.stop();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses a connection without credentials or with a bad key', async () => {
+    for (const params of [undefined, { authorization: 'Bearer to_live_' + 'x'.repeat(40) }]) {
+      const closed = new Promise<number>((resolve) => {
+        const c = createClient({
+          url: `ws://127.0.0.1:${port}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: params,
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => {},
+          on: { closed: (e) => resolve((e as { code: number }).code) },
+        });
+        setTimeout(() => void c.dispose(), 3000);
+      });
+      expect(await closed).toBe(4403);
+    }
+  });
+
+  it('a test-key subscriber and another account see nothing of live events', async () => {
+    const { license } = await productAndLicense(t);
+    const other = await createAccount(t.app.deps.prisma, { name: 'Other', plan: 'enterprise' });
+    const testClient = wsClient(port, { authorization: `Bearer ${t.testKey}` });
+    const otherClient = wsClient(port, { apiKey: other.liveKey });
+    const liveClient = wsClient(port, { token: t.liveKey });
+    try {
+      const asTest = collect(testClient, LICENSE_EVENTS, {});
+      const asOther = collect(otherClient, LICENSE_EVENTS, {});
+      const asOtherByLicense = collect(otherClient, ACTIVATION_CHANGED, { id: license.id });
+      const asLive = collect(liveClient, LICENSE_EVENTS, { f: { licenseId: license.id } });
+      await Promise.all([asTest.ready, asOther.ready, asLive.ready]);
+      await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'secret-device' }, null);
+      await within(asLive.first, 1000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(asLive.got.map((g) => g.licenseEvents.type)).toContain('LICENSE_ACTIVATED');
+      expect(asTest.got).toEqual([]);
+      expect(asOther.got).toEqual([]);
+      expect(asOtherByLicense.got).toEqual([]);
+    } finally {
+      await Promise.all([testClient.dispose(), otherClient.dispose(), liveClient.dispose()]);
+    }
+  });
+});
+
+describe('SSE', () => {
+  it('streams licenseEvents as text/event-stream with the API key in the Authorization header', async () => {
+    const { license } = await productAndLicense(t);
+    const ctrl = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      signal: ctrl.signal,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${t.liveKey}`,
+      },
+      body: JSON.stringify({ query: LICENSE_EVENTS, variables: { f: { licenseId: license.id } } }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    setTimeout(() => void t.call('POST', `/api/v1/licenses/${license.id}/suspend`), 300);
+    let text = '';
+    const deadline = Date.now() + 3000;
+    while (!text.includes('LICENSE_SUSPENDED') && Date.now() < deadline) {
+      const { value, done } = await within(reader.read(), deadline - Date.now()).then((r) =>
+        r === 'timeout' ? { value: undefined, done: true } : r,
+      );
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ctrl.abort();
+    const data = text
+      .split('\n')
+      .filter((l) => l.startsWith('data:') && l.includes('licenseEvents'))
+      .map((l) => JSON.parse(l.slice(5)));
+    expect(data[0]?.data.licenseEvents).toMatchObject({ type: 'LICENSE_SUSPENDED', licenseId: license.id });
+  });
+});
+
+describe.runIf(usingPostgres() && usingRedis())('across instances (Redis)', () => {
+  it('an activation on instance A reaches a subscriber on instance B', async () => {
+    const a = t;
+    const b = await makeApp({}, {}, a);
+    const bPort = await b.app.listen(0, '127.0.0.1');
+    await Promise.all([a.app.deps.pubsub.ready(), b.app.deps.pubsub.ready()]);
+    const client = wsClient(bPort, { authorization: `Bearer ${a.liveKey}` });
+    try {
+      const { license } = await productAndLicense(a);
+      const sub = collect(client, ACTIVATION_CHANGED, { id: license.id });
+      await sub.ready;
+      await a.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'cross' }, null);
+      expect(await within(sub.first, 2000)).not.toBe('timeout');
+      expect(sub.got[0]!.activationChanged).toMatchObject({ kind: 'ACTIVATED', deviceId: 'cross' });
+    } finally {
+      await client.dispose();
+      await b.app.stop();
+    }
+  });
+});
