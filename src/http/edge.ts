@@ -82,9 +82,7 @@ export function edge(
         return respondRateLimited(c, limit);
       }
     }
+    if (limit) for (const [k, v] of Object.entries(rateLimitHeaders(limit))) c.header(k, v);
     await next();
-    if (limit && c.res.status !== 429) {
-      for (const [k, v] of Object.entries(rateLimitHeaders(limit))) c.res.headers.set(k, v);
-    }
   };
 }

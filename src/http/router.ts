@@ -1,4 +1,5 @@
 // Registers the route table on Hono: request id, auth, body and query parsing, error rendering.
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
 import { ipOf, principalOf } from './edge';
@@ -22,9 +23,31 @@ export function renderError(c: Context, err: unknown, deps: Deps): Response {
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
 }
 
+/** On node:http, reads the socket stream directly (no web Request is built) and stops at `max`. */
+function readIncoming(incoming: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        incoming.removeAllListeners('data');
+        incoming.resume();
+        reject(new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`));
+      } else chunks.push(chunk);
+    });
+    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    incoming.once('error', reject);
+  });
+}
+
 async function readBody(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming && !incoming.readableEnded && incoming.readableLength === 0 && !incoming.readableDidRead) {
+    return readIncoming(incoming, max);
+  }
   const buf = await c.req.arrayBuffer();
   if (buf.byteLength > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
   return new TextDecoder().decode(buf);
