@@ -1,14 +1,17 @@
 // Composition root: buildApp(config) → { fetch, listen, stop, deps }.
+import type { Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
 import type { Config } from './config';
 import { openDatabase } from './db/client';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
+import { attachGraphQLWs } from './graphql/ws';
 import { createGraphQL } from './graphql/yoga';
-import { edge } from './http/edge';
+import { edge, ipOf, principalOf } from './http/edge';
 import { requestIdFrom } from './http/request-id';
 import type { RouteDef } from './http/route';
 import { allRoutes } from './http/routes';
@@ -29,6 +32,20 @@ export interface App {
   /** Starts the HTTP server (port 0 picks a free port). Resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive
+ * connections; anything still open after `graceMs` is cut. */
+function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 export interface BuildOptions {
@@ -76,10 +93,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const started = performance.now();
     const reqId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId' as never, reqId as never);
-    await next();
+    // Headers set before the handler are merged into its response as it is made; setting them
+    // afterwards would make Hono rebuild the response.
     c.header('X-Request-Id', reqId);
     const version = c.req.header('x-api-version');
     if (version) c.header('X-API-Version', version);
+    await next();
+    const matched = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
+    deps.metrics.observe(c.req.method, matched, c.res.status, (performance.now() - started) / 1000);
     logger.info(
       {
         reqId,
@@ -100,17 +121,50 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const publicPaths = new Set(
     routes.filter((r) => r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`),
   );
-  const edgeMw = edge(deps, limits, (method, path) => publicPaths.has(`${method} ${path}`));
+  const edgeMw = edge(
+    deps,
+    limits,
+    (method, path) => publicPaths.has(`${method} ${path}`),
+    (kind) => deps.metrics.rateLimited.inc({ limiter: kind }),
+  );
+  if (config.corsOrigins.length > 0) {
+    const origin = config.corsOrigins.includes('*') ? '*' : config.corsOrigins;
+    app.use(
+      '*',
+      cors({
+        origin,
+        allowHeaders: ['Authorization', 'Content-Type', 'X-API-Version', 'X-Request-Id'],
+        exposeHeaders: [
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+          'X-Request-Id',
+          'Retry-After',
+        ],
+        credentials: !config.corsOrigins.includes('*'),
+      }),
+    );
+  }
   app.use('/api/v1/*', edgeMw);
   app.use('/graphql', edgeMw);
   registerRoutes(app, deps, routes);
 
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }),
+  );
+
   const graphql = createGraphQL(deps);
   app.on(['GET', 'POST'], '/graphql', (c) =>
-    graphql.fetch(c.req.raw, { requestId: c.get('requestId' as never) }),
+    graphql.fetch(c.req.raw, {
+      requestId: c.get('requestId' as never),
+      ip: ipOf(c),
+      principal: principalOf(c),
+      authError: c.get('authError' as never),
+    }),
   );
 
   let server: ServerType | null = null;
+  let ws: { close(): Promise<void> } | null = null;
   let stopped = false;
   return {
     fetch: (request) => Promise.resolve(app.fetch(request)),
@@ -121,16 +175,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     listen(port = config.port, host = config.host) {
       return new Promise((resolve) => {
         server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve(info.port));
+        ws = attachGraphQLWs(server as Server, deps, graphql.yoga);
       });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await ws?.close();
+      if (server) await closeServer(server as Server);
       await scheduler.stop();
       await webhooks.stop();
       await deps.usage.stop();
       await limits.close();
+      await deps.pubsub.close();
       await database.close();
     },
   };

@@ -41,6 +41,12 @@ const EnvSchema = z.object({
   TO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TO_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(100),
   TO_WEBHOOK_MAX_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
+  TO_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  TO_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  TO_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  TO_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(5000),
+  TO_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  TO_GRAPHQL_INTROSPECTION: bool.optional(),
 });
 
 export type Plan = 'builder' | 'starter' | 'professional' | 'business' | 'enterprise';
@@ -90,6 +96,20 @@ export interface Config {
   /** Webhook requests in flight per instance, in total and per endpoint. */
   webhookMaxInFlight: number;
   webhookMaxPerEndpoint: number;
+  /** Limits on GraphQL documents (graphql-armor) and whether introspection is served. */
+  graphql: {
+    /** Nesting of selections; fragments do not count as a level. */
+    maxDepth: number;
+    /** Aliased fields in one operation. */
+    maxAliases: number;
+    /** graphql-armor's estimated cost (objects 2, scalars 1, ×1.5 per level, × a literal `first`/`last`). */
+    maxCost: number;
+    /** Lexical tokens in a document, checked while parsing. */
+    maxTokens: number;
+    maxDirectives: number;
+    /** Defaults to true outside production and false in production. */
+    introspection: boolean;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,6 +142,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutMs: e.TO_WEBHOOK_TIMEOUT_MS,
     webhookMaxInFlight: e.TO_WEBHOOK_MAX_IN_FLIGHT,
     webhookMaxPerEndpoint: e.TO_WEBHOOK_MAX_PER_ENDPOINT,
+    graphql: {
+      maxDepth: e.TO_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.TO_GRAPHQL_MAX_ALIASES,
+      maxCost: e.TO_GRAPHQL_MAX_COST,
+      maxTokens: e.TO_GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.TO_GRAPHQL_MAX_DIRECTIVES,
+      introspection: e.TO_GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    },
     rateLimit: {
       enabled: e.TO_RATE_LIMIT,
       ipPerMinute: e.TO_RATE_LIMIT_IP_PER_MIN,

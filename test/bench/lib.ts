@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,8 @@ export function machineFacts() {
     cpus: cpu.length,
     cpuModel: cpu[0]?.model.trim() ?? 'unknown',
     memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    /** 1-minute load average when the facts were taken: other work on the machine skews the figures. */
+    loadAvg1m: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
@@ -78,6 +80,11 @@ export function onCleanup(fn: () => Promise<void> | void): () => Promise<void> {
   return run;
 }
 
+/** Unregisters a cleanup returned by onCleanup without running it. */
+export function dropCleanup(run: () => Promise<void>): void {
+  cleanups.delete(run);
+}
+
 export async function runCleanups(): Promise<void> {
   for (const fn of [...cleanups].reverse()) {
     try {
@@ -88,8 +95,11 @@ export async function runCleanups(): Promise<void> {
   }
 }
 
+let interrupted = false;
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: cleaning up`);
     void runCleanups().finally(() => process.exit(130));
   });
@@ -199,7 +209,7 @@ export interface Unavailable {
 export type Row = Figures | Unavailable;
 
 export async function load(target: Target, opts: BenchOptions): Promise<Figures> {
-  const result: Result = await autocannon({
+  const instance = autocannon({
     url: target.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...target.headers },
@@ -211,6 +221,11 @@ export async function load(target: Target, opts: BenchOptions): Promise<Figures>
     warmup: opts.warmup > 0 ? { connections: opts.connections, duration: opts.warmup } : undefined,
     verifyBody: target.verifyBody,
   });
+  const stopLoad = onCleanup(() => instance.stop());
+  const result: Result = await instance;
+  dropCleanup(stopLoad);
+  // Interrupted: the signal handler is cleaning up and will exit; report nothing from a cut-short run.
+  if (interrupted) await new Promise<never>(() => {});
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]),
   );
@@ -317,12 +332,18 @@ export function table(rows: Row[]): string {
           String(r.errors),
           String(r.timeouts),
           String(r.mismatches),
-          r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x`,
+          r.ratio === undefined ? '-' : `${r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2)}x`,
         ]
-      : [r.name, `unavailable (${r.unavailable})`],
+      : [
+          r.name,
+          `unavailable (${r.unavailable.length > 100 ? `${r.unavailable.slice(0, 99)}…` : r.unavailable})`,
+        ],
   );
   const widths = head.map((h, i) =>
-    Math.max(h.length, ...body.filter((row) => row.length === head.length).map((row) => row[i]!.length)),
+    Math.max(
+      h.length,
+      ...body.filter((row) => i === 0 || row.length === head.length).map((row) => row[i]!.length),
+    ),
   );
   const fmt = (cells: string[]) =>
     cells.length === head.length
@@ -334,7 +355,6 @@ export function table(rows: Row[]): string {
 
 /** The summary as one JSON object (numbers rounded for reading). */
 export function summary(bench: string, opts: BenchOptions, rows: Row[], extra: Record<string, unknown> = {}) {
-  const r2 = (n: number) => Math.round(n * 100) / 100;
   return {
     bench,
     ...machineFacts(),
@@ -354,7 +374,7 @@ export function summary(bench: string, opts: BenchOptions, rows: Row[], extra: R
             timeouts: r.timeouts,
             mismatches: r.mismatches,
             responses: r.responses,
-            ratio: r.ratio === undefined ? null : r2(r.ratio),
+            ratio: r.ratio === undefined ? null : Math.round(r.ratio * 1000) / 1000,
           }
         : r,
     ),

@@ -13,6 +13,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'POST /api/v1/validate (PGlite on disk; PostgreSQL when DATABASE_URL is set) and GraphQL validateLicense vs a bare node:http baseline',
     run: async (opts) => (await import('./validate')).validateBench(opts),
   },
+  webhooks: {
+    describe:
+      'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',
+    run: async (opts) => (await import('./webhooks')).webhooksBench(opts),
+  },
 };
 
 function usage(): string {
@@ -24,7 +29,8 @@ function usage(): string {
     ...Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(width)}  ${b.describe}`),
     '',
     'environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_WARMUP (s, default 2),',
-    '             BENCH_CPU_PROF=1|<dir> (--cpu-prof the server children), DATABASE_URL (adds PostgreSQL)',
+    '             BENCH_CPU_PROF=1|<dir> (--cpu-prof the server children), DATABASE_URL (adds PostgreSQL),',
+    '             BENCH_WEBHOOK_N (deliveries per webhooks run, default 2000)',
   ].join('\n');
 }
 

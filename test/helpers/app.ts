@@ -44,7 +44,8 @@ export const usingPostgres = () => Boolean(process.env.DATABASE_URL);
 export const usingRedis = () => Boolean(process.env.REDIS_URL);
 
 /** A test app. With `share`, a second instance on the same PostgreSQL database as `share` (same
- * account and keys; the database is dropped by `share`, not by this one). */
+ * account and keys; the database is dropped by `share`, not by this one), or, on PGlite, the same
+ * data directory reopened after `share.app.stop()` (pass `dataDir` on disk to the first app). */
 export async function makeApp(
   overrides: Partial<Config> = {},
   opts: BuildOptions = {},
@@ -53,9 +54,11 @@ export async function makeApp(
   let drop = async () => {};
   const cfg: Partial<Config> = { ...overrides };
   if (share) {
-    if (!share.app.deps.config.databaseUrl)
-      throw new Error('sharing a database needs PostgreSQL (DATABASE_URL)');
-    cfg.databaseUrl = share.app.deps.config.databaseUrl;
+    const shared = share.app.deps.config;
+    if (shared.databaseUrl) cfg.databaseUrl = shared.databaseUrl;
+    // PGlite on disk can be reopened once `share` has been stopped (one process at a time).
+    else if (!shared.dataDir.startsWith('memory://')) cfg.dataDir = shared.dataDir;
+    else throw new Error('sharing a database needs PostgreSQL (DATABASE_URL) or PGlite on disk');
   } else if (process.env.DATABASE_URL && cfg.databaseUrl === undefined) {
     const db = await freshPgDatabase(process.env.DATABASE_URL);
     cfg.databaseUrl = db.url;

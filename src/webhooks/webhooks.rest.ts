@@ -1,0 +1,133 @@
+import type { Deps } from '../deps';
+import { eventPayload } from '../events/events.service';
+import { defineRoutes, route } from '../http/route';
+import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { CreateWebhookBody, DeliveriesQuery, UpdateWebhookBody } from './webhooks.schemas';
+import {
+  createWebhook,
+  deleteWebhook,
+  deliveryJson,
+  getWebhook,
+  listDeliveries,
+  listWebhooks,
+  redeliver,
+  rollWebhookSecret,
+  sendTestEvent,
+  updateWebhook,
+  webhookJson,
+} from './webhooks.service';
+
+const TAG = 'Webhooks';
+
+export function webhookRoutes(deps: Deps) {
+  return defineRoutes([
+    route({
+      method: 'post',
+      path: '/api/v1/webhooks',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Create a webhook endpoint; the signing secret is returned only in this answer',
+      body: CreateWebhookBody,
+      example: {
+        request: { url: 'https://example.com/webhooks/to', events: ['license.activated'] },
+        status: 201,
+      },
+      async handler(c, { tenant, body }) {
+        const { endpoint, secret } = await createWebhook(deps, tenant, body);
+        return c.json({ webhook: webhookJson(endpoint), secret }, 201);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/webhooks',
+      access: 'portal',
+      tag: TAG,
+      summary: 'List webhook endpoints',
+      query: PaginationQuery,
+      async handler(c, { tenant, query }) {
+        const w = pageWindow(query);
+        const { data, total } = await listWebhooks(deps, tenant, w);
+        return c.json(paginated(data.map(webhookJson), total, w));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/webhooks/:id',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Get a webhook endpoint',
+      async handler(c, { tenant, params }) {
+        return c.json({ webhook: webhookJson(await getWebhook(deps, tenant, params.id!)) });
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/v1/webhooks/:id',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Update a webhook endpoint (url, description, events, enabled)',
+      body: UpdateWebhookBody,
+      async handler(c, { tenant, params, body }) {
+        return c.json({ webhook: webhookJson(await updateWebhook(deps, tenant, params.id!, body)) });
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/v1/webhooks/:id',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Delete a webhook endpoint and its delivery log',
+      async handler(c, { tenant, params }) {
+        await deleteWebhook(deps, tenant, params.id!);
+        return c.json({ deleted: true, id: params.id });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/webhooks/:id/test',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Send a webhook.test event to this endpoint only',
+      example: { status: 202 },
+      async handler(c, { tenant, params }) {
+        const { event, delivery } = await sendTestEvent(deps, tenant, params.id!);
+        return c.json({ event: eventPayload(event), delivery: deliveryJson(delivery) }, 202);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/webhooks/:id/roll-secret',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Replace the signing secret; the new secret is returned only in this answer',
+      async handler(c, { tenant, params }) {
+        const { endpoint, secret } = await rollWebhookSecret(deps, tenant, params.id!);
+        return c.json({ webhook: webhookJson(endpoint), secret });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/webhooks/:id/deliveries',
+      access: 'portal',
+      tag: TAG,
+      summary: 'The delivery log of an endpoint, newest first (filter: status)',
+      query: DeliveriesQuery,
+      async handler(c, { tenant, params, query }) {
+        const w = pageWindow(query);
+        const { data, total } = await listDeliveries(deps, tenant, params.id!, { status: query.status }, w);
+        return c.json(paginated(data.map(deliveryJson), total, w));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/webhook-deliveries/:id/redeliver',
+      access: 'portal',
+      tag: TAG,
+      summary: 'Send a delivery again (same id and body, fresh retry schedule)',
+      example: { status: 202 },
+      async handler(c, { tenant, params }) {
+        return c.json({ delivery: deliveryJson(await redeliver(deps, tenant, params.id!)) }, 202);
+      },
+    }),
+  ]);
+}
