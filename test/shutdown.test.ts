@@ -88,7 +88,9 @@ describe('graceful shutdown', () => {
 
       // Every answered validation was recorded before the process exited.
       const db = await openDatabase({ dataDir: dir });
-      const recorded = await db.prisma.usageRecord.count({ where: { kind: 'validate' } });
+      const recorded = (
+        await db.prisma.usageRecord.aggregate({ where: { kind: 'validate' }, _sum: { count: true } })
+      )._sum.count;
       await db.close();
       expect(recorded).toBe(ok);
       expect(out).toMatch(/shutting down/);

@@ -42,12 +42,12 @@ export async function usageAnalytics(deps: Deps, tenant: Tenant, q: AnalyticsQue
   const [series, byCode, devices] = await Promise.all([
     db.$queryRawUnsafe<{ bucket: Date; total: number; success: number }[]>(
       `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket,
-              count(*)::int AS total, count(*) FILTER (WHERE success)::int AS success
+              sum("count")::int AS total, COALESCE(sum("count") FILTER (WHERE success), 0)::int AS success
          FROM "UsageRecord" WHERE ${where} GROUP BY 1 ORDER BY 1`,
       ...params,
     ),
     db.$queryRawUnsafe<{ code: string; success: boolean; count: number }[]>(
-      `SELECT code, success, count(*)::int AS count FROM "UsageRecord" WHERE ${where}
+      `SELECT code, success, sum("count")::int AS count FROM "UsageRecord" WHERE ${where}
         GROUP BY code, success ORDER BY count DESC, code`,
       ...params,
     ),

@@ -29,14 +29,16 @@ export interface UsageRecorderOptions {
 
 const CHUNK = 500;
 const INSERT_USAGE = `INSERT INTO "UsageRecord"
-  ("accountId", "environment", "licenseId", "productId", "activationId", "machineId", "kind", "code", "success", "ip", "userAgent", "createdAt")
-  SELECT a, e::"Environment", l, p, act, m, k, c, s, ip, ua, t
+  ("accountId", "environment", "licenseId", "productId", "activationId", "machineId", "kind", "code", "success", "ip", "userAgent", "createdAt", "count")
+  SELECT a, e::"Environment", l, p, act, m, k, c, s, ip, ua, t, n
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::boolean[], $10::text[], $11::text[], $12::timestamptz[])
-      AS u(a, e, l, p, act, m, k, c, s, ip, ua, t)`;
+                $8::text[], $9::boolean[], $10::text[], $11::text[], $12::timestamptz[], $13::int[])
+      AS u(a, e, l, p, act, m, k, c, s, ip, ua, t, n)`;
+
+type UsageRow = UsageEntry & { at: Date; count: number };
 
 /** Column arrays for INSERT_USAGE. */
-function usageColumns(rows: UsageEntry[]): unknown[][] {
+function usageColumns(rows: UsageRow[]): unknown[][] {
   return [
     rows.map((u) => u.tenant.accountId),
     rows.map((u) => u.tenant.environment),
@@ -49,12 +51,14 @@ function usageColumns(rows: UsageEntry[]): unknown[][] {
     rows.map((u) => u.success),
     rows.map((u) => u.ip ?? null),
     rows.map((u) => u.userAgent?.slice(0, 512) ?? null),
-    rows.map((u) => (u.at ?? new Date()).toISOString()),
+    rows.map((u) => u.at.toISOString()),
+    rows.map((u) => u.count),
   ];
 }
 
 export class UsageRecorder {
-  private usage: UsageEntry[] = [];
+  /** Queued rows; identical calls within one second share a row and count up. */
+  private usage = new Map<string, UsageRow>();
   private events: EventInput[] = [];
   private validated = new Map<string, Date>();
   private leases = new Map<string, Date>();
@@ -80,10 +84,25 @@ export class UsageRecorder {
   }
 
   record(entry: UsageEntry): void {
-    this.usage.push({ ...entry, at: entry.at ?? new Date() });
+    const at = entry.at ?? new Date();
+    const key = [
+      entry.tenant.accountId,
+      entry.tenant.environment,
+      entry.licenseId,
+      entry.activationId,
+      entry.machineId,
+      entry.kind,
+      entry.code,
+      entry.ip,
+      entry.userAgent,
+      Math.floor(at.getTime() / 1000),
+    ].join('\u0000');
+    const row = this.usage.get(key);
+    if (row) row.count++;
+    else this.usage.set(key, { ...entry, at, count: 1 });
     if (entry.kind === 'validate' && entry.licenseId)
       this.validated.set(entry.licenseId, entry.at ?? new Date());
-    if (this.usage.length >= this.maxBatch) void this.flush();
+    if (this.usage.size >= this.maxBatch) void this.flush();
   }
 
   /** Queues a floating seat's lease renewal (activation id → new expiry). */
@@ -97,18 +116,18 @@ export class UsageRecorder {
   }
 
   get pending(): number {
-    return this.usage.length + this.events.length + this.validated.size + this.leases.size;
+    return this.usage.size + this.events.length + this.validated.size + this.leases.size;
   }
 
   /** Writes everything queued so far. Concurrent calls share one flush at a time. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.pending === 0) return;
-    const usage = this.usage;
+    const usage = [...this.usage.values()];
     const events = this.events;
     const validated = this.validated;
     const leases = this.leases;
-    this.usage = [];
+    this.usage = new Map();
     this.events = [];
     this.validated = new Map();
     this.leases = new Map();
@@ -123,7 +142,7 @@ export class UsageRecorder {
   }
 
   private async write(
-    usage: UsageEntry[],
+    usage: UsageRow[],
     events: EventInput[],
     validated: Map<string, Date>,
     leases: Map<string, Date>,

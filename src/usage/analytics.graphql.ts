@@ -1,0 +1,97 @@
+// usageAnalytics: the REST /analytics/usage report over GraphQL, from the same service. A bad range
+// (`to` not after `from`, too many buckets) is an input failure: a GraphQLError VALIDATION_ERROR.
+import { builder } from '../graphql/builder';
+import { tenant } from '../graphql/context';
+import { type AnalyticsQuery, type UsageAnalytics, usageAnalytics } from './analytics.service';
+
+type Interval = AnalyticsQuery['interval'];
+type Kind = NonNullable<AnalyticsQuery['kind']>;
+
+export const UsageIntervalEnum = builder.enumType('UsageInterval', {
+  values: { HOUR: { value: 'hour' as Interval }, DAY: { value: 'day' as Interval } },
+});
+
+export const UsageKindEnum = builder.enumType('UsageKind', {
+  values: {
+    VALIDATE: { value: 'validate' as Kind },
+    ACTIVATE: { value: 'activate' as Kind },
+    DEACTIVATE: { value: 'deactivate' as Kind },
+    HEARTBEAT: { value: 'heartbeat' as Kind },
+  },
+});
+
+type Counts = UsageAnalytics['totals'];
+
+const UsageCounts = builder.objectRef<Counts>('UsageCounts').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    success: t.exposeInt('success'),
+    failure: t.exposeInt('failure'),
+  }),
+});
+
+const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBucket').implement({
+  description: 'One hour or day (UTC) that had usage; buckets without any are left out.',
+  fields: (t) => ({
+    bucket: t.field({
+      type: 'DateTime',
+      description: 'The start of the bucket.',
+      resolve: (b) => new Date(b.bucket),
+    }),
+    total: t.exposeInt('total'),
+    success: t.exposeInt('success'),
+    failure: t.exposeInt('failure'),
+  }),
+});
+
+const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'The result code, as in the REST answer (VALID, …).' }),
+    success: t.exposeBoolean('success'),
+    count: t.exposeInt('count'),
+  }),
+});
+
+export const UsageAnalyticsRef = builder.objectRef<UsageAnalytics>('UsageAnalytics').implement({
+  description: 'Usage over a range: counts per hour or day, results by code, distinct active devices.',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', resolve: (u) => new Date(u.from) }),
+    to: t.field({ type: 'DateTime', resolve: (u) => new Date(u.to) }),
+    interval: t.field({ type: UsageIntervalEnum, resolve: (u) => u.interval }),
+    totals: t.field({ type: UsageCounts, resolve: (u) => u.totals }),
+    series: t.field({ type: [UsageBucket], resolve: (u) => u.series }),
+    byCode: t.field({ type: [UsageCodeCount], resolve: (u) => u.byCode }),
+    activeDevices: t.exposeInt('activeDevices', { description: 'Distinct machine ids seen.' }),
+  }),
+});
+
+builder.queryField('usageAnalytics', (t) =>
+  t.field({
+    type: UsageAnalyticsRef,
+    description: 'Validations, activations, deactivations and heartbeats over a range (default: 30 days).',
+    authScopes: { portal: 'read' },
+    args: {
+      from: t.arg({ type: 'DateTime', description: 'Defaults to 30 days before `to`.' }),
+      to: t.arg({ type: 'DateTime', description: 'Defaults to now.' }),
+      interval: t.arg({ type: UsageIntervalEnum, defaultValue: 'day' }),
+      productId: t.arg.id(),
+      licenseId: t.arg.id(),
+      kind: t.arg({ type: UsageKindEnum }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const { deps } = ctx;
+      const scope = tenant(ctx);
+      const to = args.to ?? deps.now();
+      const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
+      await deps.usage.flush(); // include what is still in the batch, as REST does
+      return usageAnalytics(deps, scope, {
+        from,
+        to,
+        interval: args.interval ?? 'day',
+        productId: args.productId ?? undefined,
+        licenseId: args.licenseId ?? undefined,
+        kind: args.kind ?? undefined,
+      });
+    },
+  }),
+);
