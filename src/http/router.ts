@@ -45,7 +45,7 @@ async function readBody(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && !incoming.readableEnded && incoming.readableLength === 0 && !incoming.readableDidRead) {
+  if (incoming && !incoming.readableDidRead && !incoming.readableEnded) {
     return readIncoming(incoming, max);
   }
   const buf = await c.req.arrayBuffer();
