@@ -106,7 +106,7 @@ describe('/docs', () => {
         await page.goto(`http://127.0.0.1:${port}/docs`, { waitUntil: 'networkidle' });
         await page.getByText('Traffic Orchestrator API').first().waitFor({ timeout: 20_000 });
         await page.getByText('License keys').first().waitFor({ timeout: 20_000 });
-      await page.waitForTimeout(1000); // anything Scalar would fetch after first paint
+        await page.waitForTimeout(1000); // anything Scalar would fetch after first paint
         expect(external).toEqual([]);
       } finally {
         await browser.close();

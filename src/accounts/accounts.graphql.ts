@@ -19,6 +19,7 @@ export const Account = builder.prismaObject('Account', {
     primaryColor: t.exposeString('primaryColor', { nullable: true }),
     supportEmail: t.exposeString('supportEmail', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 

@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Account } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
 import { defineRoutes, route } from '../http/route';
-import { notFound } from '../lib/errors';
 import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
-import { createAccount } from './accounts.service';
+import { getAccount, listAccounts, openAccount, setAccountStatus, updateAccount } from './admin.service';
 
 const PlanEnum = z.enum(['builder', 'starter', 'professional', 'business', 'enterprise']);
 export const CreateAccountBody = z.object({
@@ -31,12 +30,6 @@ export const accountJson = (a: Account) => ({
 });
 
 export function adminRoutes(deps: Deps) {
-  const setAccount = async (id: string, data: z.infer<typeof UpdateAccountBody>) => {
-    if (!(await deps.prisma.account.findUnique({ where: { id } }))) throw notFound('Account');
-    const a = await deps.prisma.account.update({ where: { id }, data });
-    deps.apiKeyCache.clear(); // plan and status ride on cached principals
-    return a;
-  };
   return defineRoutes([
     route({
       method: 'get',
@@ -47,11 +40,7 @@ export function adminRoutes(deps: Deps) {
       query: PaginationQuery.extend({ status: z.enum(['active', 'suspended']).optional() }),
       async handler(c, { query }) {
         const w = pageWindow(query);
-        const where = query.status ? { status: query.status } : {};
-        const [data, total] = await Promise.all([
-          deps.prisma.account.findMany({ where, orderBy: { createdAt: 'asc' }, skip: w.skip, take: w.take }),
-          deps.prisma.account.count({ where }),
-        ]);
+        const { data, total } = await listAccounts(deps, { status: query.status }, w);
         return c.json(paginated(data.map(accountJson), total, w));
       },
     }),
@@ -63,9 +52,9 @@ export function adminRoutes(deps: Deps) {
       summary: 'Create an account with its owner and a live and a test key (shown once)',
       body: CreateAccountBody,
       async handler(c, { body }) {
-        const a = await createAccount(deps.prisma, {
+        const a = await openAccount(deps, {
           name: body.name,
-          plan: body.plan ?? deps.config.defaultPlan,
+          plan: body.plan,
           ownerEmail: body.owner_email,
           ownerPassword: body.owner_password,
         });
@@ -91,9 +80,7 @@ export function adminRoutes(deps: Deps) {
       tag: 'Admin',
       summary: 'Get an account',
       async handler(c, { params }) {
-        const a = await deps.prisma.account.findUnique({ where: { id: params.id } });
-        if (!a) throw notFound('Account');
-        return c.json({ account: accountJson(a) });
+        return c.json({ account: accountJson(await getAccount(deps, params.id!)) });
       },
     }),
     route({
@@ -104,7 +91,7 @@ export function adminRoutes(deps: Deps) {
       summary: "Change an account's name, plan or status",
       body: UpdateAccountBody,
       async handler(c, { params, body }) {
-        return c.json({ account: accountJson(await setAccount(params.id!, body)) });
+        return c.json({ account: accountJson(await updateAccount(deps, params.id!, body)) });
       },
     }),
     route({
@@ -114,7 +101,7 @@ export function adminRoutes(deps: Deps) {
       tag: 'Admin',
       summary: 'Suspend an account: its keys and sessions stop working',
       async handler(c, { params }) {
-        return c.json({ account: accountJson(await setAccount(params.id!, { status: 'suspended' })) });
+        return c.json({ account: accountJson(await setAccountStatus(deps, params.id!, 'suspended')) });
       },
     }),
     route({
@@ -124,7 +111,7 @@ export function adminRoutes(deps: Deps) {
       tag: 'Admin',
       summary: 'Reinstate a suspended account',
       async handler(c, { params }) {
-        return c.json({ account: accountJson(await setAccount(params.id!, { status: 'active' })) });
+        return c.json({ account: accountJson(await setAccountStatus(deps, params.id!, 'active')) });
       },
     }),
   ]);

@@ -1,15 +1,11 @@
-// The account's users and their roles: owner (everything), developer (everything but users and
-// API keys), readonly (GET only; enforced by the router for every mutating route).
-import { randomBytes } from 'node:crypto';
+// REST routes for the account's users (users.service.ts: roles, owner-only management). Read-only
+// users get GET only; the router enforces that for every mutating route.
 import { z } from 'zod';
 import type { User } from '../../prisma/generated/client/client';
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../deps';
 import { defineRoutes, route } from '../http/route';
-import { hashPassword } from '../lib/crypto';
-import { AppError, notFound } from '../lib/errors';
-import { newId } from '../lib/ids';
 import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { createUser, deleteUser, listUsers, updateUserRole } from './users.service';
 
 const Role = z.enum(['owner', 'developer', 'readonly']);
 export const CreateUserBody = z.object({
@@ -26,11 +22,6 @@ export const userJson = (u: User) => ({
   createdAt: u.createdAt.toISOString(),
 });
 
-/** Managing users and API keys is for owners (an API key acts as the owner of its account). */
-export function requireOwner(p: Principal) {
-  if (p.kind === 'user' && p.role !== 'owner') throw new AppError('FORBIDDEN', 'Only owners can do this');
-}
-
 export function userRoutes(deps: Deps) {
   return defineRoutes([
     route({
@@ -42,11 +33,7 @@ export function userRoutes(deps: Deps) {
       query: PaginationQuery,
       async handler(c, { tenant, query }) {
         const w = pageWindow(query);
-        const where = { accountId: tenant.accountId };
-        const [data, total] = await Promise.all([
-          deps.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, skip: w.skip, take: w.take }),
-          deps.prisma.user.count({ where }),
-        ]);
+        const { data, total } = await listUsers(deps, tenant, w);
         return c.json(paginated(data.map(userJson), total, w));
       },
     }),
@@ -58,22 +45,11 @@ export function userRoutes(deps: Deps) {
       summary: 'Create (invite) a user; a generated password is returned once when none is given',
       body: CreateUserBody,
       async handler(c, { tenant, body, principal }) {
-        requireOwner(principal);
-        const email = body.email.toLowerCase();
-        if (await deps.prisma.user.findUnique({ where: { email } })) {
-          throw new AppError('CONFLICT', 'A user with this email already exists');
-        }
-        const password = body.password ?? randomBytes(18).toString('base64url');
-        const user = await deps.prisma.user.create({
-          data: {
-            id: newId('usr'),
-            accountId: tenant.accountId,
-            email,
-            role: body.role,
-            passwordHash: await hashPassword(password),
-          },
-        });
-        return c.json({ user: userJson(user), ...(body.password ? {} : { password }) }, 201);
+        const { user, generatedPassword } = await createUser(deps, principal, tenant, body);
+        return c.json(
+          { user: userJson(user), ...(generatedPassword ? { password: generatedPassword } : {}) },
+          201,
+        );
       },
     }),
     route({
@@ -84,11 +60,7 @@ export function userRoutes(deps: Deps) {
       summary: "Change a user's role",
       body: UpdateUserBody,
       async handler(c, { tenant, params, body, principal }) {
-        requireOwner(principal);
-        const u = await deps.prisma.user.findFirst({ where: { id: params.id, accountId: tenant.accountId } });
-        if (!u) throw notFound('User');
-        const updated = await deps.prisma.user.update({ where: { id: u.id }, data: { role: body.role } });
-        deps.apiKeyCache.clear(); // sessions carry the role
+        const updated = await updateUserRole(deps, principal, tenant, params.id!, body.role);
         return c.json({ user: userJson(updated) });
       },
     }),
@@ -99,12 +71,7 @@ export function userRoutes(deps: Deps) {
       tag: 'Users',
       summary: 'Remove a user',
       async handler(c, { tenant, params, principal }) {
-        requireOwner(principal);
-        const u = await deps.prisma.user.findFirst({ where: { id: params.id, accountId: tenant.accountId } });
-        if (!u) throw notFound('User');
-        if (u.id === principal.userId) throw new AppError('CONFLICT', 'You cannot remove yourself');
-        await deps.prisma.user.delete({ where: { id: u.id } });
-        deps.apiKeyCache.clear();
+        const u = await deleteUser(deps, principal, tenant, params.id!);
         return c.json({ deleted: true, id: u.id });
       },
     }),

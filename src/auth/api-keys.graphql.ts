@@ -2,7 +2,7 @@
 import type { ApiKey as ApiKeyRow } from '../../prisma/generated/client/client';
 import { ApiKeyScope } from '../../prisma/generated/client/enums';
 import { EnvironmentEnum } from '../accounts/accounts.graphql';
-import { requireOwner } from '../accounts/users.rest';
+import { requireOwner } from '../accounts/users.service';
 import { builder } from '../graphql/builder';
 import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { NotFoundError, ValidationError } from '../graphql/errors';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { requireOwner } from '../accounts/users.rest';
+import { requireOwner } from '../accounts/users.service';
 import { defineRoutes, route } from '../http/route';
 import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
 import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';

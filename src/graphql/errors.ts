@@ -44,6 +44,12 @@ export class ActivationStateError extends AppError {
   }
 }
 
+export class UrlNotAllowedError extends AppError {
+  static override [Symbol.hasInstance](value: unknown) {
+    return matches(value, ['URL_NOT_ALLOWED']);
+  }
+}
+
 export const DomainErrorRef = builder.interfaceRef<AppError>('DomainError').implement({
   description: 'A domain failure. `code` is the same stable code the REST API returns.',
   fields: (t) => ({
@@ -63,6 +69,11 @@ const errorTypes = [
   ],
   [LicenseStateError, 'LicenseStateError', 'The license is REVOKED, SUSPENDED or EXPIRED.'],
   [ActivationStateError, 'ActivationStateError', 'The device holds no seat: NOT_ACTIVATED or LEASE_EXPIRED.'],
+  [
+    UrlNotAllowedError,
+    'UrlNotAllowedError',
+    'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
+  ],
 ] as const;
 
 for (const [cls, name, description] of errorTypes) {

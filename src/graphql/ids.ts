@@ -6,6 +6,8 @@ const TYPE_BY_PREFIX: Record<string, string> = {
   mach: 'Activation',
   evt: 'Event',
   key: 'ApiKey',
+  whk: 'WebhookEndpoint',
+  del: 'WebhookDelivery',
 };
 
 export function typenameForId(id: string): string | null {

@@ -14,11 +14,12 @@ import { authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
+import { armorPlugins } from './armor';
 import { setStrictPrismaQueries } from './builder';
 import type { GraphQLContext } from './context';
 import { schema } from './schema';
 
-interface ServerContext {
+export interface ServerContext {
   requestId: unknown;
   /** The client address, when the HTTP edge passes it (used for usage records). */
   ip?: string | null;
@@ -130,7 +131,8 @@ export function createGraphQL(deps: Deps) {
       warn: (...args) => deps.logger.warn({ component: 'graphql' }, String(args[0])),
       error: (...args) => deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0])),
     },
-    plugins: [useErrorCodes],
+    // Document limits and introspection first: a refused document never reaches execution.
+    plugins: [...armorPlugins(deps.config.graphql), useErrorCodes],
     context: async ({ request, ...edge }) => ({
       deps,
       principal: await principalFor(deps, request, edge),
@@ -140,6 +142,7 @@ export function createGraphQL(deps: Deps) {
     }),
   });
   return {
+    yoga,
     fetch: (req: Request, ctx: ServerContext): Promise<Response> => Promise.resolve(yoga.fetch(req, ctx)),
   };
 }

@@ -1,0 +1,130 @@
+// The operator's fields (admin scope: an admin API key): every account, creation, plan and status.
+// They call admin.service, as the REST /api/v1/admin routes do; inputs reuse the REST zod shapes.
+import type { Account as AccountRow } from '../../prisma/generated/client/client';
+import { builder } from '../graphql/builder';
+import { ConflictError, NotFoundError } from '../graphql/errors';
+import { given, parseInput } from '../graphql/validation';
+import type { NewAccount } from './accounts.service';
+import { Account, AccountStatusEnum, PlanEnum } from './accounts.graphql';
+import { CreateAccountBody, UpdateAccountBody } from './admin.rest';
+import { accountsOrder, accountsWhere, openAccount, setAccountStatus, updateAccount } from './admin.service';
+
+const AccountOwner = builder.objectRef<NewAccount['owner']>('AccountOwner').implement({
+  description: 'The owner user created with an account.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    password: t.string({
+      nullable: true,
+      description: 'The generated password, shown once; null when one was given.',
+      resolve: (o) => (o.generatedPassword ? o.password : null),
+    }),
+  }),
+});
+
+const CreateAccountSuccess = builder.objectRef<NewAccount>('CreateAccountSuccess').implement({
+  fields: (t) => ({
+    account: t.field({ type: Account, resolve: (a) => a.account }),
+    owner: t.field({ type: AccountOwner, resolve: (a) => a.owner }),
+    liveKey: t.exposeString('liveKey', { description: 'A live API key, shown here once.' }),
+    testKey: t.exposeString('testKey', { description: 'A test API key, shown here once.' }),
+  }),
+});
+
+const CreateAccountInput = builder.inputType('CreateAccountInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    plan: t.field({ type: PlanEnum, description: "Defaults to the deployment's TO_DEFAULT_PLAN." }),
+    ownerEmail: t.string({ required: true }),
+    ownerPassword: t.string({ description: 'Generated (and returned once) when not given.' }),
+  }),
+});
+
+const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
+  fields: (t) => ({
+    name: t.string(),
+    plan: t.field({ type: PlanEnum }),
+    status: t.field({ type: AccountStatusEnum }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  accounts: t.prismaConnection({
+    type: Account,
+    cursor: 'id',
+    description: 'Every account of the deployment, oldest first (admin scope).',
+    authScopes: { admin: true },
+    args: { status: t.arg({ type: AccountStatusEnum }) },
+    resolve: (query, _root, { status }, ctx) =>
+      ctx.deps.prisma.account.findMany({
+        ...query,
+        where: accountsWhere({ status: status ?? undefined }),
+        orderBy: accountsOrder(),
+      }),
+    totalCount: (_root, { status }, ctx) =>
+      ctx.deps.prisma.account.count({ where: accountsWhere({ status: status ?? undefined }) }),
+  }),
+  account: t.prismaField({
+    type: Account,
+    nullable: true,
+    description: 'Any account by id (admin scope).',
+    authScopes: { admin: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => ctx.deps.prisma.account.findUnique({ ...query, where: { id } }),
+  }),
+}));
+
+const statusChange = (name: string, status: AccountRow['status'], description: string) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: Account,
+      description,
+      authScopes: { admin: true },
+      args: { id: t.arg.id({ required: true }) },
+      errors: { types: [NotFoundError], dataField: { name: 'account' } },
+      resolve: (_root, { id }, ctx) => setAccountStatus(ctx.deps, id, status),
+    }),
+  );
+
+statusChange(
+  'suspendAccount',
+  'suspended',
+  "Suspends an account: its keys and users' sessions stop working.",
+);
+statusChange('reinstateAccount', 'active', 'Reinstates a suspended account.');
+
+builder.mutationFields((t) => ({
+  createAccount: t.field({
+    type: CreateAccountSuccess,
+    description: 'Creates an account with its owner and a live and a test key (admin scope).',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateAccountInput, required: true }) },
+    errors: { types: [ConflictError], directResult: true },
+    resolve: (_root, { input }, ctx) => {
+      const body = parseInput(
+        CreateAccountBody,
+        given({
+          name: input.name,
+          plan: input.plan,
+          owner_email: input.ownerEmail,
+          owner_password: input.ownerPassword,
+        }),
+      );
+      return openAccount(ctx.deps, {
+        name: body.name,
+        plan: body.plan,
+        ownerEmail: body.owner_email,
+        ownerPassword: body.owner_password,
+      });
+    },
+  }),
+  updateAccount: t.field({
+    type: Account,
+    description: "Changes an account's name, plan or status (admin scope).",
+    authScopes: { admin: true },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInput, required: true }) },
+    errors: { types: [NotFoundError], dataField: { name: 'account' } },
+    resolve: (_root, { id, input }, ctx) =>
+      updateAccount(ctx.deps, id, parseInput(UpdateAccountBody, given(input))),
+  }),
+}));
