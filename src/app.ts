@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { openDatabase } from './db/client';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
+import { createGraphQLHttp } from './graphql/http';
 import { attachGraphQLWs } from './graphql/ws';
 import { createGraphQL } from './graphql/yoga';
 import { edge, ipOf, principalOf } from './http/edge';
@@ -154,8 +155,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   );
 
   const graphql = createGraphQL(deps);
+  const graphqlHttp = createGraphQLHttp(graphql.yoga, config.maxBodyBytes);
   app.on(['GET', 'POST'], '/graphql', (c) =>
-    graphql.fetch(c.req.raw, {
+    graphqlHttp(c, {
       requestId: c.get('requestId' as never),
       ip: ipOf(c),
       principal: principalOf(c),

@@ -7,11 +7,10 @@
 // The cost is armor's static estimate: objects 2, scalars 1, ×1.5 per level, × a *literal* `first`
 // or `last` (a variable is not known at validation); Pothos caps every page at 100 either way.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { ValidationContext } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Config } from '../config';
-import { GraphQLError } from './graphql-js';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from './graphql-js';
 
 type Limits = Config['graphql'];
 
@@ -33,6 +32,12 @@ const options = (code: string) => ({
   onReject: [reject(code)],
 });
 
+/** Refuses `__schema` / `__type` at validation. An envelop-level hook (yoga's own plugin hangs off
+ * its HTTP request parsing, which JSON POSTs skip: see ./http.ts), so every door applies it. */
+const noIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
 export function armorPlugins(limits: Limits): Plugin[] {
   const armor = EnvelopArmorPlugin<YogaInitialContext>({
     maxTokens: { n: limits.maxTokens, ...options('TOO_MANY_TOKENS') },
@@ -48,5 +53,5 @@ export function armorPlugins(limits: Limits): Plugin[] {
     // Field suggestions ("Did you mean …?") give away the schema that disabled introspection hides.
     blockFieldSuggestion: { enabled: !limits.introspection },
   });
-  return limits.introspection ? [armor] : [armor, useDisableIntrospection()];
+  return limits.introspection ? [armor] : [armor, noIntrospection];
 }

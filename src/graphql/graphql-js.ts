@@ -4,10 +4,12 @@
 // first (errors get masked, printSchema throws "from another module or realm"). Importing the CJS
 // entry by path keeps one copy in every runner. Import graphql values from here, not 'graphql'.
 export {
+  getOperationAST,
   GraphQLError,
   Kind,
   lexicographicSortSchema,
+  NoSchemaIntrospectionCustomRule,
   printSchema,
   valueFromASTUntyped,
 } from 'graphql/index.js';
-export type { ExecutionResult, GraphQLResolveInfo, ValueNode } from 'graphql';
+export type { DocumentNode, ExecutionResult, GraphQLResolveInfo, ValueNode } from 'graphql';

@@ -41,7 +41,7 @@ function readIncoming(incoming: IncomingMessage, max: number): Promise<string> {
   });
 }
 
-async function readBody(c: Context, max: number): Promise<string> {
+export async function readBody(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;

@@ -1,0 +1,116 @@
+// GraphQL over HTTP for the common case: a JSON POST of a query or mutation. It runs through yoga's
+// envelop (the same plugins: parser and validation caches, armor, error codes, masking, context)
+// but skips yoga's web-standard HTTP layer, which cost more than the operation itself (the validate
+// benchmark in the README). Everything else — GET, GraphiQL, SSE, subscriptions, batches, other
+// content types — goes to yoga as before.
+import type { Context } from 'hono';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { readBody } from '../http/router';
+import type { GraphQLContext } from './context';
+import { type DocumentNode, type ExecutionResult, getOperationAST, GraphQLError } from './graphql-js';
+import type { ServerContext } from './yoga';
+
+type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
+
+interface Params {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+  extensions?: Record<string, unknown>;
+}
+
+const isParams = (p: unknown): p is Params =>
+  typeof p === 'object' &&
+  p !== null &&
+  !Array.isArray(p) &&
+  typeof (p as Params).query === 'string' &&
+  ((p as Params).variables == null ||
+    (typeof (p as Params).variables === 'object' && !Array.isArray((p as Params).variables))) &&
+  ((p as Params).operationName == null || typeof (p as Params).operationName === 'string');
+
+/** Like yoga's own serialisation: no `http` hints or original errors in what the client sees. */
+function errorJson(e: GraphQLError) {
+  const j = e.toJSON() as { extensions?: Record<string, unknown> };
+  if (j.extensions) {
+    const { http: _http, originalError: _original, ...rest } = j.extensions;
+    j.extensions = rest;
+  }
+  return j;
+}
+
+function respond(c: Context, result: ExecutionResult, status = 200) {
+  const accept = c.req.header('accept') ?? '';
+  const type = accept.includes('application/graphql-response+json')
+    ? 'application/graphql-response+json; charset=utf-8'
+    : 'application/json; charset=utf-8';
+  const body: Record<string, unknown> = {};
+  if (result.errors?.length) body.errors = result.errors.map((e) => errorJson(e as GraphQLError));
+  if (result.data !== undefined) body.data = result.data;
+  if (result.extensions) body.extensions = result.extensions;
+  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': type });
+}
+
+export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number) {
+  const viaYoga = (c: Context, ctx: ServerContext, text?: string) =>
+    yoga.fetch(
+      text === undefined
+        ? c.req.raw
+        : new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: text }),
+      ctx,
+    );
+
+  return async function handle(c: Context, ctx: ServerContext): Promise<Response> {
+    const accept = c.req.header('accept') ?? '';
+    const json = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+    if (c.req.method !== 'POST' || !json || /text\/event-stream|multipart\/mixed/.test(accept)) {
+      return viaYoga(c, ctx);
+    }
+    const text = await readBody(c, maxBodyBytes);
+    let params: unknown;
+    try {
+      params = JSON.parse(text);
+    } catch {
+      return respond(
+        c,
+        {
+          errors: [new GraphQLError('POST body sent invalid JSON.', { extensions: { code: 'BAD_REQUEST' } })],
+        },
+        400,
+      );
+    }
+    if (!isParams(params)) return viaYoga(c, ctx, text); // batches and odd shapes: yoga decides
+    const env = yoga.getEnveloped({ request: c.req.raw, ...ctx, params } as never);
+    let document: DocumentNode;
+    try {
+      document = env.parse(params.query);
+    } catch (err) {
+      // A syntax error, or a limit enforced while parsing (armor's token limit), with its own code.
+      const e = err as GraphQLError;
+      const code = (e.extensions?.code as string | undefined) ?? 'GRAPHQL_PARSE_FAILED';
+      const located = { source: e.source, positions: e.positions };
+      return respond(c, {
+        errors: [new GraphQLError(String(e.message), { ...located, extensions: { code } })],
+      });
+    }
+    const operation = getOperationAST(document, params.operationName ?? undefined)?.operation;
+    if (operation === 'subscription') return viaYoga(c, ctx, text);
+    const errors = env.validate(env.schema, document);
+    if (errors.length > 0) return respond(c, { errors });
+    let contextValue: GraphQLContext;
+    try {
+      contextValue = (await env.contextFactory()) as GraphQLContext;
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      const status = (err.extensions?.http as { status?: number } | undefined)?.status ?? 200;
+      return respond(c, { errors: [err] }, status);
+    }
+    const result = (await env.execute({
+      schema: env.schema,
+      document,
+      contextValue,
+      variableValues: params.variables ?? undefined,
+      operationName: params.operationName ?? undefined,
+    })) as ExecutionResult;
+    return respond(c, result);
+  };
+}
