@@ -1,6 +1,7 @@
 // OpenAPI 3.1 document printed from the REST route table and the same zod shapes that validate
 // requests (zod 4 emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect).
 import { z } from 'zod';
+import { VALIDATION_CODES } from '../licensing/validation';
 import { SUPPORTED_API_VERSIONS } from './edge';
 import type { RouteDef } from './route';
 
@@ -215,17 +216,7 @@ export function buildOpenApi(routes: RouteDef[]) {
             valid: { type: 'boolean' },
             code: {
               type: 'string',
-              enum: [
-                'VALID',
-                'NOT_FOUND',
-                'REVOKED',
-                'SUSPENDED',
-                'EXPIRED',
-                'PRODUCT_MISMATCH',
-                'DOMAIN_MISMATCH',
-                'NOT_ACTIVATED',
-                'LEASE_EXPIRED',
-              ],
+              enum: [...VALIDATION_CODES],
             },
             license: { oneOf: [{ $ref: '#/components/schemas/License' }, { type: 'null' }] },
             validatedAt: { type: 'string', format: 'date-time' },

@@ -13,6 +13,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'POST /api/v1/validate (PGlite on disk; PostgreSQL when DATABASE_URL is set) and GraphQL validateLicense vs a bare node:http baseline',
     run: async (opts) => (await import('./validate')).validateBench(opts),
   },
+  overheads: {
+    describe:
+      'REST validate with everything on vs usage recording off vs rate limiter off vs limiter in Redis (REDIS_URL), one run',
+    run: async (opts) => (await import('./overheads')).overheadsBench(opts),
+  },
+  subscriptions: {
+    describe:
+      'BENCH_SUBSCRIBERS (2000) graphql-ws subscribers and a burst of BENCH_EVENTS (50) events: events/s and publish→receipt p50/p99, vs a bare ws broadcast',
+    run: async (opts) => (await import('./subscriptions')).subscriptionsBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',

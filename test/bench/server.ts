@@ -87,8 +87,16 @@ async function app() {
   const base = testConfig({ dataDir: dataDir ?? 'memory://', databaseUrl, logLevel, host: '127.0.0.1' });
   // All the load comes from one IP: keep the limiter on (its cost is part of the path) but with a
   // per-IP budget the benchmark cannot reach, so it measures validation rather than 429s.
-  const config = { ...base, rateLimit: { ...base.rateLimit, enabled: true, ipPerMinute: 1_000_000_000 } };
+  // BENCH_RATE_LIMIT=off|memory|redis and BENCH_USAGE=off let the overheads benchmark switch the
+  // limiter and the usage recorder off to show what each costs.
+  const limiter = process.env.BENCH_RATE_LIMIT ?? 'memory';
+  const config = {
+    ...base,
+    redisUrl: limiter === 'redis' ? process.env.REDIS_URL : undefined,
+    rateLimit: { ...base.rateLimit, enabled: limiter !== 'off', ipPerMinute: 1_000_000_000 },
+  };
   const built = await buildApp(config);
+  if (process.env.BENCH_USAGE === 'off') built.deps.usage.record = () => {};
   onStop(() => built.stop());
   if (!built.bootstrap) throw new Error('expected a bootstrapped account on a fresh database');
   const liveKey = built.bootstrap.liveKey;
@@ -112,9 +120,13 @@ async function app() {
   ready({
     port,
     licenseKey: license.key,
+    licenseId: license.id,
+    // A throw-away deployment's key, for benchmarks that call portal routes or subscribe.
+    apiKey: liveKey,
     database: built.deps.database.kind,
     logLevel,
-    rateLimit: config.rateLimit,
+    rateLimit: { ...config.rateLimit, backend: built.deps.limits.backend },
+    usage: process.env.BENCH_USAGE === 'off' ? 'off' : 'on',
     dataDir: databaseUrl ? null : dataDir,
   });
 }

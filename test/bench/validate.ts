@@ -19,22 +19,12 @@ import {
 
 const VALID = (body: string) => body.includes('"valid":true');
 
-/**
- * The GraphQL validate mutation, in the shapes the schema has had: first the planned one
- * (`validateLicense(key:)` → `ValidationResult`), then the one with an input object
- * (`validateLicense(input: {key})` → `LicenseValidation`). The first shape that answers a valid
- * result is loaded; if none does, GraphQL is reported unavailable with the first shape's reason.
- */
+/** The GraphQL validate mutation (a list, so that a schema change can add a shape beside it). */
 const GRAPHQL_VALIDATE: {
   label: string;
   query: string;
   variables: (key: string) => Record<string, unknown>;
 }[] = [
-  {
-    label: 'validateLicense(key:) … on ValidationResult',
-    query: `mutation($key:String!){ validateLicense(key:$key){ __typename ... on ValidationResult { valid code } } }`,
-    variables: (key) => ({ key }),
-  },
   {
     label: 'validateLicense(input:{key}) … on LicenseValidation',
     query: `mutation($input:ValidateLicenseInput!){ validateLicense(input:$input){ __typename ... on LicenseValidation { valid code } } }`,
@@ -42,7 +32,7 @@ const GRAPHQL_VALIDATE: {
   },
 ];
 
-function restTarget(name: string, url: string, licenseKey: string): Target {
+export function restTarget(name: string, url: string, licenseKey: string): Target {
   return {
     name,
     url: `${url}/api/v1/validate`,
@@ -52,7 +42,7 @@ function restTarget(name: string, url: string, licenseKey: string): Target {
 }
 
 /** Checks one REST validate answer: 200 and valid:true. */
-async function checkRest(t: Target): Promise<string | null> {
+export async function checkRest(t: Target): Promise<string | null> {
   const r = await probe(t);
   if (r.status !== 200 || r.json?.valid !== true) return `HTTP ${r.status} ${r.text.slice(0, 200)}`;
   console.log(`  ${t.name}: probe OK (200, valid:true, ${r.bytes} B body)`);
@@ -106,7 +96,7 @@ async function graphqlTarget(
 }
 
 /** The app on a database: start it, run `each` against it, stop it. */
-async function withAppServer(
+export async function withAppServer(
   opts: BenchOptions,
   env: Record<string, string>,
   each: (url: string, licenseKey: string) => Promise<void>,

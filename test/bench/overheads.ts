@@ -1,0 +1,72 @@
+// What the validate path's extras cost: REST validate on PGlite with everything on, with usage
+// recording off, with the rate limiter off, and with the limiter in Redis (when REDIS_URL is set),
+// against the same bare node:http baseline, in one run.
+import {
+  type BenchOptions,
+  load,
+  machineFacts,
+  type Row,
+  startServer,
+  summary,
+  table,
+  tempDir,
+  withRatios,
+} from './lib';
+import { checkRest, restTarget, withAppServer } from './validate';
+
+const VARIANTS: { name: string; env: Record<string, string>; needs?: string }[] = [
+  { name: 'rest validate, all on (limiter in memory, usage on)', env: {} },
+  { name: 'rest validate, usage recording off', env: { BENCH_USAGE: 'off' } },
+  { name: 'rest validate, rate limiter off', env: { BENCH_RATE_LIMIT: 'off' } },
+  { name: 'rest validate, limiter in Redis', env: { BENCH_RATE_LIMIT: 'redis' }, needs: 'REDIS_URL' },
+];
+
+export async function overheadsBench(opts: BenchOptions): Promise<void> {
+  const facts = machineFacts();
+  console.log('overheads benchmark (REST validate on PGlite on disk)');
+  console.log(
+    `  machine: node ${facts.node}, ${facts.cpus} CPUs, load average ${facts.loadAvg1m}; ` +
+      `${opts.connections} connections, ${opts.duration} s per target`,
+  );
+  const rows: Row[] = [];
+  const baseline = await startServer('baseline', opts);
+  try {
+    const t = restTarget('baseline (node:http)', baseline.url, 'XXXX-XXXX-XXXX-XXXX');
+    rows.push(await load(t, opts));
+  } finally {
+    await baseline.stop();
+  }
+  for (const v of VARIANTS) {
+    if (v.needs && !process.env[v.needs]) {
+      rows.push({ name: v.name, unavailable: `${v.needs} not set` });
+      continue;
+    }
+    const dir = tempDir('to-bench-overheads-');
+    try {
+      await withAppServer(opts, { BENCH_DATA_DIR: dir.path, ...v.env }, async (url, key) => {
+        const t = restTarget(v.name, url, key);
+        const bad = await checkRest(t);
+        if (bad) throw new Error(`${v.name}: probe failed: ${bad}`);
+        console.log(`- ${v.name} …`);
+        rows.push(await load(t, opts));
+      });
+    } finally {
+      await dir.remove();
+    }
+  }
+  const final = withRatios(rows, 'baseline (node:http)');
+  console.log('');
+  console.log(table(final));
+  const on = final.find((r) => r.name === VARIANTS[0]!.name);
+  if (on && !('unavailable' in on)) {
+    for (const r of final.slice(2)) {
+      if ('unavailable' in r) continue;
+      const pct = ((r.reqPerSec - on.reqPerSec) / r.reqPerSec) * 100;
+      console.log(
+        `  "${r.name}" is ${Math.abs(pct).toFixed(1)}% ${pct >= 0 ? 'faster' : 'slower'} than all on`,
+      );
+    }
+  }
+  console.log('');
+  console.log(JSON.stringify(summary('overheads', opts, final)));
+}
