@@ -23,6 +23,15 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'BENCH_SUBSCRIBERS (2000) graphql-ws subscribers and a burst of BENCH_EVENTS (50) events: events/s and publish→receipt p50/p99, vs a bare ws broadcast',
     run: async (opts) => (await import('./subscriptions')).subscriptionsBench(opts),
   },
+  tokens: {
+    describe:
+      'offline token sign (node:crypto Ed25519) and verify (jose + JWKS) cost per token, vs a bare HMAC',
+    run: async (opts) => (await import('./tokens')).tokensBench(opts),
+  },
+  reaper: {
+    describe: 'lease reaper cost with BENCH_LEASES (1000,10000) live leases and with as many expired ones',
+    run: async (opts) => (await import('./reaper')).reaperBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',
