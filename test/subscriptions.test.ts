@@ -88,8 +88,31 @@ describe('graphql-ws', () => {
     }
   });
 
+  it('accepts a user session JWT in connectionParams', async () => {
+    const email = 'ws-user@vendor.test';
+    await t.call('POST', '/api/v1/users', { email, password: 'ws-user-pass-1', role: 'readonly' });
+    const login = await t.call('POST', '/api/v1/auth/login', { email, password: 'ws-user-pass-1' }, null);
+    expect(login.status).toBe(200);
+    const { license } = await productAndLicense(t);
+    const client = wsClient(port, { authorization: `Bearer ${login.body.token}` });
+    try {
+      const sub = collect(client, ACTIVATION_CHANGED, { id: license.id });
+      await sub.ready;
+      await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'jwt-device' }, null);
+      expect(await within(sub.first, 1000)).not.toBe('timeout');
+      expect(sub.errors).toEqual([]);
+      expect(sub.got[0]!.activationChanged).toMatchObject({ kind: 'ACTIVATED', deviceId: 'jwt-device' });
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses a connection without credentials or with a bad key', async () => {
-    for (const params of [undefined, { authorization: 'Bearer to_live_' + 'x'.repeat(40) }]) {
+    for (const params of [
+      undefined,
+      { authorization: 'Bearer to_live_' + 'x'.repeat(40) },
+      { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' },
+    ]) {
       const closed = new Promise<number>((resolve) => {
         const c = createClient({
           url: `ws://127.0.0.1:${port}/graphql`,
