@@ -15,12 +15,12 @@ builder.subscriptionType({});
 const toRow = (e: WireEvent): EventRow => ({ ...e, createdAt: new Date(e.createdAt) }) as unknown as EventRow;
 
 /** Each event resolves with fresh DataLoaders (the context outlives many events). */
-async function* perEvent<T>(source: AsyncIterable<WireEvent>, ctx: GraphQLContext, map: (e: WireEvent) => T) {
-  for await (const e of source) {
+const perEvent =
+  <T>(ctx: GraphQLContext, map: (e: WireEvent) => T) =>
+  (e: WireEvent): T => {
     (ctx as unknown as Record<symbol, unknown>)[contextCacheSymbol] = {};
-    yield map(e);
-  }
-}
+    return map(e);
+  };
 
 export const LicenseEventFilter = builder.inputType('LicenseEventFilter', {
   fields: (t) => ({
@@ -37,14 +37,15 @@ builder.subscriptionField('licenseEvents', (t) =>
     authScopes: { portal: 'read' },
     args: { filter: t.arg({ type: LicenseEventFilter }) },
     subscribe: (_root, { filter }, ctx) =>
-      perEvent(
-        eventStream(ctx.deps, tenant(ctx), {
+      eventStream(
+        ctx.deps,
+        tenant(ctx),
+        {
           productId: filter?.productId,
           licenseId: filter?.licenseId,
           types: filter?.types as EventType[] | null | undefined,
-        }),
-        ctx,
-        toRow,
+        },
+        perEvent(ctx, toRow),
       ),
     resolve: (row: EventRow) => row,
   }),
@@ -87,10 +88,15 @@ builder.subscriptionField('activationChanged', (t) =>
     authScopes: { portal: 'read' },
     args: { licenseId: t.arg.id({ required: true }) },
     subscribe: (_root, { licenseId }, ctx) =>
-      perEvent(activationStream(ctx.deps, tenant(ctx), String(licenseId)), ctx, (e) => ({
-        kind: e.type === 'license.activated' ? ('ACTIVATED' as const) : ('DEACTIVATED' as const),
-        row: toRow(e),
-      })),
+      activationStream(
+        ctx.deps,
+        tenant(ctx),
+        String(licenseId),
+        perEvent(ctx, (e) => ({
+          kind: e.type === 'license.activated' ? ('ACTIVATED' as const) : ('DEACTIVATED' as const),
+          row: toRow(e),
+        })),
+      ),
     resolve: (c: ActivationChangeShape) => c,
   }),
 );
