@@ -9,6 +9,7 @@ import {
   type OfflineTokenErrorCode,
   TrafficOrchestratorError,
 } from './errors';
+import { heartbeatLoop } from './heartbeat';
 import { generateMachineId, type MachineIdOptions } from './machine-id';
 import { FileStorage, MemoryStorage, type SdkStorage } from './storage';
 import type {
@@ -29,8 +30,6 @@ export const ISSUER = 'traffic-orchestrator';
 const JWKS_PATH = '/api/v1/.well-known/jwks.json';
 const JWKS_STORAGE_NAME = 'jwks';
 /** The server's default lease (15 minutes), used until a heartbeat tells the real one. */
-const DEFAULT_LEASE_MS = 15 * 60_000;
-const MIN_DERIVED_INTERVAL_MS = 1000;
 /** Validation codes after which the cached offline token of the license is dropped. */
 const LICENSE_GONE = new Set<string>(['NOT_FOUND', 'REVOKED', 'SUSPENDED', 'EXPIRED']);
 
@@ -334,73 +333,7 @@ export class TrafficOrchestrator {
 
   /** Sends heartbeats until stopped. See {@link StartHeartbeatOptions} for the interval and errors. */
   startHeartbeat(opts: StartHeartbeatOptions): HeartbeatHandle {
-    const { licenseKey, machineId, intervalMs, onError, onHeartbeat } = opts;
-    if (intervalMs !== undefined && !(intervalMs > 0)) throw new RangeError('intervalMs must be positive');
-    const timers = this.timers;
-    let running = true;
-    let timer: unknown = null;
-    let inflight: Promise<void> | null = null;
-    let lastResult: HeartbeatResult | null = null;
-    let nextMs = intervalMs ?? DEFAULT_LEASE_MS / 3;
-
-    const report = (err: unknown) => {
-      try {
-        onError?.(err);
-      } catch {
-        // an error handler that throws must not break the loop
-      }
-    };
-    const schedule = () => {
-      if (!running) return;
-      timer = timers.setTimeout(() => {
-        timer = null;
-        run();
-      }, nextMs);
-    };
-    const beat = async () => {
-      try {
-        const r = await this.heartbeat({ licenseKey, machineId });
-        lastResult = r;
-        if (intervalMs === undefined) nextMs = derivedInterval(r);
-        try {
-          onHeartbeat?.(r);
-        } catch (err) {
-          report(err);
-        }
-      } catch (err) {
-        report(err);
-        if (!retryable(err)) running = false;
-      }
-      schedule();
-    };
-    const run = () => {
-      if (!running) return;
-      const p = beat();
-      inflight = p;
-      void p.finally(() => {
-        if (inflight === p) inflight = null;
-      });
-    };
-
-    if (opts.immediate === false) schedule();
-    else run();
-
-    return {
-      async stop() {
-        running = false;
-        if (timer !== null) {
-          timers.clearTimeout(timer);
-          timer = null;
-        }
-        if (inflight) await inflight;
-      },
-      get running() {
-        return running;
-      },
-      get lastResult() {
-        return lastResult;
-      },
-    };
+    return heartbeatLoop((input) => this.heartbeat(input), this.timers, opts);
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -556,22 +489,6 @@ export class TrafficOrchestrator {
     await this.loadJwks();
     return this.keySet;
   }
-}
-
-/** A third of the lease the server granted (leaseExpiresAt − the heartbeat's own time, both server clock). */
-function derivedInterval(r: HeartbeatResult): number {
-  const expires = r.leaseExpiresAt ? Date.parse(r.leaseExpiresAt) : NaN;
-  const at = r.activation?.lastHeartbeatAt ? Date.parse(r.activation.lastHeartbeatAt) : NaN;
-  const lease =
-    Number.isFinite(expires) && Number.isFinite(at) && expires > at ? expires - at : DEFAULT_LEASE_MS;
-  return Math.max(MIN_DERIVED_INTERVAL_MS, Math.floor(lease / 3));
-}
-
-/** Worth trying again later: the server was unreachable, overloaded or failing. */
-function retryable(err: unknown): boolean {
-  if (err instanceof NetworkError) return true;
-  if (err instanceof TrafficOrchestratorError) return err.status === 429 || err.status >= 500;
-  return true;
 }
 
 function mapJoseError(err: unknown): OfflineTokenError {
