@@ -1,5 +1,5 @@
 // The migrator and first-start bootstrap, on PGlite and (with DATABASE_URL) PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,8 @@ describe('bootstrap', () => {
         }),
       );
       expect(p.status).toBe(201);
+      // Without TO_SECRET_KEY the master key is a file in DATA_DIR that only its owner can read.
+      expect(statSync(path.join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
       await first.stop();
 
       // Second start on the same data folder: no new account, the data and keys are still there.
