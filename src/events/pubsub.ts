@@ -71,6 +71,19 @@ export class EventPubSub {
     );
   }
 
+  private sinks = new Set<(e: WireEvent) => void>();
+  private stopFanout: (() => void) | null = null;
+
+  /** Calls `fn` for every committed event (from any instance). One pub/sub subscription per
+   * instance feeds every local subscriber, so a subscriber costs a Set entry, not a stream. */
+  onEvent(fn: (e: WireEvent) => void): () => void {
+    this.stopFanout ??= this.listen('events', (e) => {
+      for (const sink of this.sinks) sink(e);
+    });
+    this.sinks.add(fn);
+    return () => this.sinks.delete(fn);
+  }
+
   publishEvents(events: Event[]) {
     for (const e of events) this.pubsub.publish('events', toWire(e));
   }
@@ -91,6 +104,8 @@ export class EventPubSub {
   }
 
   async close(): Promise<void> {
+    this.stopFanout?.();
+    this.sinks.clear();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }

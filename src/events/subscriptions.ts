@@ -18,21 +18,49 @@ export function matches(e: WireEvent, tenant: Tenant, f: EventFilter): boolean {
   return true;
 }
 
-/** One async generator over the pub/sub stream, filtering and mapping in place: with thousands of
- * subscribers every event passes through each of them, so each extra stream layer shows up in the
- * fan-out latency. */
-export async function* eventStream<T = WireEvent>(
+/** A subscriber's stream: a queue filled by the instance's single pub/sub listener, drained by
+ * GraphQL. `map` runs as each event is taken, right before it is executed. With thousands of
+ * subscribers every event passes through each of them, so each stream layer shows in the fan-out
+ * latency; this is the only one. */
+export function eventStream<T = WireEvent>(
   deps: Deps,
   tenant: Tenant,
   f: EventFilter,
   map: (e: WireEvent) => T = (e) => e as T,
-): AsyncGenerator<T> {
-  const source = deps.pubsub.pubsub.subscribe('events') as AsyncIterableIterator<WireEvent>;
-  try {
-    for await (const e of source) if (matches(e, tenant, f)) yield map(e);
-  } finally {
-    await source.return?.();
-  }
+): AsyncIterableIterator<T> {
+  const queue: WireEvent[] = [];
+  let wake: (() => void) | null = null;
+  let done = false;
+  const off = deps.pubsub.onEvent((e) => {
+    if (done || !matches(e, tenant, f)) return;
+    queue.push(e);
+    wake?.();
+    wake = null;
+  });
+  const finish = async (): Promise<IteratorResult<T>> => {
+    done = true;
+    off();
+    wake?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<T>> {
+      while (!done) {
+        const e = queue.shift();
+        if (e) return { value: map(e), done: false };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      return { value: undefined, done: true };
+    },
+    return: finish,
+    throw: async (err: unknown) => {
+      await finish();
+      throw err;
+    },
+  };
 }
 
 const ACTIVATION_TYPES = ['license.activated', 'license.deactivated'];
