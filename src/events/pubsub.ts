@@ -72,12 +72,12 @@ export class EventPubSub {
   }
 
   private sinks = new Set<(e: WireEvent) => void>();
-  private stopFanout: (() => void) | null = null;
+  private fanout: (() => void) | null = null;
 
   /** Calls `fn` for every committed event (from any instance). One pub/sub subscription per
    * instance feeds every local subscriber, so a subscriber costs a Set entry, not a stream. */
   onEvent(fn: (e: WireEvent) => void): () => void {
-    this.stopFanout ??= this.listen('events', (e) => {
+    this.fanout ??= this.listen('events', (e) => {
       for (const sink of this.sinks) sink(e);
     });
     this.sinks.add(fn);
@@ -104,7 +104,8 @@ export class EventPubSub {
   }
 
   async close(): Promise<void> {
-    this.stopFanout?.();
+    // The fan-out listener is left to end with the connections: ending it first would make the
+    // Redis event target send an UNSUBSCRIBE that races the QUIT below and rejects unhandled.
     this.sinks.clear();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
   }
