@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Account } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import { getAccount, listAccounts, openAccount, setAccountStatus, updateAccount } from './admin.service';
 
 const PlanEnum = z.enum(['builder', 'starter', 'professional', 'business', 'enterprise']);
@@ -31,18 +31,14 @@ export const accountJson = (a: Account) => ({
 
 export function adminRoutes(deps: Deps) {
   return defineRoutes([
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/admin/accounts',
       access: 'admin',
       tag: 'Admin',
       summary: 'List every account',
       query: PaginationQuery.extend({ status: z.enum(['active', 'suspended']).optional() }),
-      async handler(c, { query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listAccounts(deps, { status: query.status }, w);
-        return c.json(paginated(data.map(accountJson), total, w));
-      },
+      list: ({ query }, w) => listAccounts(deps, { status: query.status }, w),
+      json: accountJson,
     }),
     route({
       method: 'post',

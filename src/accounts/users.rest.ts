@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { User } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import { createUser, deleteUser, listUsers, updateUserRole } from './users.service';
 
 const Role = z.enum(['owner', 'developer', 'readonly']);
@@ -24,18 +24,14 @@ export const userJson = (u: User) => ({
 
 export function userRoutes(deps: Deps) {
   return defineRoutes([
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/users',
       access: 'portal',
       tag: 'Users',
       summary: "List the account's users",
       query: PaginationQuery,
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listUsers(deps, tenant, w);
-        return c.json(paginated(data.map(userJson), total, w));
-      },
+      list: ({ tenant, query }, w) => listUsers(deps, tenant, w),
+      json: userJson,
     }),
     route({
       method: 'post',

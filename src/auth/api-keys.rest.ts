@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
 import { requireOwner } from '../accounts/users.service';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
 
 export const CreateApiKeyBody = z.object({
@@ -13,18 +13,14 @@ export const CreateApiKeyBody = z.object({
 
 export function apiKeyRoutes(deps: Deps) {
   return defineRoutes([
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/api-keys',
       access: 'portal',
       tag: 'API keys',
       summary: "List the environment's API keys (secrets are never shown again)",
       query: PaginationQuery,
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listApiKeys(deps, tenant, w);
-        return c.json(paginated(data.map(apiKeyJson), total, w));
-      },
+      list: ({ tenant, query }, w) => listApiKeys(deps, tenant, w),
+      json: apiKeyJson,
     }),
     route({
       method: 'post',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import {
   createCustomer,
   customerJson,
@@ -33,18 +33,14 @@ export function customerRoutes(deps: Deps) {
         return c.json({ customer: customerJson(await createCustomer(deps, tenant, body)) }, 201);
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/customers',
       access: 'portal',
       tag: 'Customers',
       summary: 'List customers (filter: email)',
       query: PaginationQuery.extend({ email: z.string().optional() }),
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listCustomers(deps, tenant, { email: query.email }, w);
-        return c.json(paginated(data.map(customerJson), total, w));
-      },
+      list: ({ tenant, query }, w) => listCustomers(deps, tenant, { email: query.email }, w),
+      json: customerJson,
     }),
     route({
       method: 'get',

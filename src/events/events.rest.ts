@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import { EVENT_TYPES } from './event-types';
 import { eventPayload, listEvents } from './events.service';
 
 export function eventRoutes(deps: Deps) {
   return defineRoutes([
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/events',
       access: 'portal',
       tag: 'Events',
@@ -18,16 +17,14 @@ export function eventRoutes(deps: Deps) {
         license_id: z.string().optional(),
         product_id: z.string().optional(),
       }),
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listEvents(
+      list: ({ tenant, query }, w) =>
+        listEvents(
           deps.prisma,
           tenant,
           { type: query.type, licenseId: query.license_id, productId: query.product_id },
           w,
-        );
-        return c.json(paginated(data.map(eventPayload), total, w));
-      },
+        ),
+      json: eventPayload,
     }),
   ]);
 }

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { Principal, Tenant } from '../auth/principal';
 import type { CallerInfo } from '../licensing/activations.service';
+import { type PageWindow, type PaginationInput, pageWindow, paginated } from '../lib/pagination';
 
 export type Access = 'public' | 'portal' | 'admin';
 
@@ -37,4 +38,38 @@ export const defineRoutes = (routes: RouteDef<any, any>[]) => routes;
 
 export function route<B = undefined, Q = undefined>(def: RouteDef<B, Q>): RouteDef<B, Q> {
   return def;
+}
+
+/** A GET list route in the seed's `{data, pagination}` shape: `list` loads one page, `json` shapes
+ * each row. Query parsing, page windows and the envelope are the same for every list. */
+export function listRoute<Q extends PaginationInput, T>(def: {
+  path: string;
+  access?: Access;
+  summary: string;
+  tag: string;
+  query: z.ZodType<Q>;
+  /** Default page size (the seed's license list uses 25). */
+  defaultLimit?: number;
+  list(input: RouteInput<undefined, Q>, w: PageWindow): Promise<{ data: T[]; total: number }>;
+  json(row: T): unknown;
+}): RouteDef<undefined, Q> {
+  return {
+    method: 'get',
+    path: def.path,
+    access: def.access ?? 'portal',
+    summary: def.summary,
+    tag: def.tag,
+    query: def.query,
+    async handler(c, input) {
+      const w = pageWindow(input.query, def.defaultLimit);
+      const { data, total } = await def.list(input, w);
+      return c.json(
+        paginated(
+          data.map((row) => def.json(row)),
+          total,
+          w,
+        ),
+      );
+    },
+  };
 }

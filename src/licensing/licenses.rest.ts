@@ -1,6 +1,6 @@
-import { defineRoutes, route } from '../http/route';
+import { defineRoutes, listRoute, route } from '../http/route';
 import { requireLicenseKey } from '../http/input';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { PaginationQuery } from '../lib/pagination';
 import type { Deps } from '../deps';
 import {
   activateLicense,
@@ -87,33 +87,27 @@ export function licenseRoutes(deps: Deps) {
         return c.json({ license: licenseJson(license, deps.now()) }, 201);
       },
     });
-  const listRoute = (path: string) =>
-    route({
-      method: 'get',
+  const licenseList = (path: string) =>
+    listRoute({
       path,
-      access: 'portal',
       tag: 'Licenses',
       summary: 'List licenses (filters: status, type, product_id, customer_id, email)',
       query: ListLicensesQuery,
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query, 25);
-        const filter = {
-          status: query.status,
-          type: query.type,
-          productId: query.product_id,
-          customerId: query.customer_id,
-          email: query.email,
-        };
-        const { data, total } = await listLicenses(deps, tenant, filter, w);
-        const now = deps.now();
-        return c.json(
-          paginated(
-            data.map((l) => licenseJson(l, now)),
-            total,
-            w,
-          ),
-        );
-      },
+      defaultLimit: 25,
+      list: ({ tenant, query }, w) =>
+        listLicenses(
+          deps,
+          tenant,
+          {
+            status: query.status,
+            type: query.type,
+            productId: query.product_id,
+            customerId: query.customer_id,
+            email: query.email,
+          },
+          w,
+        ),
+      json: (l) => licenseJson(l, deps.now()),
     });
   const transition = (action: 'suspend' | 'reinstate' | 'revoke' | 'renew') =>
     route({
@@ -275,8 +269,8 @@ export function licenseRoutes(deps: Deps) {
     }),
     createRoute('/api/v1/licenses'),
     createRoute('/api/v1/portal/licenses'),
-    listRoute('/api/v1/licenses'),
-    listRoute('/api/v1/portal/licenses'),
+    licenseList('/api/v1/licenses'),
+    licenseList('/api/v1/portal/licenses'),
     route({
       method: 'get',
       path: '/api/v1/licenses/:id',
@@ -303,18 +297,14 @@ export function licenseRoutes(deps: Deps) {
     transition('reinstate'),
     transition('revoke'),
     transition('renew'),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/licenses/:id/activations',
       access: 'portal',
       tag: 'Activations',
       summary: "List a license's activations",
       query: PaginationQuery,
-      async handler(c, { tenant, params, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listActivations(deps, tenant, params.id!, w);
-        return c.json(paginated(data.map(activationJson), total, w));
-      },
+      list: ({ tenant, params, query }, w) => listActivations(deps, tenant, params.id!, w),
+      json: activationJson,
     }),
     route({
       method: 'delete',

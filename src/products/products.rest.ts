@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../deps';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import {
   createProduct,
   deleteProduct,
@@ -49,18 +49,14 @@ export function productRoutes(deps: Deps) {
         return c.json({ product: productJson(await createProduct(deps, tenant, body)) }, 201);
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/products',
       access: 'portal',
       tag: 'Products',
       summary: 'List products',
       query: PaginationQuery,
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listProducts(deps, tenant, w);
-        return c.json(paginated(data.map(productJson), total, w));
-      },
+      list: ({ tenant, query }, w) => listProducts(deps, tenant, w),
+      json: productJson,
     }),
     route({
       method: 'get',

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { eventPayload } from '../events/events.service';
-import { defineRoutes, route } from '../http/route';
-import { pageWindow, paginated, PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../http/route';
+import { PaginationQuery } from '../lib/pagination';
 import { CreateWebhookBody, DeliveriesQuery, UpdateWebhookBody } from './webhooks.schemas';
 import {
   createWebhook,
@@ -37,18 +37,14 @@ export function webhookRoutes(deps: Deps) {
         return c.json({ webhook: webhookJson(endpoint), secret }, 201);
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/webhooks',
       access: 'portal',
       tag: TAG,
       summary: 'List webhook endpoints',
       query: PaginationQuery,
-      async handler(c, { tenant, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listWebhooks(deps, tenant, w);
-        return c.json(paginated(data.map(webhookJson), total, w));
-      },
+      list: ({ tenant, query }, w) => listWebhooks(deps, tenant, w),
+      json: webhookJson,
     }),
     route({
       method: 'get',
@@ -105,18 +101,15 @@ export function webhookRoutes(deps: Deps) {
         return c.json({ webhook: webhookJson(endpoint), secret });
       },
     }),
-    route({
-      method: 'get',
+    listRoute({
       path: '/api/v1/webhooks/:id/deliveries',
       access: 'portal',
       tag: TAG,
       summary: 'The delivery log of an endpoint, newest first (filter: status)',
       query: DeliveriesQuery,
-      async handler(c, { tenant, params, query }) {
-        const w = pageWindow(query);
-        const { data, total } = await listDeliveries(deps, tenant, params.id!, { status: query.status }, w);
-        return c.json(paginated(data.map(deliveryJson), total, w));
-      },
+      list: ({ tenant, params, query }, w) =>
+        listDeliveries(deps, tenant, params.id!, { status: query.status }, w),
+      json: deliveryJson,
     }),
     route({
       method: 'post',
