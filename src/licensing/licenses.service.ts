@@ -167,15 +167,6 @@ export async function getLicense(deps: Deps, tenant: Tenant, id: string): Promis
   return l;
 }
 
-export async function getLicenseByKey(deps: Deps, tenant: Tenant, key: string): Promise<LicenseWithCustomer> {
-  const l = await deps.prisma.license.findFirst({
-    where: { key: normalizeLicenseKey(key), ...scoped(tenant) },
-    include,
-  });
-  if (!l) throw notFound('License');
-  return l;
-}
-
 export function licenseWhere(tenant: Tenant, f: LicenseFilter): Prisma.LicenseWhereInput {
   return {
     ...scoped(tenant),

@@ -1,7 +1,7 @@
 // Ed25519 keys for offline tokens. Created on first start, private half sealed at rest, public
 // halves served as a JWKS. Rotation makes a new key active and keeps the old public key in the
 // JWKS until every token it could have signed has expired.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Prisma, SigningKey } from '../../prisma/generated/client/client';
 import type { Db } from '../db/client';
 import type { SqlRunner } from '../db/sql';
@@ -118,8 +118,4 @@ export class SigningKeys {
     await this.reload(now);
     return { kid: row.id, retired: retired.map((r) => r.id) };
   }
-}
-
-export function publicKeyFromJwk(jwk: Jwk): KeyObject {
-  return createPublicKey({ key: jwk as unknown as import('node:crypto').JsonWebKey, format: 'jwk' });
 }
