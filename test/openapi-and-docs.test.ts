@@ -1,9 +1,10 @@
 // The OpenAPI 3.1 document: valid, complete, committed; /docs renders offline in Chromium.
 import { existsSync, readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deprecate } from '../src/http/edge';
+import { HttpCtx } from '../src/http/exchange';
+import { fetchExchange, toResponse } from '../src/http/fetch-adapter';
 import { OPENAPI_FILE, printOpenApi } from '../src/http/print-openapi';
 import { makeApp, type TestApp } from './helpers/app';
 
@@ -54,12 +55,9 @@ describe('OpenAPI document', () => {
 
 describe('Sunset helper', () => {
   it('marks a deprecated route with Sunset and Deprecation headers', async () => {
-    const app = new Hono();
-    app.get('/old', (c) => {
-      deprecate(c, new Date('2027-06-30T00:00:00Z'), '/docs#versioning');
-      return c.json({ ok: true });
-    });
-    const res = await app.fetch(new Request('http://x/old'));
+    const c = new HttpCtx(fetchExchange(new Request('http://x/old')));
+    deprecate(c, new Date('2027-06-30T00:00:00Z'), '/docs#versioning');
+    const res = toResponse(c.json({ ok: true }), 'GET');
     expect(res.headers.get('sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
     expect(res.headers.get('deprecation')).toBe('true');
     expect(res.headers.get('link')).toBe('</docs#versioning>; rel="sunset"');

@@ -64,9 +64,10 @@ export function sessionRoutes(deps: Deps) {
       tag: 'Sessions',
       summary: 'Renew the session token from the session cookie (or a still-valid bearer JWT)',
       async handler(c) {
-        const auth = c.req.header('authorization');
+        const auth = c.req.headers.get('authorization');
         const token =
-          readCookie(c.req.header('cookie'), SESSION_COOKIE) ?? /^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1];
+          readCookie(c.req.headers.get('cookie'), SESSION_COOKIE) ??
+          /^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1];
         if (!token || token.startsWith('to_')) throw new AppError('AUTH_REQUIRED', 'No session to refresh');
         const p = await authenticateSession(deps, token);
         const session = await issueSession(deps, { id: p.userId!, accountId: p.accountId! }, p.environment!);

@@ -3,8 +3,8 @@
 // but skips yoga's web-standard HTTP layer, which cost more than the operation itself (the validate
 // benchmark in the README). Everything else — GET, GraphiQL, SSE, subscriptions, batches, other
 // content types — goes to yoga as before.
-import type { Context } from 'hono';
 import type { YogaServerInstance } from 'graphql-yoga';
+import type { HttpCtx, Reply } from '../http/exchange';
 import { readBody } from '../http/router';
 import type { GraphQLContext } from './context';
 import { type DocumentNode, type ExecutionResult, getOperationAST, GraphQLError } from './graphql-js';
@@ -38,8 +38,8 @@ function errorJson(e: GraphQLError) {
   return j;
 }
 
-function respond(c: Context, result: ExecutionResult, status = 200) {
-  const accept = c.req.header('accept') ?? '';
+function respond(c: HttpCtx, result: ExecutionResult, status = 200): Reply {
+  const accept = c.req.headers.get('accept') ?? '';
   const type = accept.includes('application/graphql-response+json')
     ? 'application/graphql-response+json; charset=utf-8'
     : 'application/json; charset=utf-8';
@@ -47,21 +47,18 @@ function respond(c: Context, result: ExecutionResult, status = 200) {
   if (result.errors?.length) body.errors = result.errors.map((e) => errorJson(e as GraphQLError));
   if (result.data !== undefined) body.data = result.data;
   if (result.extensions) body.extensions = result.extensions;
-  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': type });
+  return c.body(JSON.stringify(body), status, { 'Content-Type': type });
 }
 
 export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number) {
-  const viaYoga = (c: Context, ctx: ServerContext, text?: string) =>
-    yoga.fetch(
-      text === undefined
-        ? c.req.raw
-        : new Request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: text }),
-      ctx,
-    );
+  const viaYoga = async (c: HttpCtx, ctx: ServerContext, text?: string) => {
+    const body = text ?? (c.req.method === 'GET' ? null : await readBody(c, maxBodyBytes));
+    return c.response(await yoga.fetch(c.req.webRequest(body), ctx));
+  };
 
-  return async function handle(c: Context, ctx: ServerContext): Promise<Response> {
-    const accept = c.req.header('accept') ?? '';
-    const json = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+  return async function handle(c: HttpCtx, ctx: ServerContext): Promise<Reply> {
+    const accept = c.req.headers.get('accept') ?? '';
+    const json = /^application\/json\b/i.test(c.req.headers.get('content-type') ?? '');
     if (c.req.method !== 'POST' || !json || /text\/event-stream|multipart\/mixed/.test(accept)) {
       return viaYoga(c, ctx);
     }
@@ -79,7 +76,7 @@ export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number) {
       );
     }
     if (!isParams(params)) return viaYoga(c, ctx, text); // batches and odd shapes: yoga decides
-    const env = yoga.getEnveloped({ request: c.req.raw, ...ctx, params } as never);
+    const env = yoga.getEnveloped({ request: c.req, ...ctx, params } as never);
     let document: DocumentNode;
     try {
       document = env.parse(params.query);

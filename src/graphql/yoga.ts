@@ -13,6 +13,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Deps } from '../deps';
+import type { RequestView } from '../http/exchange';
 import { AppError } from '../lib/errors';
 import { armorPlugins } from './armor';
 import { setStrictPrismaQueries } from './builder';
@@ -31,11 +32,11 @@ export interface ServerContext {
 
 /** Requests a browser may send cross-site without a CORS preflight (form posts, multipart) must not
  * ride on the session cookie. JSON POSTs need a preflight, and GET cannot run mutations. */
-const preflighted = (req: Request) =>
+const preflighted = (req: RequestView) =>
   req.method === 'GET' ||
   /^application\/(graphql-response\+)?json\b/i.test(req.headers.get('content-type') ?? '');
 
-async function principalFor(deps: Deps, request: Request, edge: ServerContext): Promise<Principal> {
+async function principalFor(deps: Deps, request: RequestView, edge: ServerContext): Promise<Principal> {
   let principal: Principal;
   try {
     if (edge.authError) throw edge.authError;

@@ -1,88 +1,78 @@
 // The edge of /api/v1 and /graphql: API version, authentication into a Principal, and rate limits
 // with their headers on every response.
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, MiddlewareHandler } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
-import { type LimitState, rateLimitedBody, rateLimitHeaders, type RateLimits } from './rate-limit';
+import type { Exchange, HttpCtx, Reply } from './exchange';
+import { type LimitState, rateLimitedBody, rateLimitHeaders } from './rate-limit';
 
 /** The socket's address, or the first X-Forwarded-For hop when the proxy is trusted. */
-export function clientIp(c: Context, trustProxy = false): string | null {
+export function clientIp(ex: Exchange, trustProxy = false): string | null {
   if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const fwd = ex.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
     if (fwd) return fwd;
   }
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null; // app.fetch in tests has no socket
-  }
+  return ex.remoteAddress;
 }
 
 export const SUPPORTED_API_VERSIONS = ['2026-01-01'];
 
-export interface EdgeVars {
+/** Who is calling, decided once per request at the edge. */
+export interface Admitted {
   principal: Principal;
+  /** A credential that was sent but failed; routes that need one rethrow it. */
   authError: unknown;
   ip: string;
 }
 
-export const principalOf = (c: Context): Principal => (c.get('principal' as never) as Principal) ?? ANONYMOUS;
-export const ipOf = (c: Context): string => (c.get('ip' as never) as string) ?? 'unknown';
-
 /** Sets a deprecated route's `Sunset` (RFC 8594) and `Deprecation` headers. */
-export function deprecate(c: Context, sunset: Date, link?: string) {
+export function deprecate(c: HttpCtx, sunset: Date, link?: string) {
   c.header('Deprecation', 'true');
   c.header('Sunset', sunset.toUTCString());
   if (link) c.header('Link', `<${link}>; rel="sunset"`);
 }
 
-export function respondRateLimited(c: Context, s: LimitState, deps?: Deps, limiter = 'lookup') {
+export function respondRateLimited(c: HttpCtx, s: LimitState, deps?: Deps, limiter = 'lookup'): Reply {
   deps?.metrics.rateLimited.inc({ limiter });
   return c.json(rateLimitedBody(s), 429, rateLimitHeaders(s));
 }
 
-export function edge(
-  deps: Deps,
-  limits: RateLimits,
-  isPublic: (method: string, path: string) => boolean,
-  onReject: (kind: string) => void = () => {},
-): MiddlewareHandler {
-  return async (c, next) => {
-    const version = c.req.header('x-api-version');
-    if (version && !SUPPORTED_API_VERSIONS.includes(version)) {
-      throw new AppError(
-        'UNSUPPORTED_API_VERSION',
-        `Unknown X-API-Version "${version}"; supported: ${SUPPORTED_API_VERSIONS.join(', ')}`,
-      );
-    }
-    const ip = clientIp(c, deps.config.trustProxy) ?? 'unknown';
-    c.set('ip' as never, ip as never);
-    let principal: Principal = ANONYMOUS;
-    try {
-      principal = await authenticate(deps, c.req.header('authorization'), c.req.header('cookie'));
-    } catch (err) {
-      c.set('authError' as never, err as never);
-    }
-    c.set('principal' as never, principal as never);
+/**
+ * Checks the API version, authenticates, and counts the request against its rate limit (the API
+ * key's plan, or the client IP), setting the X-RateLimit-* headers on `c`. Returns who is calling,
+ * or the 429 reply.
+ */
+export async function admit(deps: Deps, c: HttpCtx, isPublic: boolean): Promise<Admitted | Reply> {
+  const ex = c.req;
+  const version = ex.headers.get('x-api-version');
+  if (version && !SUPPORTED_API_VERSIONS.includes(version)) {
+    throw new AppError(
+      'UNSUPPORTED_API_VERSION',
+      `Unknown X-API-Version "${version}"; supported: ${SUPPORTED_API_VERSIONS.join(', ')}`,
+    );
+  }
+  const ip = clientIp(ex, deps.config.trustProxy) ?? 'unknown';
+  let principal: Principal = ANONYMOUS;
+  let authError: unknown = undefined;
+  try {
+    principal = await authenticate(deps, ex.headers.get('authorization'), ex.headers.get('cookie'));
+  } catch (err) {
+    authError = err;
+  }
 
-    let limit: LimitState | null = null;
-    if (limits.enabled) {
-      // API keys are limited by their account's plan everywhere. A user session counts against the
-      // plan on portal routes, but has no say over the public path's identity, which is the IP.
-      const subject =
-        principal.plan && (principal.apiKeyId || (principal.userId && !isPublic(c.req.method, c.req.path)))
-          ? (principal.apiKeyId ?? principal.userId)!
-          : null;
-      limit = subject ? await limits.forPlan(principal.plan!, subject) : await limits.forIp(ip);
-      if (!limit.allowed) {
-        onReject(subject ? 'plan' : 'ip');
-        return respondRateLimited(c, limit);
-      }
-    }
-    if (limit) for (const [k, v] of Object.entries(rateLimitHeaders(limit))) c.header(k, v);
-    await next();
-  };
+  const limits = deps.limits;
+  if (limits.enabled) {
+    // API keys are limited by their account's plan everywhere. A user session counts against the
+    // plan on portal routes, but has no say over the public path's identity, which is the IP.
+    const subject =
+      principal.plan && (principal.apiKeyId || (principal.userId && !isPublic))
+        ? (principal.apiKeyId ?? principal.userId)!
+        : null;
+    const limit = subject ? await limits.forPlan(principal.plan!, subject) : await limits.forIp(ip);
+    if (!limit.allowed) return respondRateLimited(c, limit, deps, subject ? 'plan' : 'ip');
+    const h = rateLimitHeaders(limit);
+    for (const k in h) c.header(k, h[k]!);
+  }
+  return { principal, authError, ip };
 }

@@ -1,9 +1,9 @@
-// The REST route table. Each domain exports RouteDefs; the router registers them with Hono and the
+// The REST route table. Each domain exports RouteDefs; the router matches requests to them and the
 // OpenAPI document is printed from the same table and the same zod shapes.
-import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { Principal, Tenant } from '../auth/principal';
 import type { CallerInfo } from '../licensing/activations.service';
+import type { HttpCtx, Reply } from './exchange';
 import { type PageWindow, type PaginationInput, pageWindow, paginated } from '../lib/pagination';
 
 export type Access = 'public' | 'portal' | 'admin';
@@ -31,7 +31,7 @@ export interface RouteDef<B = any, Q = any> {
   query?: z.ZodType<Q>;
   /** Example request body and response for the docs. */
   example?: { request?: unknown; response?: unknown; status?: number };
-  handler(c: Context, input: RouteInput<B, Q>): Promise<Response> | Response;
+  handler(c: HttpCtx, input: RouteInput<B, Q>): Promise<Reply> | Reply;
 }
 
 export const defineRoutes = (routes: RouteDef<any, any>[]) => routes;

@@ -1,11 +1,12 @@
-// Registers the route table on Hono: request id, auth, body and query parsing, error rendering.
-import type { IncomingMessage } from 'node:http';
-import type { Context, Hono } from 'hono';
+// The route table on Hono's RegExpRouter: matching a request to its RouteDef, then access checks,
+// body and query parsing, and the handler.
+import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
-import { ipOf, principalOf } from './edge';
 import type { Tenant } from '../auth/principal';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
+import type { Admitted } from './edge';
+import { type HttpCtx, type Reply, tooLarge } from './exchange';
 import { parseJsonBody, parseWith } from './input';
 import type { RouteDef } from './route';
 
@@ -17,71 +18,80 @@ export function errorBody(err: AppError) {
   return body;
 }
 
-export function renderError(c: Context, err: unknown, deps: Deps): Response {
-  if (err instanceof AppError) return c.json(errorBody(err), err.status as 400);
-  deps.logger.error({ err, reqId: c.get('requestId' as never) }, 'unhandled error');
+/** An AppError as its status and the seed's error body; anything else is a logged 500 that tells
+ * the client nothing more. */
+export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: string): Reply {
+  if (err instanceof AppError) return c.json(errorBody(err), err.status);
+  deps.logger.error({ err, reqId: requestId }, 'unhandled error');
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
 }
 
-/** On node:http, reads the socket stream directly (no web Request is built) and stops at `max`. */
-function readIncoming(incoming: IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        incoming.removeAllListeners('data');
-        incoming.resume();
-        reject(new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`));
-      } else chunks.push(chunk);
-    });
-    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    incoming.once('error', reject);
+export async function readBody(c: HttpCtx, max: number): Promise<string> {
+  const declared = Number(c.req.headers.get('content-length') ?? 0);
+  if (declared > max) throw tooLarge(max);
+  return c.req.readBody(max);
+}
+
+/** The query string as a record; the first of repeated names wins. */
+export function parseQuery(query: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (query === '') return out;
+  for (const [k, v] of new URLSearchParams(query)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+export interface Matched {
+  route: RouteDef;
+  params: Record<string, string>;
+}
+
+export function routeMatcher(routes: RouteDef[]): (method: string, path: string) => Matched | null {
+  const router = new RegExpRouter<RouteDef>();
+  for (const r of routes) router.add(r.method.toUpperCase(), r.path, r);
+  return (method, path) => {
+    const [matches, stash] = router.match(method === 'HEAD' ? 'GET' : method, path);
+    const first = matches[0];
+    if (!first) return null;
+    const [route, where] = first as [RouteDef, Record<string, string | number>];
+    const params: Record<string, string> = {};
+    for (const k in where) params[k] = decode(stash ? stash[where[k] as number]! : (where[k] as string));
+    return { route, params };
+  };
+}
+
+/** Runs one matched route for an admitted caller. */
+export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted): Promise<Reply> {
+  const r = m.route;
+  if (who.authError) throw who.authError;
+  const principal = who.principal;
+  let tenant: Tenant = null as unknown as Tenant;
+  if (r.access === 'portal') tenant = requirePortal(principal);
+  if (r.access === 'admin') requireAdmin(principal);
+  if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
+  let body: unknown = undefined;
+  if (r.body) body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
+  const query = r.query ? parseWith(r.query, parseQuery(c.req.query), 'query') : undefined;
+  return r.handler(c, {
+    body,
+    query,
+    params: m.params,
+    principal,
+    tenant,
+    caller: {
+      scope:
+        principal.accountId && principal.environment
+          ? (tenant ?? { accountId: principal.accountId, environment: principal.environment })
+          : null,
+      ip: who.ip,
+      userAgent: c.req.headers.get('user-agent'),
+    },
   });
-}
-
-export async function readBody(c: Context, max: number): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && !incoming.readableDidRead && !incoming.readableEnded) {
-    return readIncoming(incoming, max);
-  }
-  const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > max) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${max} bytes`);
-  return new TextDecoder().decode(buf);
-}
-
-export function registerRoutes(app: Hono, deps: Deps, routes: RouteDef[]) {
-  for (const r of routes) {
-    app.on(r.method.toUpperCase(), r.path, async (c) => {
-      const authError = c.get('authError' as never);
-      if (authError) throw authError;
-      const principal = principalOf(c);
-      let tenant: Tenant = null as unknown as Tenant;
-      if (r.access === 'portal') tenant = requirePortal(principal);
-      if (r.access === 'admin') requireAdmin(principal);
-      if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
-      let body: unknown = undefined;
-      if (r.body)
-        body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
-      const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
-      return r.handler(c, {
-        body,
-        query,
-        params: c.req.param() as Record<string, string>,
-        principal,
-        tenant,
-        caller: {
-          scope:
-            principal.accountId && principal.environment
-              ? (tenant ?? { accountId: principal.accountId, environment: principal.environment })
-              : null,
-          ip: ipOf(c),
-          userAgent: c.req.header('user-agent') ?? null,
-        },
-      });
-    });
-  }
 }

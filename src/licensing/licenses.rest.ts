@@ -13,7 +13,7 @@ import {
 import { heartbeat } from './leases.service';
 import { licenseJson } from './license-view';
 import { respondRateLimited } from '../http/edge';
-import type { Context } from 'hono';
+import type { HttpCtx, Reply } from '../http/exchange';
 import { AppError } from '../lib/errors';
 import { LICENSE_NOT_FOUND } from './activations.service';
 import {
@@ -47,7 +47,7 @@ const SAMPLE_LICENSE = {
 
 /** Key-enumeration guard for the public key routes: an IP with too many lookups of unknown keys
  * gets 429 before the lookup; each unknown key it tries counts. */
-async function guarded(deps: Deps, c: Context, ip: string | null | undefined, fn: () => Promise<Response>) {
+async function guarded(deps: Deps, c: HttpCtx, ip: string | null | undefined, fn: () => Promise<Reply>) {
   const who = ip ?? 'unknown';
   const blocked = await deps.limits.lookupsBlocked(who);
   if (blocked) return respondRateLimited(c, blocked, deps, 'lookup');

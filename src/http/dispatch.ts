@@ -1,0 +1,83 @@
+// Every HTTP request, whatever the transport, goes through here: request id, API version echo, CORS,
+// the edge (auth and rate limits) on /api/v1 and /graphql, then the route table, GraphQL, /metrics
+// or a 404; errors in the seed's format; a metric and a log line per request.
+import { ANONYMOUS } from '../auth/principal';
+import type { Deps } from '../deps';
+import type { createGraphQLHttp } from '../graphql/http';
+import { corsPolicy } from './cors';
+import { admit } from './edge';
+import { type Exchange, HttpCtx, type Reply } from './exchange';
+import { requestIdFrom } from './request-id';
+import type { RouteDef } from './route';
+import { HELP, type Matched, renderError, routeMatcher, runRoute } from './router';
+
+export type Dispatch = (ex: Exchange) => Promise<Reply>;
+
+const behindEdge = (path: string) => path.startsWith('/api/v1/') || path === '/graphql';
+
+export function createDispatcher(
+  deps: Deps,
+  routes: RouteDef[],
+  graphql: ReturnType<typeof createGraphQLHttp>,
+): Dispatch {
+  const { logger, metrics } = deps;
+  const match = routeMatcher(routes);
+  const cors = corsPolicy(deps.config.corsOrigins);
+
+  async function handle(
+    c: HttpCtx,
+    requestId: string,
+    m: Matched | null,
+    isGraphql: boolean,
+  ): Promise<Reply> {
+    const ex = c.req;
+    const preflight = cors?.(c);
+    if (preflight) return preflight;
+    if (behindEdge(ex.path)) {
+      const who = await admit(deps, c, m?.route.access === 'public');
+      if ('status' in who) return who;
+      if (m) return runRoute(deps, c, m, who);
+      if (isGraphql) {
+        return graphql(c, { requestId, ip: who.ip, principal: who.principal, authError: who.authError });
+      }
+    } else if (m) {
+      // Outside the edge (the docs): anonymous, and not rate limited.
+      return runRoute(deps, c, m, { principal: ANONYMOUS, authError: undefined, ip: 'unknown' });
+    } else if (ex.path === '/metrics' && ex.method === 'GET') {
+      const text = await metrics.registry.metrics();
+      return c.body(text, 200, { 'Content-Type': metrics.registry.contentType });
+    }
+    return c.json({ error: `No route for ${ex.method} ${ex.path}`, code: 'NOT_FOUND', help: HELP }, 404);
+  }
+
+  return async function dispatch(ex) {
+    const started = performance.now();
+    const requestId = requestIdFrom(ex.headers.get('x-request-id') ?? undefined);
+    const c = new HttpCtx(ex);
+    c.header('X-Request-Id', requestId);
+    const version = ex.headers.get('x-api-version');
+    if (version) c.header('X-API-Version', version);
+    const m = match(ex.method, ex.path);
+    const isGraphql = !m && ex.path === '/graphql' && (ex.method === 'POST' || ex.method === 'GET');
+    const label = m
+      ? m.route.path
+      : isGraphql
+        ? '/graphql'
+        : ex.path === '/metrics'
+          ? '/metrics'
+          : 'unmatched';
+    let reply: Reply;
+    try {
+      reply = await handle(c, requestId, m, isGraphql);
+    } catch (err) {
+      reply = renderError(c, err, deps, requestId);
+    }
+    const ms = performance.now() - started;
+    metrics.observe(ex.method, label, reply.status, ms / 1000);
+    if (logger.isLevelEnabled('info')) {
+      const line = { reqId: requestId, method: ex.method, path: ex.path, status: reply.status };
+      logger.info({ ...line, ms: Math.round(ms * 100) / 100 }, 'request');
+    }
+    return reply;
+  };
+}
