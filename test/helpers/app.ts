@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type App, type BuildOptions, buildApp } from '../../src/app';
 import { type Config, testConfig } from '../../src/config';
+import { JIT_FALLBACK } from '../../src/graphql/yoga';
 
 export interface TestApp {
   app: App;
@@ -75,6 +76,14 @@ export async function makeApp(
     ...cfg.rateLimit,
   };
   const app = await buildApp(testConfig(cfg), { jobs: false, ...opts });
+  // Every GraphQL document the suite sends must compile with graphql-jit (a fallback is slower, and
+  // would otherwise go unnoticed): close() fails the test file if one did not.
+  const jitFallbacks: unknown[] = [];
+  const warn = app.deps.logger.warn.bind(app.deps.logger);
+  app.deps.logger.warn = ((obj: unknown, msg?: string, ...rest: unknown[]) => {
+    if (msg === JIT_FALLBACK) jitFallbacks.push(obj);
+    return (warn as (...a: unknown[]) => void)(obj, msg, ...rest);
+  }) as typeof app.deps.logger.warn;
   const b = app.bootstrap
     ? { liveKey: app.bootstrap.liveKey, testKey: app.bootstrap.testKey, accountId: app.bootstrap.account.id }
     : share;
@@ -106,6 +115,9 @@ export async function makeApp(
     async close() {
       await app.stop();
       await drop();
+      if (jitFallbacks.length > 0) {
+        throw new Error(`GraphQL documents fell back from graphql-jit: ${JSON.stringify(jitFallbacks)}`);
+      }
     },
   };
 }
