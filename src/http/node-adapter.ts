@@ -3,6 +3,7 @@
 // layer), which the validate benchmark showed cost more than the license check itself.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { AppError } from '../lib/errors';
 import { type Exchange, type Reply, tooLarge } from './exchange';
 
 function readIncoming(req: IncomingMessage, max: number): Promise<string> {
@@ -20,7 +21,11 @@ function readIncoming(req: IncomingMessage, max: number): Promise<string> {
     req.once('end', () =>
       resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
     );
-    req.once('error', reject);
+    // A client that goes away mid-body is its own fault, not a 500.
+    const cut = () =>
+      reject(new AppError('VALIDATION_ERROR', 'The request body was not received completely'));
+    req.once('error', cut);
+    req.once('aborted', cut);
   });
 }
 

@@ -1,8 +1,8 @@
 // Shared benchmark machinery: options from the environment, the server child process, the load run
 // (autocannon, in this process), fresh PostgreSQL databases, and the figures table.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -183,6 +183,8 @@ export interface Target {
   headers?: Record<string, string>;
   /** Checked on every response during the load; false counts as a mismatch. Keep it cheap. */
   verifyBody?: (body: string) => boolean;
+  /** The server process behind `url`, whose CPU time per response is reported (Linux). */
+  serverPid?: number;
 }
 
 export interface Figures {
@@ -197,6 +199,10 @@ export interface Figures {
   responses: number;
   statusCodes: Record<string, number>;
   bytesPerResponse: number;
+  /** Server CPU time (user + system) per response during the measured load, in µs; null where
+   * /proc is not available. Steadier than req/s on a busy machine, as it does not depend on how
+   * much CPU the load generator took. */
+  serverCpuUs: number | null;
   /** req/s relative to the baseline row (1 for the baseline itself). */
   ratio?: number;
 }
@@ -208,22 +214,41 @@ export interface Unavailable {
 
 export type Row = Figures | Unavailable;
 
-export async function load(target: Target, opts: BenchOptions): Promise<Figures> {
+let clockTicks: number | null = null;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+function autocannonRun(target: Target, connections: number, duration: number): Promise<Result> {
   const instance = autocannon({
     url: target.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...target.headers },
     body: target.body,
-    connections: opts.connections,
-    duration: opts.duration,
+    connections,
+    duration,
     pipelining: 1,
     timeout: 10,
-    warmup: opts.warmup > 0 ? { connections: opts.connections, duration: opts.warmup } : undefined,
     verifyBody: target.verifyBody,
   });
   const stopLoad = onCleanup(() => instance.stop());
-  const result: Result = await instance;
-  dropCleanup(stopLoad);
+  return Promise.resolve(instance).finally(() => dropCleanup(stopLoad));
+}
+
+export async function load(target: Target, opts: BenchOptions): Promise<Figures> {
+  // The warm-up is its own run so that the server's CPU time is read around the measured one only.
+  if (opts.warmup > 0) await autocannonRun(target, opts.connections, opts.warmup);
+  const cpuBefore = target.serverPid ? cpuSeconds(target.serverPid) : null;
+  const result: Result = await autocannonRun(target, opts.connections, opts.duration);
+  const cpuAfter = target.serverPid ? cpuSeconds(target.serverPid) : null;
   // Interrupted: the signal handler is cleaning up and will exit; report nothing from a cut-short run.
   if (interrupted) await new Promise<never>(() => {});
   const statusCodes = Object.fromEntries(
@@ -242,6 +267,10 @@ export async function load(target: Target, opts: BenchOptions): Promise<Figures>
     responses,
     statusCodes,
     bytesPerResponse: responses ? Math.round(result.throughput.total / responses) : 0,
+    serverCpuUs:
+      cpuBefore !== null && cpuAfter !== null && responses > 0
+        ? Math.round(((cpuAfter - cpuBefore) * 1e6) / responses)
+        : null,
   };
 }
 
@@ -319,6 +348,7 @@ export function table(rows: Row[]): string {
     'errors',
     'timeouts',
     'mismatch',
+    'CPU µs/req',
     'vs baseline',
   ];
   const body = rows.map((r) =>
@@ -332,6 +362,7 @@ export function table(rows: Row[]): string {
           String(r.errors),
           String(r.timeouts),
           String(r.mismatches),
+          r.serverCpuUs === null ? '-' : String(r.serverCpuUs),
           r.ratio === undefined ? '-' : `${r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2)}x`,
         ]
       : [
@@ -374,6 +405,7 @@ export function summary(bench: string, opts: BenchOptions, rows: Row[], extra: R
             timeouts: r.timeouts,
             mismatches: r.mismatches,
             responses: r.responses,
+            serverCpuUs: r.serverCpuUs,
             ratio: r.ratio === undefined ? null : Math.round(r.ratio * 1000) / 1000,
           }
         : r,

@@ -35,7 +35,7 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
   const rows: Row[] = [];
   const baseline = await startServer('baseline', opts);
   try {
-    const t = restTarget('baseline (node:http)', baseline.url, 'XXXX-XXXX-XXXX-XXXX');
+    const t = restTarget('baseline (node:http)', baseline.url, 'XXXX-XXXX-XXXX-XXXX', baseline.pid);
     rows.push(await load(t, opts));
   } finally {
     await baseline.stop();
@@ -47,8 +47,8 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
     }
     const dir = tempDir('to-bench-overheads-');
     try {
-      await withAppServer(opts, { BENCH_DATA_DIR: dir.path, ...v.env }, async (url, key) => {
-        const t = restTarget(v.name, url, key);
+      await withAppServer(opts, { BENCH_DATA_DIR: dir.path, ...v.env }, async (url, key, pid) => {
+        const t = restTarget(v.name, url, key, pid);
         const bad = await checkRest(t);
         if (bad) throw new Error(`${v.name}: probe failed: ${bad}`);
         console.log(`- ${v.name} …`);
@@ -66,13 +66,22 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
   const ons = final.filter((r): r is Figures => !('unavailable' in r) && r.name.includes('all on'));
   if (ons.length > 0) {
     const ref = ons.reduce((n, r) => n + r.reqPerSec, 0) / ons.length;
+    const cpus = ons.map((r) => r.serverCpuUs).filter((c): c is number => c !== null);
+    const cpuRef = cpus.length === ons.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : null;
     console.log(
-      `  all on: ${ons.map((r) => Math.round(r.reqPerSec)).join(' and ')} req/s (mean ${Math.round(ref)})`,
+      `  all on: ${ons.map((r) => Math.round(r.reqPerSec)).join(' and ')} req/s (mean ${Math.round(ref)})` +
+        (cpuRef === null ? '' : `, server CPU ${cpus.join(' and ')} µs/request (mean ${Math.round(cpuRef)})`),
     );
+    const signed = (pct: number) => `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
     for (const r of final.slice(1)) {
       if ('unavailable' in r || r.name.includes('all on')) continue;
       const pct = ((r.reqPerSec - ref) / ref) * 100;
-      console.log(`  "${r.name}": ${pct >= 0 ? '+' : ''}${pct.toFixed(1)}% req/s against all on`);
+      // What the switched-off part costs: the server CPU it saves per request, as a share of "all on".
+      const cpu =
+        cpuRef !== null && r.serverCpuUs !== null
+          ? `; server CPU ${r.serverCpuUs} µs/request, ${signed(((r.serverCpuUs - cpuRef) / cpuRef) * 100)}`
+          : '';
+      console.log(`  "${r.name}": ${signed(pct)} req/s against all on${cpu}`);
     }
   }
   console.log('');

@@ -32,12 +32,13 @@ const GRAPHQL_VALIDATE: {
   },
 ];
 
-export function restTarget(name: string, url: string, licenseKey: string): Target {
+export function restTarget(name: string, url: string, licenseKey: string, serverPid?: number): Target {
   return {
     name,
     url: `${url}/api/v1/validate`,
     body: JSON.stringify({ license_key: licenseKey }),
     verifyBody: VALID,
+    serverPid,
   };
 }
 
@@ -75,6 +76,7 @@ async function graphqlTarget(
   name: string,
   url: string,
   key: string,
+  serverPid?: number,
 ): Promise<Target | { unavailable: string }> {
   let first: string | null = null;
   for (const shape of GRAPHQL_VALIDATE) {
@@ -83,6 +85,7 @@ async function graphqlTarget(
       url: `${url}/graphql`,
       body: JSON.stringify({ query: shape.query, variables: shape.variables(key) }),
       verifyBody: VALID,
+      serverPid,
     };
     const reason = await checkGraphql(t);
     if (!reason) {
@@ -99,11 +102,11 @@ async function graphqlTarget(
 export async function withAppServer(
   opts: BenchOptions,
   env: Record<string, string>,
-  each: (url: string, licenseKey: string) => Promise<void>,
+  each: (url: string, licenseKey: string, pid: number) => Promise<void>,
 ) {
   const server = await startServer('app', opts, env);
   try {
-    await each(server.url, String(server.info.licenseKey));
+    await each(server.url, String(server.info.licenseKey), server.pid);
   } finally {
     await server.stop();
   }
@@ -154,7 +157,7 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
   {
     const server = await startServer('baseline', opts);
     try {
-      const t = restTarget('baseline (node:http)', server.url, 'XXXX-XXXX-XXXX-XXXX');
+      const t = restTarget('baseline (node:http)', server.url, 'XXXX-XXXX-XXXX-XXXX', server.pid);
       const bad = await checkRest(t);
       if (bad) throw new Error(`baseline probe failed: ${bad}`);
       await run(t);
@@ -166,13 +169,13 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
   // 2. REST on PGlite (on disk) and 4. GraphQL on the same server
   const dir = tempDir('to-bench-pglite-');
   try {
-    await withAppServer(opts, { BENCH_DATA_DIR: dir.path }, async (url, key) => {
-      const rest = restTarget('rest validate (pglite)', url, key);
+    await withAppServer(opts, { BENCH_DATA_DIR: dir.path }, async (url, key, pid) => {
+      const rest = restTarget('rest validate (pglite)', url, key, pid);
       const bad = await checkRest(rest);
       if (bad) throw new Error(`REST probe failed: ${bad}`);
       await run(rest);
 
-      const gql = await graphqlTarget('graphql validate (pglite)', url, key);
+      const gql = await graphqlTarget('graphql validate (pglite)', url, key, pid);
       if ('unavailable' in gql) {
         console.log(`- graphql: unavailable (${gql.unavailable})`);
         rows.push({ name: 'graphql validate (pglite)', unavailable: gql.unavailable });
@@ -190,8 +193,8 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
     const db = await freshPgDatabase(databaseUrl);
     console.log(`- postgres: fresh database ${db.name}`);
     try {
-      await withAppServer(opts, { BENCH_DATABASE_URL: db.url }, async (url, key) => {
-        const rest = restTarget('rest validate (postgres)', url, key);
+      await withAppServer(opts, { BENCH_DATABASE_URL: db.url }, async (url, key, pid) => {
+        const rest = restTarget('rest validate (postgres)', url, key, pid);
         const bad = await checkRest(rest);
         if (bad) throw new Error(`REST probe failed: ${bad}`);
         await run(rest);
