@@ -9,7 +9,7 @@ import { createDeps, type Deps } from './deps';
 import { createGraphQLHttp } from './graphql/http';
 import { attachGraphQLWs } from './graphql/ws';
 import { createGraphQL } from './graphql/yoga';
-import { createDispatcher } from './http/dispatch';
+import { createDispatcher, type Dispatch } from './http/dispatch';
 import { fetchExchange, toResponse } from './http/fetch-adapter';
 import { nodeListener } from './http/node-adapter';
 import type { RouteDef } from './http/route';
@@ -22,6 +22,8 @@ import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface App {
   fetch(request: Request): Promise<Response>;
+  /** The transport-neutral entry that both `fetch` and the server use. */
+  dispatch: Dispatch;
   deps: Deps;
   routes: RouteDef[];
   bootstrap: NewAccount | null;
@@ -95,6 +97,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let stopped = false;
   return {
     fetch: async (request) => toResponse(await dispatch(fetchExchange(request)), request.method),
+    dispatch,
     deps,
     routes,
     bootstrap,

@@ -13,6 +13,7 @@ import {
   tempDir,
   withRatios,
 } from './lib';
+import { inProcessOverheads } from './inprocess';
 import { checkRest, restTarget, withAppServer } from './validate';
 
 const VARIANTS: { name: string; env: Record<string, string>; needs?: string }[] = [
@@ -84,6 +85,23 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
       console.log(`  "${r.name}": ${signed(pct)} req/s against all on${cpu}`);
     }
   }
+  // The same switches in this process, without the network: steadier, and the share of a request's
+  // server CPU (from the network runs above) each part takes.
   console.log('');
-  console.log(JSON.stringify(summary('overheads', opts, final)));
+  console.log('in process (the dispatcher on the validate route, no socket; median of 7 rounds of 20,000):');
+  const inProc = await inProcessOverheads();
+  const perRequest = ons.every((r) => r.serverCpuUs !== null)
+    ? ons.reduce((n, r) => n + r.serverCpuUs!, 0) / ons.length
+    : null;
+  const all = inProc[0]!;
+  for (const f of inProc) {
+    const saved = all.cpuUs - f.cpuUs;
+    const share =
+      f === all || perRequest === null
+        ? ''
+        : `: costs ${saved.toFixed(2)} µs/request, ${((saved / perRequest) * 100).toFixed(1)}% of the server's ${Math.round(perRequest)} µs/request above`;
+    console.log(`  ${f.name}: ${f.cpuUs} µs CPU/request (rounds ${f.rounds.join(', ')})${share}`);
+  }
+  console.log('');
+  console.log(JSON.stringify(summary('overheads', opts, final, { inProcess: inProc })));
 }

@@ -1,0 +1,96 @@
+// The validate route through the dispatcher in this process, with no socket and no HTTP parsing:
+// what the limiter and the usage recorder add per request, without the ±10 % that the network
+// runs carry on a 2-core machine (the load generator shares the cores). Variants are measured in
+// turns and the median of each is kept, so drift in the machine hits them alike.
+import { type App, buildApp } from '../../src/app';
+import { testConfig } from '../../src/config';
+import type { Exchange } from '../../src/http/exchange';
+
+async function appWith(limiter: boolean): Promise<{ app: App; key: string }> {
+  const base = testConfig({ dataDir: 'memory://', logLevel: 'warn' });
+  const app = await buildApp(
+    { ...base, rateLimit: { ...base.rateLimit, enabled: limiter, ipPerMinute: 1_000_000_000 } },
+    { jobs: false },
+  );
+  const apiKey = app.bootstrap!.liveKey;
+  const post = async (path: string, body: unknown) => {
+    const res = await app.fetch(
+      new Request(`http://bench.local${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify(body),
+      }),
+    );
+    return (await res.json()) as any;
+  };
+  const { product } = await post('/api/v1/products', { name: 'Bench Product' });
+  const { license } = await post('/api/v1/licenses', { product_id: product.id, type: 'perpetual' });
+  return { app, key: license.key };
+}
+
+/** A validate request as the node transport presents it: headers and body already in memory. */
+function validateExchange(key: string): () => Exchange {
+  const body = JSON.stringify({ license_key: key });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    'user-agent': 'bench',
+  };
+  const get = (name: string) => headers[name.toLowerCase()] ?? null;
+  return () => ({
+    method: 'POST',
+    url: 'http://bench.local/api/v1/validate',
+    path: '/api/v1/validate',
+    query: '',
+    remoteAddress: '127.0.0.1',
+    headers: { get },
+    readBody: () => Promise.resolve(body),
+    webRequest: () => {
+      throw new Error('not used by validate');
+    },
+  });
+}
+
+export interface InProcessFigure {
+  name: string;
+  /** Median server CPU time per request over the rounds, in µs. */
+  cpuUs: number;
+  rounds: number[];
+}
+
+export async function inProcessOverheads(requests = 20_000, rounds = 7): Promise<InProcessFigure[]> {
+  const on = await appWith(true);
+  const off = await appWith(false);
+  const record = on.app.deps.usage.record.bind(on.app.deps.usage);
+  const variants = [
+    { name: 'all on (limiter in memory, usage on)', app: on, usage: true },
+    { name: 'usage recording off', app: on, usage: false },
+    { name: 'rate limiter off', app: off, usage: true },
+  ];
+  const samples = variants.map(() => [] as number[]);
+  try {
+    for (let round = -1; round < rounds; round++) {
+      for (const [i, v] of variants.entries()) {
+        on.app.deps.usage.record = v.usage ? record : () => {};
+        const next = validateExchange(v.app.key);
+        const c0 = process.cpuUsage();
+        for (let n = 0; n < requests; n++) {
+          const reply = await v.app.app.dispatch(next());
+          if (reply.status !== 200) throw new Error(`${v.name}: HTTP ${reply.status} ${String(reply.body)}`);
+        }
+        const c = process.cpuUsage(c0);
+        if (round >= 0) samples[i]!.push((c.user + c.system) / requests); // round -1 warms up
+      }
+    }
+  } finally {
+    on.app.deps.usage.record = record;
+    await on.app.stop();
+    await off.app.stop();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return variants.map((v, i) => ({
+    name: v.name,
+    cpuUs: Math.round(median(samples[i]!) * 100) / 100,
+    rounds: samples[i]!.map((x) => Math.round(x * 100) / 100),
+  }));
+}
