@@ -207,6 +207,14 @@ describe('node:http transport vs app.fetch', () => {
     expect(JSON.parse(get.text)).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('HEAD answers like GET without the body', async () => {
+    const get = await overHttp({ method: 'GET', path: '/api/v1/health' });
+    const head = await both({ method: 'HEAD', path: '/api/v1/health' });
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.text)));
+  });
+
   it('CORS preflight and actual requests, and Set-Cookie on login', async () => {
     const pre = await both({
       method: 'OPTIONS',

@@ -74,15 +74,17 @@ class NodeExchange implements Exchange {
 
 function writeReply(res: ServerResponse, reply: Reply, method: string): void {
   const body = reply.body;
-  const empty = method === 'HEAD' || reply.status === 204 || reply.status === 304;
+  const noBody = reply.status === 204 || reply.status === 304;
+  const empty = noBody || method === 'HEAD';
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
     const headers = reply.headers;
-    if (!empty)
+    // HEAD gets the length the GET body would have; node:http leaves the body itself out.
+    if (!noBody)
       headers['content-length'] = String(
         body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
       );
     res.writeHead(reply.status, headers);
-    res.end(empty ? undefined : body);
+    res.end(noBody ? undefined : body);
     return;
   }
   res.writeHead(reply.status, reply.headers);
