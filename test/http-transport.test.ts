@@ -164,6 +164,20 @@ describe('node:http transport vs app.fetch', () => {
     const none = await both({ method: 'GET', path: '/api/v1/nothing-here', headers: auth() });
     expect(none.status).toBe(404);
     expect(JSON.parse(none.text).code).toBe('NOT_FOUND');
+    // Escaped characters in the path are routed as Hono did, and the edge still applies: an escaped
+    // public route is rate limited, an escaped portal route still needs the key.
+    const escaped = await both({
+      method: 'POST',
+      path: '/%61pi/v1/validat%65',
+      headers: json,
+      body: JSON.stringify({ license_key: licenseKey }),
+    });
+    expect(escaped.status).toBe(200);
+    expect(escaped.headers['x-ratelimit-limit']).toBeDefined();
+    const escapedPortal = await both({ method: 'GET', path: '/api/v1/licens%65s', headers: json });
+    expect(escapedPortal.status).toBe(401);
+    const slash = await both({ method: 'GET', path: '/api/v1%2Flicenses', headers: auth() });
+    expect(slash.status).toBe(404);
     const version = await both({
       method: 'GET',
       path: '/api/v1/health',

@@ -9,7 +9,7 @@ import { admit } from './edge';
 import { type Exchange, HttpCtx, type Reply } from './exchange';
 import { requestIdFrom } from './request-id';
 import type { RouteDef } from './route';
-import { HELP, type Matched, renderError, routeMatcher, runRoute } from './router';
+import { HELP, type Matched, renderError, routeMatcher, routingPath, runRoute } from './router';
 
 export type Dispatch = (ex: Exchange) => Promise<Reply>;
 
@@ -27,13 +27,14 @@ export function createDispatcher(
   async function handle(
     c: HttpCtx,
     requestId: string,
+    path: string,
     m: Matched | null,
     isGraphql: boolean,
   ): Promise<Reply> {
     const ex = c.req;
     const preflight = cors?.(c);
     if (preflight) return preflight;
-    if (behindEdge(ex.path)) {
+    if (behindEdge(path)) {
       const who = await admit(deps, c, m?.route.access === 'public');
       if ('status' in who) return who;
       if (m) return runRoute(deps, c, m, who);
@@ -43,7 +44,7 @@ export function createDispatcher(
     } else if (m) {
       // Outside the edge (the docs): anonymous, and not rate limited.
       return runRoute(deps, c, m, { principal: ANONYMOUS, authError: undefined, ip: 'unknown' });
-    } else if (ex.path === '/metrics' && ex.method === 'GET') {
+    } else if (path === '/metrics' && ex.method === 'GET') {
       const text = await metrics.registry.metrics();
       return c.body(text, 200, { 'Content-Type': metrics.registry.contentType });
     }
@@ -57,18 +58,14 @@ export function createDispatcher(
     c.header('X-Request-Id', requestId);
     const version = ex.headers.get('x-api-version');
     if (version) c.header('X-API-Version', version);
-    const m = match(ex.method, ex.path);
-    const isGraphql = !m && ex.path === '/graphql' && (ex.method === 'POST' || ex.method === 'GET');
-    const label = m
-      ? m.route.path
-      : isGraphql
-        ? '/graphql'
-        : ex.path === '/metrics'
-          ? '/metrics'
-          : 'unmatched';
+    // One decoded path decides the route, the edge and the label alike.
+    const path = routingPath(ex.path);
+    const m = match(ex.method, path);
+    const isGraphql = !m && path === '/graphql' && (ex.method === 'POST' || ex.method === 'GET');
+    const label = m ? m.route.path : isGraphql ? '/graphql' : path === '/metrics' ? '/metrics' : 'unmatched';
     let reply: Reply;
     try {
-      reply = await handle(c, requestId, m, isGraphql);
+      reply = await handle(c, requestId, path, m, isGraphql);
     } catch (err) {
       reply = renderError(c, err, deps, requestId);
     }

@@ -48,6 +48,17 @@ const decode = (s: string) => {
   }
 };
 
+/** The path as routed: percent-escapes decoded except reserved characters (`%2F` stays), as Hono
+ * does; params are then decoded in full. Malformed escapes leave the path as sent. */
+export function routingPath(raw: string): string {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURI(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export interface Matched {
   route: RouteDef;
   params: Record<string, string>;
