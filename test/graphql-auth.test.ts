@@ -159,11 +159,14 @@ describe('unexpected errors', () => {
 });
 
 describe('GraphiQL', () => {
-  it('is served on GET /graphql for a browser', async () => {
+  it('is served on GET /graphql for a browser, with its assets inlined rather than from a CDN', async () => {
     const res = await t.app.fetch(
       new Request('http://test.local/graphql', { headers: { accept: 'text/html' } }),
     );
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('GraphiQL');
+    const html = await res.text();
+    expect(html).toContain('renderYogaGraphiQL');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+    expect(html).not.toContain('unpkg.com');
   });
 });

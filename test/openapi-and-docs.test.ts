@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document: valid, complete, committed; /docs renders offline in Chromium.
 import { existsSync, readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deprecate } from '../src/http/edge';
 import { HttpCtx } from '../src/http/exchange';
@@ -79,36 +80,58 @@ describe('/docs', () => {
   it.skipIf(!existsSync(CHROMIUM))(
     'renders in headless Chromium with no request leaving this machine',
     async () => {
-      const { chromium } = await import('playwright-core');
-      const port = await t.app.listen(0, '127.0.0.1');
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
-      try {
-        const page = await browser.newPage();
-        const external: string[] = [];
-        await page.route('**/*', (route) => {
-          const url = new URL(route.request().url());
-          if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
-            return route.continue();
-          external.push(url.href);
-          return route.abort();
-        });
-        await page.goto(`http://127.0.0.1:${port}/docs`, { waitUntil: 'networkidle' });
+      const external = await inChromium('/docs', async (page) => {
         await page.getByText('Traffic Orchestrator API').first().waitFor({ timeout: 20_000 });
         await page.getByText('License keys').first().waitFor({ timeout: 20_000 });
-        await page.waitForTimeout(1000); // anything Scalar would fetch after first paint
-        expect(external).toEqual([]);
-      } finally {
-        await browser.close();
-      }
+      });
+      expect(external).toEqual([]);
     },
   );
 });
+
+describe('GraphiQL', () => {
+  it.skipIf(!existsSync(CHROMIUM))(
+    'renders in headless Chromium with no request leaving this machine',
+    async () => {
+      const external = await inChromium('/graphql', async (page) => {
+        await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
+      });
+      expect(external).toEqual([]);
+    },
+  );
+});
+
+/** Opens `path` of the app in headless Chromium, waits for `ready`, and returns every URL the page
+ * tried to fetch from anywhere but this machine (each of them refused). */
+let port: number | undefined;
+async function inChromium(path: string, ready: (page: Page) => Promise<void>): Promise<string[]> {
+  const { chromium } = await import('playwright-core');
+  port ??= await t.app.listen(0, '127.0.0.1'); // one server for the file; stopped by t.close()
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const external: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
+        return route.continue();
+      external.push(url.href);
+      return route.abort();
+    });
+    await page.goto(`http://127.0.0.1:${port}${path}`, { waitUntil: 'networkidle' });
+    await ready(page);
+    await page.waitForTimeout(1000); // anything the page would fetch after first paint
+    return external;
+  } finally {
+    await browser.close();
+  }
+}

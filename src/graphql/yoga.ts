@@ -10,6 +10,7 @@
 //   in an HTTP 200 response, so other fields of the same document still resolve.
 import { type ExecutionResult, getOperationAST, GraphQLError } from './graphql-js';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Principal } from '../auth/principal';
@@ -129,12 +130,16 @@ function useJit(deps: Deps): Plugin {
 }
 
 export function createGraphQL(deps: Deps) {
+  let graphiqlPage: string | null = null;
   setStrictPrismaQueries(deps.config.env !== 'production');
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // GraphiQL is a development aid; production deployments do not serve it.
     graphiql: deps.config.env !== 'production',
+    // GraphiQL with its assets inlined (about 9 MB, rendered once), so it works with no network;
+    // yoga's default page loads them from a CDN.
+    renderGraphiQL: (opts) => (graphiqlPage ??= renderGraphiQL(opts)),
     landingPage: false,
     // No file uploads here, and no multipart: one less way to post cross-site without a preflight.
     multipart: false,
