@@ -7,6 +7,7 @@ import { loadConfig } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
 import { createDeps } from './deps';
+import { EventPubSub } from './events/pubsub';
 import { CreateLicenseBody } from './licensing/licenses.schemas';
 import { createLicense } from './licensing/licenses.service';
 import { AppError } from './lib/errors';
@@ -50,6 +51,20 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   } finally {
     await db.close();
   }
+}
+
+/** Running servers cache credentials for TO_API_KEY_CACHE_TTL_MS; with Redis they are told now. */
+async function tellRunningInstances(): Promise<void> {
+  const config = loadConfig();
+  if (!config.redisUrl) {
+    out(`Running servers stop accepting it within ${config.apiKeyCacheTtlMs} ms (TO_API_KEY_CACHE_TTL_MS).`);
+    return;
+  }
+  const pubsub = new EventPubSub(config.redisUrl);
+  await pubsub.ready();
+  pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, credentials: true });
+  await pubsub.close(); // QUIT goes after the PUBLISH
+  out('Running servers were told over Redis.');
 }
 
 async function importLicenses(db: Database, file: string, accountId: string, environment: 'live' | 'test') {
@@ -162,6 +177,7 @@ export async function main(argv: string[]): Promise<number> {
           data: { revokedAt: new Date() },
         });
         out(res.count ? `revoked ${id}` : `${id}: not found or already revoked`);
+        if (res.count) await tellRunningInstances();
         return res.count ? 0 : 1;
       });
     case 'signing-keys:rotate':

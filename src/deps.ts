@@ -27,6 +27,9 @@ export interface Deps {
   limits: RateLimits;
   metrics: Metrics;
   pubsub: EventPubSub;
+  /** After a key is revoked or a user or account changes: drops the cached credentials here and
+   * tells the other instances to do the same. */
+  forgetCredentials(): void;
   now(): Date;
 }
 
@@ -39,8 +42,11 @@ export async function createDeps(config: Config, database: Database, logger: Log
   // instances' validate caches (the own instance has already applied them).
   bus.on((events) => pubsub.publishEvents(events));
   licenseCache.broadcast = (msg) => pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, ...msg });
+  const apiKeyCache = new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000);
   pubsub.listen('cache', (msg) => {
-    if (msg.origin !== pubsub.instanceId) licenseCache.applyRemote(msg);
+    if (msg.origin === pubsub.instanceId) return;
+    licenseCache.applyRemote(msg);
+    if (msg.credentials) apiKeyCache.clear();
   });
   const secretBox = new Box(loadMasterKey(config).key);
   const signingKeys = new Keys(database.prisma, database.sql, secretBox);
@@ -52,7 +58,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     logger,
     bus,
     licenseCache,
-    apiKeyCache: new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000),
+    apiKeyCache,
     usage: new Recorder(database.prisma, database.sql, bus, {
       onError: (err) => logger.error({ err }, 'usage flush failed'),
     }),
@@ -63,6 +69,10 @@ export async function createDeps(config: Config, database: Database, logger: Log
     metrics: new Metrics({
       queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
     }),
+    forgetCredentials() {
+      apiKeyCache.clear();
+      pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, credentials: true });
+    },
     now: () => new Date(),
   };
 }

@@ -1,4 +1,5 @@
 // A change on one instance invalidates the validate cache of the others (Redis pub/sub).
+import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { makeApp, productAndLicense, usingPostgres, usingRedis } from './helpers/app';
 
@@ -33,6 +34,46 @@ describe.runIf(usingPostgres() && usingRedis())('cross-instance cache invalidati
       await a.close();
     }
   });
+});
+
+describe.runIf(usingPostgres() && usingRedis())('cross-instance credential invalidation', () => {
+  it('an API key revoked on instance A (REST) or from the CLI stops working on B at once', async () => {
+    const long = { apiKeyCacheTtlMs: 10 * 60_000 };
+    const a = await makeApp(long);
+    const b = await makeApp(long, {}, a);
+    try {
+      await Promise.all([a.app.deps.pubsub.ready(), b.app.deps.pubsub.ready()]);
+      const newKey = async () => {
+        const r = await a.call('POST', '/api/v1/api-keys', { name: 'short-lived' });
+        expect(r.status).toBe(201);
+        return { id: r.body.apiKey.id as string, secret: r.body.secret as string };
+      };
+      const onB = async (secret: string) =>
+        (await b.call('GET', '/api/v1/products', undefined, secret)).status;
+
+      const viaRest = await newKey();
+      expect(await onB(viaRest.secret)).toBe(200); // now cached on B for 10 minutes
+      expect((await a.call('DELETE', `/api/v1/api-keys/${viaRest.id}`)).status).toBe(200);
+      expect(await waitFor(async () => (await onB(viaRest.secret)) === 401)).toBe(true);
+
+      const viaCli = await newKey();
+      expect(await onB(viaCli.secret)).toBe(200);
+      const cli = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'src/cli.ts', 'keys:revoke', viaCli.id],
+          { env: { ...process.env, DATABASE_URL: a.app.deps.config.databaseUrl, LOG_LEVEL: 'silent' } },
+          (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout }),
+        );
+      });
+      expect(cli.code, cli.out).toBe(0);
+      expect(cli.out).toContain('told over Redis');
+      expect(await waitFor(async () => (await onB(viaCli.secret)) === 401)).toBe(true);
+    } finally {
+      await b.app.stop();
+      await a.close();
+    }
+  }, 60_000);
 });
 
 describe('same-instance invalidation', () => {

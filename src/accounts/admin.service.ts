@@ -50,7 +50,7 @@ export async function updateAccount(
 ): Promise<Account> {
   await getAccount(deps, id);
   const a = await deps.prisma.account.update({ where: { id }, data });
-  deps.apiKeyCache.clear(); // plan and status ride on cached principals
+  deps.forgetCredentials(); // plan and status ride on cached principals
   return a;
 }
 

@@ -68,7 +68,7 @@ export async function updateUserRole(
   requireOwner(actor);
   const u = await findUser(deps, tenant, id);
   const updated = await deps.prisma.user.update({ where: { id: u.id }, data: { role } });
-  deps.apiKeyCache.clear(); // sessions carry the role
+  deps.forgetCredentials(); // sessions carry the role
   return updated;
 }
 
@@ -78,6 +78,6 @@ export async function deleteUser(deps: Deps, actor: Principal, tenant: Tenant, i
   const u = await findUser(deps, tenant, id);
   if (u.id === actor.userId) throw new AppError('CONFLICT', 'You cannot remove yourself');
   await deps.prisma.user.delete({ where: { id: u.id } });
-  deps.apiKeyCache.clear();
+  deps.forgetCredentials();
   return u;
 }

@@ -57,14 +57,15 @@ export async function listApiKeys(deps: Deps, tenant: Tenant, w: PageWindow) {
   return { data, total };
 }
 
-/** Revokes a key of the caller's account (either environment); takes effect at once on this instance. */
+/** Revokes a key of the caller's account (either environment); takes effect at once here, and on the
+ * other instances as soon as they hear of it over pub/sub. */
 export async function revokeApiKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {
   const key = await deps.prisma.apiKey.findFirst({ where: { id, accountId } });
   if (!key) throw notFound('API key');
   const revoked = key.revokedAt
     ? key
     : await deps.prisma.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });
-  deps.apiKeyCache.clear();
+  deps.forgetCredentials();
   return revoked;
 }
 

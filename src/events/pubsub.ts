@@ -22,6 +22,8 @@ export interface CacheMessage {
   origin: string;
   licenseIds?: string[];
   all?: boolean;
+  /** API keys, users or accounts changed: drop every cached credential (API keys and sessions). */
+  credentials?: boolean;
 }
 
 type Topics = { events: [WireEvent]; cache: [CacheMessage] };
