@@ -150,6 +150,8 @@ const cases = (): Case[] => [
   ],
   ['renew a perpetual license', 'POST', '/api/v1/licenses/LICENSE/renew', {}, 409, 'CONFLICT'],
   ['unknown route', 'GET', '/api/v1/nope', undefined, 404, 'NOT_FOUND'],
+  ['GET on a POST-only route', 'GET', '/api/v1/validate', undefined, 405, 'METHOD_NOT_ALLOWED', false],
+  ['PUT on a license', 'PUT', '/api/v1/licenses/LICENSE', { status: 'active' }, 405, 'METHOD_NOT_ALLOWED'],
   ['malformed Authorization header', 'GET', '/api/v1/licenses', undefined, 403, 'INVALID_TOKEN'],
 ];
 

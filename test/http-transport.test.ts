@@ -161,6 +161,9 @@ describe('node:http transport vs app.fetch', () => {
       headers: { authorization: 'Bearer to_live_nope' },
     });
     expect(JSON.parse(badKey.text).code).toBe('INVALID_API_KEY');
+    const wrongMethod = await both({ method: 'GET', path: '/api/v1/validate' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers['allow']).toBe('POST');
     const none = await both({ method: 'GET', path: '/api/v1/nothing-here', headers: auth() });
     expect(none.status).toBe(404);
     expect(JSON.parse(none.text).code).toBe('NOT_FOUND');

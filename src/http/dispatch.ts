@@ -48,6 +48,13 @@ export function createDispatcher(
       const text = await metrics.registry.metrics();
       return c.body(text, 200, { 'Content-Type': metrics.registry.contentType });
     }
+    const allowed = match.allowed(path);
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      c.header('Allow', allowed.join(', '));
+      const error = `${ex.method} is not allowed on ${ex.path}; use ${allowed.join(', ')}`;
+      return c.json({ error, code: 'METHOD_NOT_ALLOWED', help: HELP }, 405);
+    }
     return c.json({ error: `No route for ${ex.method} ${ex.path}`, code: 'NOT_FOUND', help: HELP }, 404);
   }
 

@@ -64,10 +64,18 @@ export interface Matched {
   params: Record<string, string>;
 }
 
-export function routeMatcher(routes: RouteDef[]): (method: string, path: string) => Matched | null {
+export interface Matcher {
+  (method: string, path: string): Matched | null;
+  /** The methods that have a route at `path` (for a 405's Allow header). */
+  allowed(path: string): string[];
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function routeMatcher(routes: RouteDef[]): Matcher {
   const router = new RegExpRouter<RouteDef>();
   for (const r of routes) router.add(r.method.toUpperCase(), r.path, r);
-  return (method, path) => {
+  const match = (method: string, path: string): Matched | null => {
     const [matches, stash] = router.match(method === 'HEAD' ? 'GET' : method, path);
     const first = matches[0];
     if (!first) return null;
@@ -76,6 +84,9 @@ export function routeMatcher(routes: RouteDef[]): (method: string, path: string)
     for (const k in where) params[k] = decode(stash ? stash[where[k] as number]! : (where[k] as string));
     return { route, params };
   };
+  return Object.assign(match, {
+    allowed: (path: string) => METHODS.filter((m) => match(m, path) !== null),
+  });
 }
 
 /** Runs one matched route for an admitted caller. */
