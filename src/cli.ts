@@ -62,7 +62,7 @@ async function tellRunningInstances(): Promise<void> {
   }
   const pubsub = new EventPubSub(config.redisUrl);
   await pubsub.ready();
-  pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, credentials: true });
+  pubsub.invalidate({ credentials: true });
   await pubsub.close(); // QUIT goes after the PUBLISH
   out('Running servers were told over Redis.');
 }

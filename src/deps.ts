@@ -41,10 +41,9 @@ export async function createDeps(config: Config, database: Database, logger: Log
   // Committed events fan out to every instance's subscribers; cache invalidations reach the other
   // instances' validate caches (the own instance has already applied them).
   bus.on((events) => pubsub.publishEvents(events));
-  licenseCache.broadcast = (msg) => pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, ...msg });
+  licenseCache.broadcast = (msg) => pubsub.invalidate(msg);
   const apiKeyCache = new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000);
-  pubsub.listen('cache', (msg) => {
-    if (msg.origin === pubsub.instanceId) return;
+  pubsub.onRemoteInvalidation((msg) => {
     licenseCache.applyRemote(msg);
     if (msg.credentials) apiKeyCache.clear();
   });
@@ -71,7 +70,7 @@ export async function createDeps(config: Config, database: Database, logger: Log
     }),
     forgetCredentials() {
       apiKeyCache.clear();
-      pubsub.pubsub.publish('cache', { origin: pubsub.instanceId, credentials: true });
+      pubsub.invalidate({ credentials: true });
     },
     now: () => new Date(),
   };

@@ -86,6 +86,18 @@ export class EventPubSub {
     return () => this.sinks.delete(fn);
   }
 
+  /** Tells every other instance to drop cached entries (they ignore their own messages). */
+  invalidate(msg: Omit<CacheMessage, 'origin'>): void {
+    this.pubsub.publish('cache', { origin: this.instanceId, ...msg });
+  }
+
+  /** Runs `fn` for cache invalidations from the other instances. */
+  onRemoteInvalidation(fn: (msg: CacheMessage) => void): () => void {
+    return this.listen('cache', (msg) => {
+      if (msg.origin !== this.instanceId) fn(msg);
+    });
+  }
+
   publishEvents(events: Event[]) {
     for (const e of events) this.pubsub.publish('events', toWire(e));
   }

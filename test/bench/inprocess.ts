@@ -5,6 +5,7 @@
 import { type App, buildApp } from '../../src/app';
 import { testConfig } from '../../src/config';
 import type { Exchange } from '../../src/http/exchange';
+import { seedLicense } from './seed';
 
 async function appWith(limiter: boolean): Promise<{ app: App; key: string }> {
   const base = testConfig({ dataDir: 'memory://', logLevel: 'warn' });
@@ -12,20 +13,7 @@ async function appWith(limiter: boolean): Promise<{ app: App; key: string }> {
     { ...base, rateLimit: { ...base.rateLimit, enabled: limiter, ipPerMinute: 1_000_000_000 } },
     { jobs: false },
   );
-  const apiKey = app.bootstrap!.liveKey;
-  const post = async (path: string, body: unknown) => {
-    const res = await app.fetch(
-      new Request(`http://bench.local${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify(body),
-      }),
-    );
-    return (await res.json()) as any;
-  };
-  const { product } = await post('/api/v1/products', { name: 'Bench Product' });
-  const { license } = await post('/api/v1/licenses', { product_id: product.id, type: 'perpetual' });
-  return { app, key: license.key };
+  return { app, key: (await seedLicense(app)).licenseKey };
 }
 
 /** A validate request as the node transport presents it: headers and body already in memory. */

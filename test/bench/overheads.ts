@@ -65,10 +65,12 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
   // The reference is the mean of the two "all on" runs (their gap shows the run-to-run noise); each
   // switch's effect is relative to it.
   const ons = final.filter((r): r is Figures => !('unavailable' in r) && r.name.includes('all on'));
+  // Server CPU per request with everything on (mean of the two runs), when /proc gave it for both.
+  const cpus = ons.map((r) => r.serverCpuUs).filter((c): c is number => c !== null);
+  const cpuRef =
+    cpus.length > 0 && cpus.length === ons.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : null;
   if (ons.length > 0) {
     const ref = ons.reduce((n, r) => n + r.reqPerSec, 0) / ons.length;
-    const cpus = ons.map((r) => r.serverCpuUs).filter((c): c is number => c !== null);
-    const cpuRef = cpus.length === ons.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : null;
     console.log(
       `  all on: ${ons.map((r) => Math.round(r.reqPerSec)).join(' and ')} req/s (mean ${Math.round(ref)})` +
         (cpuRef === null ? '' : `, server CPU ${cpus.join(' and ')} µs/request (mean ${Math.round(cpuRef)})`),
@@ -90,16 +92,13 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
   console.log('');
   console.log('in process (the dispatcher on the validate route, no socket; median of 7 rounds of 20,000):');
   const inProc = await inProcessOverheads();
-  const perRequest = ons.every((r) => r.serverCpuUs !== null)
-    ? ons.reduce((n, r) => n + r.serverCpuUs!, 0) / ons.length
-    : null;
   const all = inProc[0]!;
   for (const f of inProc) {
     const saved = all.cpuUs - f.cpuUs;
     const share =
-      f === all || perRequest === null
+      f === all || cpuRef === null
         ? ''
-        : `: costs ${saved.toFixed(2)} µs/request, ${((saved / perRequest) * 100).toFixed(1)}% of the server's ${Math.round(perRequest)} µs/request above`;
+        : `: costs ${saved.toFixed(2)} µs/request, ${((saved / cpuRef) * 100).toFixed(1)}% of the server's ${Math.round(cpuRef)} µs/request above`;
     console.log(`  ${f.name}: ${f.cpuUs} µs CPU/request (rounds ${f.rounds.join(', ')})${share}`);
   }
   console.log('');

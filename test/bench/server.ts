@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app';
 import { testConfig } from '../../src/config';
+import { seedLicense } from './seed';
 
 const mode = process.argv[2];
 
@@ -98,31 +99,15 @@ async function app() {
   const built = await buildApp(config);
   if (process.env.BENCH_USAGE === 'off') built.deps.usage.record = () => {};
   onStop(() => built.stop());
-  if (!built.bootstrap) throw new Error('expected a bootstrapped account on a fresh database');
-  const liveKey = built.bootstrap.liveKey;
-
-  const call = async (path: string, body: unknown) => {
-    const res = await built.fetch(
-      new Request(`http://bench.local${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${liveKey}` },
-        body: JSON.stringify(body),
-      }),
-    );
-    const json = (await res.json()) as any;
-    if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const { product } = await call('/api/v1/products', { name: 'Bench Product' });
-  const { license } = await call('/api/v1/licenses', { product_id: product.id, type: 'perpetual' });
+  const { apiKey, licenseKey, licenseId } = await seedLicense(built);
 
   const port = await built.listen(0, '127.0.0.1');
   ready({
     port,
-    licenseKey: license.key,
-    licenseId: license.id,
+    licenseKey,
+    licenseId,
     // A throw-away deployment's key, for benchmarks that call portal routes or subscribe.
-    apiKey: liveKey,
+    apiKey,
     database: built.deps.database.kind,
     logLevel,
     rateLimit: { ...config.rateLimit, backend: built.deps.limits.backend },
