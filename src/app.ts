@@ -6,18 +6,18 @@ import type { Config } from './config';
 import { openDatabase } from './db/client';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
-import { createGraphQLHttp } from './graphql/http';
-import { attachGraphQLWs } from './graphql/ws';
-import { createGraphQL } from './graphql/yoga';
 import { createDispatcher, type Dispatch } from './http/dispatch';
 import { fetchExchange, toResponse } from './http/fetch-adapter';
+import { createGraphQLHttp } from './http/graphql/graphql-http';
+import { attachGraphQLWs } from './http/graphql/ws';
+import { createGraphQL } from './http/graphql/yoga';
 import { nodeListener } from './http/node-adapter';
-import type { RouteDef } from './http/route';
 import { allRoutes } from './http/routes';
 import { Scheduler } from './jobs/scheduler';
-import { reapExpiredLeases } from './licensing/leases.service';
-import { expireDueLicenses } from './licensing/licenses.service';
+import { licensingJobs } from './licensing/jobs';
 import { createLogger } from './logger';
+import type { RouteDef } from './rest/route';
+import { usageFlushJob } from './usage/jobs';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
 export interface App {
@@ -51,7 +51,8 @@ function closeServer(server: Server, graceMs = 10_000): Promise<void> {
 export interface BuildOptions {
   /** Print the bootstrap secrets to stdout (the server does; tests don't). */
   printBootstrap?: boolean;
-  /** Run background jobs (sweeper). Tests may drive them by hand. */
+  /** Run the background jobs (webhook dispatcher, sweeper, reaper). Tests may drive them by hand;
+   * the usage batch is flushed either way. */
   jobs?: boolean;
 }
 
@@ -60,13 +61,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const database = await openDatabase(config);
   await migrate(database.sql, (msg) => logger.info({ component: 'migrate' }, msg));
 
-  const deps = await createDeps(config, database, logger);
+  const deps = createDeps(config, database, logger);
+  await deps.signingKeys.init();
   const limits = deps.limits;
 
   let bootstrap: NewAccount | null = null;
   if (config.bootstrap) {
     bootstrap = await database.sql.withAdvisoryLock(727_274_002, () =>
-      bootstrapIfEmpty(database.prisma, {
+      bootstrapIfEmpty(deps, {
         plan: config.defaultPlan,
         ownerEmail: config.ownerEmail,
         ownerPassword: config.ownerPassword,
@@ -75,18 +77,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (bootstrap && opts.printBootstrap) printBootstrap(bootstrap);
   }
 
-  deps.usage.start();
+  // Every background job runs through the one scheduler. The usage batch always does: the request
+  // path depends on it being flushed.
   const scheduler = new Scheduler(logger);
   const webhooks = new WebhookDispatcher(deps);
-  if (opts.jobs !== false) {
-    webhooks.schedule(scheduler);
-    scheduler.add({ name: 'expiry-sweeper', intervalMs: 30_000, run: () => expireDueLicenses(deps) });
-    scheduler.add({
-      name: 'lease-reaper',
-      intervalMs: config.reaperIntervalMs,
-      run: () => reapExpiredLeases(deps),
-    });
-  }
+  scheduler.add(usageFlushJob(deps));
+  if (opts.jobs !== false) for (const job of [webhooks.job(), ...licensingJobs(deps)]) scheduler.add(job);
 
   const routes = allRoutes(deps);
   const graphql = createGraphQL(deps);
@@ -116,8 +112,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await ws?.close();
       if (server) await closeServer(server);
       await scheduler.stop();
-      await webhooks.stop();
-      await deps.usage.stop();
+      await webhooks.stop(); // stopped by the scheduler when it ran there; tests drive it by hand
       await limits.close();
       await deps.pubsub.close();
       await database.close();

@@ -2,16 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createAccount } from './accounts/accounts.service';
-import { apiKeyJson, createApiKey } from './auth/api-keys.service';
+import { createApiKey, revokeApiKey } from './auth/api-keys.service';
+import { apiKeyJson } from './auth/api-keys.views';
 import { loadConfig } from './config';
-import { openDatabase, type Database } from './db/client';
+import { openDatabase } from './db/client';
+import { commit } from './db/commit';
 import { migrate } from './db/migrate';
-import { createDeps } from './deps';
-import { EventPubSub } from './events/pubsub';
-import { CreateLicenseBody } from './licensing/licenses.schemas';
+import { createDeps, type Deps } from './deps';
+import { CreateLicenseInput } from './licensing/licenses.schemas';
 import { createLicense } from './licensing/licenses.service';
+import { rotateSigningKey } from './licensing/signing-keys';
 import { AppError } from './lib/errors';
+import { systemCaller } from './lib/principal';
 import { createLogger } from './logger';
+import { fromRest, parseWith } from './rest/input';
 
 const HELP = `Traffic Orchestrator CLI
 
@@ -42,44 +46,51 @@ function env(value: string | undefined): 'live' | 'test' {
   return value;
 }
 
-async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+/** Runs `fn` with the services' dependencies over the configured database, as the server builds
+ * them: writes go through the same commit step, so with REDIS_URL the running servers hear of
+ * them (cache invalidations, revoked credentials) at once. */
+async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
     await migrate(db.sql, (m) => out(m));
-    return await fn(db);
+    const deps = createDeps(config, db, createLogger('warn'));
+    try {
+      return await fn(deps);
+    } finally {
+      await deps.limits.close();
+      await deps.pubsub.close(); // QUIT goes after anything published
+    }
   } finally {
     await db.close();
   }
 }
 
 /** Running servers cache credentials for TO_API_KEY_CACHE_TTL_MS; with Redis they are told now. */
-async function tellRunningInstances(): Promise<void> {
-  const config = loadConfig();
-  if (!config.redisUrl) {
-    out(`Running servers stop accepting it within ${config.apiKeyCacheTtlMs} ms (TO_API_KEY_CACHE_TTL_MS).`);
-    return;
-  }
-  const pubsub = new EventPubSub(config.redisUrl);
-  await pubsub.ready();
-  pubsub.invalidate({ credentials: true });
-  await pubsub.close(); // QUIT goes after the PUBLISH
-  out('Running servers were told over Redis.');
+function tellRunningInstances(deps: Deps): void {
+  if (deps.config.redisUrl) out('Running servers were told over Redis.');
+  else
+    out(
+      `Running servers stop accepting it within ${deps.config.apiKeyCacheTtlMs} ms (TO_API_KEY_CACHE_TTL_MS).`,
+    );
 }
 
-async function importLicenses(db: Database, file: string, accountId: string, environment: 'live' | 'test') {
+async function importLicenses(deps: Deps, file: string, accountId: string, environment: 'live' | 'test') {
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim());
-  const deps = await createDeps(loadConfig(), db, createLogger('warn'));
+  const caller = systemCaller({ accountId, environment });
   let ok = 0;
   const failed: string[] = [];
   const started = Date.now();
   for (const [i, line] of lines.entries()) {
     try {
-      const parsed = CreateLicenseBody.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
-      await createLicense(deps, { accountId, environment }, parsed.data);
+      const input = parseWith(
+        CreateLicenseInput,
+        fromRest(JSON.parse(line) as Record<string, unknown>),
+        'body',
+      );
+      await createLicense(deps, caller, input);
       ok++;
     } catch (err) {
       failed.push(
@@ -115,13 +126,20 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   switch (command) {
-    case 'migrate':
-      await withDb(async () => out('migrations up to date'));
+    case 'migrate': {
+      const db = await openDatabase(loadConfig());
+      try {
+        await migrate(db.sql, (m) => out(m));
+      } finally {
+        await db.close();
+      }
+      out('migrations up to date');
       return 0;
+    }
     case 'accounts:create':
-      return withDb(async (db) => {
+      return withDeps(async (deps) => {
         const plan = (values.plan ?? loadConfig().defaultPlan) as 'enterprise';
-        const a = await createAccount(db.prisma, {
+        const a = await createAccount(deps, {
           name: need(values.name, 'name'),
           plan,
           ownerEmail: values.email,
@@ -134,31 +152,28 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'accounts:list':
-      return withDb(async (db) => {
-        for (const a of await db.prisma.account.findMany({ orderBy: { createdAt: 'asc' } })) {
+      return withDeps(async (deps) => {
+        for (const a of await deps.prisma.account.findMany({ orderBy: { createdAt: 'asc' } })) {
           out(`${a.id}  ${a.plan.padEnd(12)} ${a.status.padEnd(9)} ${a.name}`);
         }
         return 0;
       });
     case 'keys:create':
-      return withDb(async (db) => {
+      return withDeps(async (deps) => {
         const accountId = need(values.account, 'account');
-        if (!(await db.prisma.account.findUnique({ where: { id: accountId } })))
+        if (!(await deps.prisma.account.findUnique({ where: { id: accountId } })))
           throw new Error('no such account');
         const scope = values.scope === 'admin' ? 'admin' : 'portal';
-        const { apiKey, secret } = await createApiKey(db.prisma, {
-          accountId,
-          environment: env(values.env),
-          name: values.name,
-          scope,
-        });
+        const { apiKey, secret } = await commit(deps, (tx) =>
+          createApiKey(tx, { accountId, environment: env(values.env), name: values.name, scope }),
+        );
         out(`${apiKey.id}  ${secret}`);
         out('The key is shown once; store it now.');
         return 0;
       });
     case 'keys:list':
-      return withDb(async (db) => {
-        const keys = await db.prisma.apiKey.findMany({
+      return withDeps(async (deps) => {
+        const keys = await deps.prisma.apiKey.findMany({
           where: { accountId: need(values.account, 'account') },
           orderBy: { createdAt: 'asc' },
         });
@@ -170,28 +185,34 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       });
     case 'keys:revoke':
-      return withDb(async (db) => {
+      return withDeps(async (deps) => {
         const id = need(positionals[0], 'key id (positional)');
-        const res = await db.prisma.apiKey.updateMany({
-          where: { id, revokedAt: null },
-          data: { revokedAt: new Date() },
-        });
-        out(res.count ? `revoked ${id}` : `${id}: not found or already revoked`);
-        if (res.count) await tellRunningInstances();
-        return res.count ? 0 : 1;
+        const key = await deps.prisma.apiKey.findUnique({ where: { id } });
+        if (!key || key.revokedAt) {
+          out(`${id}: not found or already revoked`);
+          return 1;
+        }
+        await revokeApiKey(
+          deps,
+          systemCaller({ accountId: key.accountId, environment: key.environment }),
+          id,
+        );
+        out(`revoked ${id}`);
+        tellRunningInstances(deps);
+        return 0;
       });
     case 'signing-keys:rotate':
-      return withDb(async (db) => {
-        const deps = await createDeps(loadConfig(), db, createLogger('warn'));
-        const r = await deps.signingKeys.rotate();
+      return withDeps(async (deps) => {
+        await deps.signingKeys.init(); // fails here on a master key that does not open the current one
+        const r = await rotateSigningKey(deps);
         out(`active signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}`);
         out('Running servers pick the new key up within a minute.');
         return 0;
       });
     case 'licenses:import':
-      return withDb(async (db) =>
+      return withDeps(async (deps) =>
         (await importLicenses(
-          db,
+          deps,
           need(positionals[0], 'file'),
           need(values.account, 'account'),
           env(values.env),

@@ -1,77 +1,74 @@
-// What the domain services need, built once by the composition root (app.ts).
+// What the domain services need, built once by the composition root (app.ts) or the CLI. Every
+// service takes `deps` as its first argument; this interface is the one seam they all share.
 import type { Logger } from 'pino';
-import { EventBus as Bus } from './events/events.service';
-import { LicenseCache as Cache } from './licensing/license-cache';
-import { SigningKeys as Keys } from './licensing/signing-keys';
-import { loadMasterKey, SecretBox as Box } from './lib/secret-box';
-import { TtlCache as Ttl } from './lib/ttl-cache';
-import { UsageRecorder as Recorder } from './usage/usage-recorder';
-import { EventPubSub } from './events/pubsub';
-import { Metrics } from './http/metrics';
-import { RateLimits } from './http/rate-limit';
-import type { Principal } from './auth/principal';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
+import { commit } from './db/commit';
+import { EventPubSub } from './events/pubsub';
+import { LicenseCache } from './licensing/license-cache';
+import { SigningKeys } from './licensing/signing-keys';
+import { Metrics } from './lib/metrics';
+import type { Principal } from './lib/principal';
+import { RateLimits } from './lib/rate-limit';
+import { loadMasterKey, SecretBox } from './lib/secret-box';
+import { TtlCache } from './lib/ttl-cache';
+import { UsageRecorder } from './usage/usage-recorder';
 
 export interface Deps {
   config: Config;
   database: Database;
   prisma: Db;
   logger: Logger;
-  bus: Bus;
-  licenseCache: Cache;
-  apiKeyCache: Ttl<string, Principal>;
-  usage: Recorder;
-  secretBox: Box;
-  signingKeys: Keys;
+  /** Validate-path cache of licenses (this instance; writes invalidate it through commit()). */
+  licenseCache: LicenseCache;
+  /** Resolved API keys and sessions (this instance; same). */
+  apiKeyCache: TtlCache<string, Principal>;
+  usage: UsageRecorder;
+  secretBox: SecretBox;
+  signingKeys: SigningKeys;
   limits: RateLimits;
   metrics: Metrics;
   pubsub: EventPubSub;
-  /** After a key is revoked or a user or account changes: drops the cached credentials here and
-   * tells the other instances to do the same. */
-  forgetCredentials(): void;
   now(): Date;
 }
 
 /** Builds the services' dependencies over an open, migrated database (server and CLI alike). */
-export async function createDeps(config: Config, database: Database, logger: Logger): Promise<Deps> {
-  const bus = new Bus();
+export function createDeps(config: Config, database: Database, logger: Logger): Deps {
   const pubsub = new EventPubSub(config.redisUrl);
-  const licenseCache = new Cache(config.licenseCacheTtlMs);
-  // Committed events fan out to every instance's subscribers; cache invalidations reach the other
-  // instances' validate caches (the own instance has already applied them).
-  bus.on((events) => pubsub.publishEvents(events));
-  licenseCache.broadcast = (msg) => pubsub.invalidate(msg);
-  const apiKeyCache = new Ttl<string, Principal>(config.apiKeyCacheTtlMs, 10_000);
-  pubsub.onRemoteInvalidation((msg) => {
-    licenseCache.applyRemote(msg);
-    if (msg.credentials) apiKeyCache.clear();
+  const licenseCache = new LicenseCache(config.licenseCacheTtlMs);
+  const apiKeyCache = new TtlCache<string, Principal>(config.apiKeyCacheTtlMs, 10_000);
+  // What the other instances changed (this instance applies its own changes in commit()).
+  pubsub.onRemoteLicenses((msg) => (msg.all ? licenseCache.clear() : licenseCache.invalidate(msg.ids ?? [])));
+  pubsub.onRemoteCredentials(() => apiKeyCache.clear());
+  const secretBox = new SecretBox(loadMasterKey(config).key);
+  // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
+  // without the master key that seals them.
+  const signingKeys = new SigningKeys(database.prisma, database.sql, secretBox);
+  const metrics = new Metrics({
+    queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
   });
-  const secretBox = new Box(loadMasterKey(config).key);
-  const signingKeys = new Keys(database.prisma, database.sql, secretBox);
-  await signingKeys.init();
-  return {
+  const deps: Deps = {
     config,
     database,
     prisma: database.prisma,
     logger,
-    bus,
     licenseCache,
     apiKeyCache,
-    usage: new Recorder(database.prisma, database.sql, bus, {
+    usage: new UsageRecorder(database.sql, {
+      // validation.failed events from the batch are written like any other change.
+      writeEvents: (events) => commit(deps, async (_tx, staged) => events.forEach((e) => staged.event(e))),
       onError: (err) => logger.error({ err }, 'usage flush failed'),
     }),
     secretBox,
     signingKeys,
-    limits: new RateLimits({ ...config.rateLimit, redisUrl: config.redisUrl }),
-    pubsub,
-    metrics: new Metrics({
-      queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
+    limits: new RateLimits({
+      ...config.rateLimit,
+      redisUrl: config.redisUrl,
+      onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
     }),
-    forgetCredentials() {
-      apiKeyCache.clear();
-      pubsub.invalidate({ credentials: true });
-    },
+    pubsub,
+    metrics,
     now: () => new Date(),
   };
+  return deps;
 }

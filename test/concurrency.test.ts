@@ -17,6 +17,8 @@ describe(`concurrent activations (${usingPostgres() ? 'PostgreSQL' : 'PGlite'})`
       ),
     );
     const statuses = results.map((r) => r.status);
+    const others = results.filter((r) => r.status !== 201 && r.status !== 409).map((r) => [r.status, r.body]);
+    expect(others, JSON.stringify(others)).toEqual([]);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
     expect(statuses.filter((s) => s === 409)).toHaveLength(45);
     for (const r of results.filter((r) => r.status === 409))

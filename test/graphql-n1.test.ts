@@ -1,7 +1,7 @@
 // No N+1: a page of licenses with product, customer and activations costs a small, fixed number of
 // SQL statements (counted by Prisma's query event), the same for 10 rows as for 100.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tenant } from '../src/auth/principal';
+import { keyCallerFor, systemCaller, type Tenant } from '../src/lib/principal';
 import { activateLicense } from '../src/licensing/activations.service';
 import { createLicense } from '../src/licensing/licenses.service';
 import { createProduct } from '../src/products/products.service';
@@ -18,20 +18,21 @@ beforeAll(async () => {
   gql = gqlClient(t);
   const deps = t.app.deps;
   const tenant: Tenant = { accountId: t.accountId, environment: 'live' };
+  const caller = systemCaller(tenant);
   // Services directly, for speed: the GraphQL read path is what is measured.
   const products = [
-    await createProduct(deps, tenant, { name: 'Desktop' }),
-    await createProduct(deps, tenant, { name: 'Mobile' }),
+    await createProduct(deps, caller, { name: 'Desktop' }),
+    await createProduct(deps, caller, { name: 'Mobile' }),
   ];
   for (let i = 0; i < LICENSES; i++) {
-    const license = await createLicense(deps, tenant, {
+    const license = await createLicense(deps, caller, {
       productId: products[i % 2]!.id,
       type: 'perpetual',
       maxActivations: 2,
       email: `buyer${i}@example.com`,
     });
     for (let m = 0; m < 1 + (i % 2); m++) {
-      await activateLicense(deps, { scope: tenant }, { key: license.key, machineId: `device-${i}-${m}` });
+      await activateLicense(deps, keyCallerFor(tenant), { key: license.key, machineId: `device-${i}-${m}` });
     }
   }
   await deps.usage.flush();

@@ -7,7 +7,7 @@ let t: TestApp;
 let other: { liveKey: string; testKey: string };
 beforeAll(async () => {
   t = await makeApp();
-  other = await createAccount(t.app.deps.prisma, { name: 'Other vendor', plan: 'enterprise' });
+  other = await createAccount(t.app.deps, { name: 'Other vendor', plan: 'enterprise' });
 });
 afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 // The committed SDL (schema/schema.graphql) must match the schema the code builds.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { printSdl, SCHEMA_PATH } from '../src/graphql/print-schema';
+import { printSdl, SCHEMA_PATH } from '../src/http/graphql/print-schema';
 
 describe('schema/schema.graphql', () => {
   it('is up to date with the Pothos schema', () => {

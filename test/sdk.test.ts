@@ -1,70 +1,16 @@
-// The client SDK against a real server on a real port: online calls, typed errors, offline
-// verification after the server is gone, the heartbeat loop, and the machine fingerprint.
-import { execFileSync } from 'node:child_process';
+// The client SDK against a real server on a real port: online calls, typed errors, and offline
+// verification after the server is gone (the heartbeat loop is in sdk-heartbeat.test.ts).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  generateMachineId,
-  NetworkError,
-  OfflineTokenError,
-  type Timers,
-  TrafficOrchestrator,
-  TrafficOrchestratorError,
-} from '../src/sdk/index';
-import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+import { rotateSigningKey } from '../src/licensing/signing-keys';
+import { NetworkError, OfflineTokenError, TrafficOrchestrator, TrafficOrchestratorError } from '../src/sdk/index';
+import { productAndLicense, type TestApp } from './helpers/app';
 
-const repoRoot = new URL('..', import.meta.url).pathname;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function started(overrides = {}) {
-  const t = await makeApp(overrides);
-  const port = await t.app.listen(0, '127.0.0.1');
-  return { t, baseUrl: `http://127.0.0.1:${port}` };
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Timers that count what is pending, so a test can assert that nothing is left behind. */
-function countingTimers() {
-  const pending = new Set<ReturnType<typeof setTimeout>>();
-  const requested: number[] = [];
-  const timers: Timers = {
-    setTimeout(fn, ms) {
-      requested.push(ms);
-      const h = setTimeout(() => {
-        pending.delete(h);
-        fn();
-      }, ms);
-      pending.add(h);
-      return h;
-    },
-    clearTimeout(h) {
-      clearTimeout(h as ReturnType<typeof setTimeout>);
-      pending.delete(h as ReturnType<typeof setTimeout>);
-    },
-  };
-  return { timers, pending, requested };
-}
-
-async function until(cond: () => boolean, ms: number) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
+import { rejection, started } from './helpers/sdk';
 
 describe('SDK online calls', () => {
   let t: TestApp;
@@ -185,8 +131,7 @@ describe('SDK online calls', () => {
     const { license } = await productAndLicense(t);
     const client = new TrafficOrchestrator({ baseUrl });
     const before = await client.validate({ licenseKey: license.key });
-    const rotated = await t.app.deps.signingKeys.rotate();
-    t.app.deps.licenseCache.clear();
+    const rotated = await rotateSigningKey(t.app.deps); // drops the cached validations, as the route does
     const after = await client.validate({ licenseKey: license.key });
     expect(decodeProtectedHeader(after.offline!.token).kid).toBe(rotated.kid);
     await expect(client.verifyOffline(after.offline!.token)).resolves.toMatchObject({ sub: license.id });
@@ -306,140 +251,3 @@ describe('SDK offline verification', () => {
   });
 });
 
-describe('SDK heartbeat loop', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  beforeAll(async () => {
-    ({ t, baseUrl } = await started());
-  });
-  afterAll(() => t.close());
-
-  it('renews a floating lease in the database and stop() leaves no timer behind', async () => {
-    const { license } = await productAndLicense(t, {
-      type: 'floating',
-      max_activations: 1,
-      lease_duration: 10,
-    });
-    const { timers, pending } = countingTimers();
-    const sdk = new TrafficOrchestrator({ baseUrl, timers });
-    await sdk.activate({ licenseKey: license.key, machineId: 'seat-1' });
-    const leaseOf = async () =>
-      (
-        await t.app.deps.prisma.activation.findFirstOrThrow({ where: { licenseId: license.id } })
-      ).leaseExpiresAt!.getTime();
-    const first = await leaseOf();
-
-    let beats = 0;
-    const errors: unknown[] = [];
-    const hb = sdk.startHeartbeat({
-      licenseKey: license.key,
-      machineId: 'seat-1',
-      intervalMs: 150,
-      onHeartbeat: () => beats++,
-      onError: (e) => errors.push(e),
-    });
-    expect(hb.running).toBe(true);
-    await until(() => beats >= 3, 10_000);
-    await hb.stop();
-    expect(hb.running).toBe(false);
-    expect(pending.size).toBe(0);
-    expect(errors).toEqual([]);
-    expect(await leaseOf()).toBeGreaterThan(first);
-    expect(Date.parse(hb.lastResult!.leaseExpiresAt!)).toBeGreaterThan(first);
-
-    const after = beats;
-    await sleep(500);
-    expect(beats).toBe(after); // nothing fires after stop()
-    expect(pending.size).toBe(0);
-  });
-
-  it('defaults to a third of the lease the server reports', async () => {
-    const { license } = await productAndLicense(t, {
-      type: 'floating',
-      max_activations: 1,
-      lease_duration: 30,
-    });
-    const { timers, pending, requested } = countingTimers();
-    const sdk = new TrafficOrchestrator({ baseUrl, timers });
-    await sdk.activate({ licenseKey: license.key, machineId: 'seat-2' });
-    let beats = 0;
-    const hb = sdk.startHeartbeat({
-      licenseKey: license.key,
-      machineId: 'seat-2',
-      onHeartbeat: () => beats++,
-    });
-    await until(() => requested.length >= 1, 10_000);
-    expect(beats).toBe(1);
-    expect(requested[0]).toBe(10_000);
-    await hb.stop();
-    expect(pending.size).toBe(0);
-  });
-
-  it('reports LEASE_EXPIRED through onError and stops by itself', async () => {
-    const { license } = await productAndLicense(t, {
-      type: 'floating',
-      max_activations: 1,
-      lease_duration: 10,
-    });
-    const { timers, pending } = countingTimers();
-    const sdk = new TrafficOrchestrator({ baseUrl, timers });
-    await sdk.activate({ licenseKey: license.key, machineId: 'seat-3' });
-    const realNow = t.app.deps.now;
-    t.app.deps.now = () => new Date(Date.now() + 10_500); // lapsed, not yet reaped
-    try {
-      t.app.deps.licenseCache.clear();
-      const errors: unknown[] = [];
-      const hb = sdk.startHeartbeat({
-        licenseKey: license.key,
-        machineId: 'seat-3',
-        intervalMs: 100,
-        onError: (e) => errors.push(e),
-      });
-      await until(() => errors.length > 0, 10_000);
-      await until(() => !hb.running, 2000);
-      expect(errors[0]).toBeInstanceOf(TrafficOrchestratorError);
-      expect(errors[0]).toMatchObject({ status: 409, code: 'LEASE_EXPIRED' });
-      expect(pending.size).toBe(0);
-      await hb.stop();
-    } finally {
-      t.app.deps.now = realNow;
-    }
-  });
-});
-
-describe('generateMachineId', () => {
-  it('is 64 hex characters, stable across calls and processes, and reveals no identifier', () => {
-    const a = TrafficOrchestrator.generateMachineId();
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(generateMachineId()).toBe(a);
-    expect(a).not.toContain(os.hostname().toLowerCase());
-    for (const f of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-      try {
-        const raw = readFileSync(f, 'utf8').trim();
-        if (raw) expect(a).not.toContain(raw.toLowerCase());
-      } catch {
-        // absent here
-      }
-    }
-    // A salt namespaces the id.
-    const salted = generateMachineId({ salt: 'my-app' });
-    expect(salted).toMatch(/^[0-9a-f]{64}$/);
-    expect(salted).not.toBe(a);
-    expect(generateMachineId({ salt: 'my-app' })).toBe(salted);
-
-    // Two more processes, through the package's `./client` export.
-    const run = () =>
-      execFileSync(
-        join(repoRoot, 'node_modules/.bin/tsx'),
-        [
-          '-e',
-          "import('traffic-orchestrator/client').then((m) => console.log(m.TrafficOrchestrator.generateMachineId()))",
-        ],
-        { cwd: repoRoot, encoding: 'utf8' },
-      ).trim();
-    const first = run();
-    const second = run();
-    expect(first).toBe(a);
-    expect(second).toBe(a);
-  });
-});

@@ -131,7 +131,7 @@ describe('graphql-ws', () => {
 
   it('a test-key subscriber and another account see nothing of live events', async () => {
     const { license } = await productAndLicense(t);
-    const other = await createAccount(t.app.deps.prisma, { name: 'Other', plan: 'enterprise' });
+    const other = await createAccount(t.app.deps, { name: 'Other', plan: 'enterprise' });
     const testClient = wsClient(port, { authorization: `Bearer ${t.testKey}` });
     const otherClient = wsClient(port, { apiKey: other.liveKey });
     const liveClient = wsClient(port, { token: t.liveKey });

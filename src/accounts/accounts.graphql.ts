@@ -1,6 +1,6 @@
 // The viewer (who is calling) and their account.
 import { AccountStatus, Environment, Plan } from '../../prisma/generated/client/enums';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../lib/principal';
 import { builder } from '../graphql/builder';
 
 export const EnvironmentEnum = builder.enumType(Environment, { name: 'Environment' });

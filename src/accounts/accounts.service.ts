@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Account, Plan } from '../../prisma/generated/client/client';
 import { createApiKey } from '../auth/api-keys.service';
-import type { Db } from '../db/client';
+import { commit } from '../db/commit';
+import type { Deps } from '../deps';
 import { hashPassword } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -15,42 +16,42 @@ export interface NewAccount {
 }
 
 export async function createAccount(
-  prisma: Db,
+  deps: Deps,
   input: { name: string; plan: Plan; ownerEmail?: string; ownerPassword?: string },
 ): Promise<NewAccount> {
   const accountId = newId('acct');
   const email = (input.ownerEmail ?? `owner+${accountId.slice(5, 13).toLowerCase()}@localhost`).toLowerCase();
   const generatedPassword = !input.ownerPassword;
   const password = input.ownerPassword ?? randomBytes(18).toString('base64url');
-  if (await prisma.user.findUnique({ where: { email } })) {
-    throw new AppError('CONFLICT', `A user with email ${email} already exists`);
-  }
   const passwordHash = await hashPassword(password);
-  const account = await prisma.account.create({
-    data: { id: accountId, name: input.name, plan: input.plan },
+  return commit(deps, async (tx) => {
+    if (await tx.user.findUnique({ where: { email } })) {
+      throw new AppError('CONFLICT', `A user with email ${email} already exists`);
+    }
+    const account = await tx.account.create({ data: { id: accountId, name: input.name, plan: input.plan } });
+    const user = await tx.user.create({
+      data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },
+    });
+    const live = await createApiKey(tx, { accountId, environment: 'live', name: 'Default live key' });
+    const test = await createApiKey(tx, { accountId, environment: 'test', name: 'Default test key' });
+    return {
+      account,
+      owner: { id: user.id, email, password, generatedPassword },
+      liveKey: live.secret,
+      testKey: test.secret,
+    };
   });
-  const user = await prisma.user.create({
-    data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },
-  });
-  const live = await createApiKey(prisma, { accountId, environment: 'live', name: 'Default live key' });
-  const test = await createApiKey(prisma, { accountId, environment: 'test', name: 'Default test key' });
-  return {
-    account,
-    owner: { id: user.id, email, password, generatedPassword },
-    liveKey: live.secret,
-    testKey: test.secret,
-  };
 }
 
 /** On the first start of an empty deployment: one account, its owner and a live and a test key.
  * Returns null when an account already exists. Several instances starting at once are serialised
  * by the migrator's advisory lock being taken first, and by the unique owner email. */
 export async function bootstrapIfEmpty(
-  prisma: Db,
+  deps: Deps,
   opts: { plan: Plan; ownerEmail?: string; ownerPassword?: string },
 ): Promise<NewAccount | null> {
-  if ((await prisma.account.count()) > 0) return null;
-  return createAccount(prisma, { name: 'Default account', ...opts });
+  if ((await deps.prisma.account.count()) > 0) return null;
+  return createAccount(deps, { name: 'Default account', ...opts });
 }
 
 export function printBootstrap(b: NewAccount, write: (s: string) => void = (s) => process.stdout.write(s)) {

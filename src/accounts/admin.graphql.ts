@@ -1,13 +1,14 @@
 // The operator's fields (admin scope: an admin API key): every account, creation, plan and status.
-// They call admin.service, as the REST /api/v1/admin routes do; inputs reuse the REST zod shapes.
+// They call admin.service, as the REST /api/v1/admin routes do, with the same input shapes.
 import type { Account as AccountRow } from '../../prisma/generated/client/client';
 import { builder } from '../graphql/builder';
 import { ConflictError, NotFoundError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import type { NewAccount } from './accounts.service';
+import { parseInput } from '../graphql/inputs';
+import { oldestFirst } from '../lib/pagination';
 import { Account, AccountStatusEnum, PlanEnum } from './accounts.graphql';
-import { CreateAccountBody, UpdateAccountBody } from './admin.rest';
-import { accountsOrder, accountsWhere, openAccount, setAccountStatus, updateAccount } from './admin.service';
+import { AccountFilterInput, CreateAccountInput, UpdateAccountInput } from './accounts.schemas';
+import type { NewAccount } from './accounts.service';
+import { accountsWhere, openAccount, setAccountStatus, updateAccount } from './admin.service';
 
 const AccountOwner = builder.objectRef<NewAccount['owner']>('AccountOwner').implement({
   description: 'The owner user created with an account.',
@@ -31,7 +32,7 @@ const CreateAccountSuccess = builder.objectRef<NewAccount>('CreateAccountSuccess
   }),
 });
 
-const CreateAccountInput = builder.inputType('CreateAccountInput', {
+const CreateAccountInputRef = builder.inputType('CreateAccountInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     plan: t.field({ type: PlanEnum, description: "Defaults to the deployment's TO_DEFAULT_PLAN." }),
@@ -40,7 +41,7 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
   }),
 });
 
-const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
+const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
   fields: (t) => ({
     name: t.string(),
     plan: t.field({ type: PlanEnum }),
@@ -58,11 +59,11 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { status }, ctx) =>
       ctx.deps.prisma.account.findMany({
         ...query,
-        where: accountsWhere({ status: status ?? undefined }),
-        orderBy: accountsOrder(),
+        where: accountsWhere(parseInput(AccountFilterInput, { status })),
+        orderBy: oldestFirst(),
       }),
     totalCount: (_root, { status }, ctx) =>
-      ctx.deps.prisma.account.count({ where: accountsWhere({ status: status ?? undefined }) }),
+      ctx.deps.prisma.account.count({ where: accountsWhere(parseInput(AccountFilterInput, { status })) }),
   }),
   account: t.prismaField({
     type: Account,
@@ -98,33 +99,17 @@ builder.mutationFields((t) => ({
     type: CreateAccountSuccess,
     description: 'Creates an account with its owner and a live and a test key (admin scope).',
     authScopes: { admin: true },
-    args: { input: t.arg({ type: CreateAccountInput, required: true }) },
+    args: { input: t.arg({ type: CreateAccountInputRef, required: true }) },
     errors: { types: [ConflictError], directResult: true },
-    resolve: (_root, { input }, ctx) => {
-      const body = parseInput(
-        CreateAccountBody,
-        given({
-          name: input.name,
-          plan: input.plan,
-          owner_email: input.ownerEmail,
-          owner_password: input.ownerPassword,
-        }),
-      );
-      return openAccount(ctx.deps, {
-        name: body.name,
-        plan: body.plan,
-        ownerEmail: body.owner_email,
-        ownerPassword: body.owner_password,
-      });
-    },
+    resolve: (_root, { input }, ctx) => openAccount(ctx.deps, parseInput(CreateAccountInput, input)),
   }),
   updateAccount: t.field({
     type: Account,
     description: "Changes an account's name, plan or status (admin scope).",
     authScopes: { admin: true },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInput, required: true }) },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInputRef, required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'account' } },
     resolve: (_root, { id, input }, ctx) =>
-      updateAccount(ctx.deps, id, parseInput(UpdateAccountBody, given(input))),
+      updateAccount(ctx.deps, id, parseInput(UpdateAccountInput, input)),
   }),
 }));

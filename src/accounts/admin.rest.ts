@@ -1,33 +1,10 @@
 // The operator's routes: every account, plans and suspension. Admin scope only (an admin API key
 // from `npm run cli -- keys:create --scope admin`).
-import { z } from 'zod';
-import type { Account } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
-import { defineRoutes, listRoute, route } from '../http/route';
-import { PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../rest/route';
+import { CreateAccountInput, ListAccountsQuery, UpdateAccountInput } from './accounts.schemas';
+import { accountJson } from './accounts.views';
 import { getAccount, listAccounts, openAccount, setAccountStatus, updateAccount } from './admin.service';
-
-const PlanEnum = z.enum(['builder', 'starter', 'professional', 'business', 'enterprise']);
-export const CreateAccountBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  plan: PlanEnum.optional(),
-  owner_email: z.string().trim().email().max(254),
-  owner_password: z.string().min(8).max(1024).optional(),
-});
-export const UpdateAccountBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  plan: PlanEnum.optional(),
-  status: z.enum(['active', 'suspended']).optional(),
-});
-
-export const accountJson = (a: Account) => ({
-  id: a.id,
-  name: a.name,
-  plan: a.plan,
-  status: a.status,
-  createdAt: a.createdAt.toISOString(),
-  updatedAt: a.updatedAt.toISOString(),
-});
 
 export function adminRoutes(deps: Deps) {
   return defineRoutes([
@@ -36,8 +13,8 @@ export function adminRoutes(deps: Deps) {
       access: 'admin',
       tag: 'Admin',
       summary: 'List every account',
-      query: PaginationQuery.extend({ status: z.enum(['active', 'suspended']).optional() }),
-      list: ({ query }, w) => listAccounts(deps, { status: query.status }, w),
+      query: ListAccountsQuery,
+      list: ({ query }, w) => listAccounts(deps, query, w),
       json: accountJson,
     }),
     route({
@@ -46,14 +23,9 @@ export function adminRoutes(deps: Deps) {
       access: 'admin',
       tag: 'Admin',
       summary: 'Create an account with its owner and a live and a test key (shown once)',
-      body: CreateAccountBody,
+      body: CreateAccountInput,
       async handler(c, { body }) {
-        const a = await openAccount(deps, {
-          name: body.name,
-          plan: body.plan,
-          ownerEmail: body.owner_email,
-          ownerPassword: body.owner_password,
-        });
+        const a = await openAccount(deps, body);
         return c.json(
           {
             account: accountJson(a.account),
@@ -85,7 +57,7 @@ export function adminRoutes(deps: Deps) {
       access: 'admin',
       tag: 'Admin',
       summary: "Change an account's name, plan or status",
-      body: UpdateAccountBody,
+      body: UpdateAccountInput,
       async handler(c, { params, body }) {
         return c.json({ account: accountJson(await updateAccount(deps, params.id!, body)) });
       },

@@ -1,28 +1,19 @@
 // The operator's account management (admin scope): list, read, create, change plan/name/status.
-// Used by the REST admin routes and the GraphQL admin fields alike.
-import type { Account, AccountStatus, Plan } from '../../prisma/generated/client/client';
+// Used by the REST admin routes and the GraphQL admin fields alike. Plan and status ride on cached
+// principals, so every change forgets the cached credentials everywhere.
+import type { Account, AccountStatus } from '../../prisma/generated/client/client';
+import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import { notFound } from '../lib/errors';
-import type { PageWindow } from '../lib/pagination';
+import { listPage, oldestFirst, type PageWindow } from '../lib/pagination';
+import type { AccountFilter, CreateAccountInput, UpdateAccountInput } from './accounts.schemas';
 import { createAccount, type NewAccount } from './accounts.service';
-
-export interface AccountFilter {
-  status?: AccountStatus;
-}
 
 export const accountsWhere = (f: AccountFilter) => (f.status ? { status: f.status } : {});
 
 /** Oldest first, as the operator created them. */
-export const accountsOrder = () => [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
-
-export async function listAccounts(deps: Deps, filter: AccountFilter, w: PageWindow) {
-  const where = accountsWhere(filter);
-  const [data, total] = await Promise.all([
-    deps.prisma.account.findMany({ where, orderBy: { createdAt: 'asc' }, skip: w.skip, take: w.take }),
-    deps.prisma.account.count({ where }),
-  ]);
-  return { data, total };
-}
+export const listAccounts = (deps: Deps, filter: AccountFilter, w: PageWindow) =>
+  listPage(deps.prisma.account, accountsWhere(filter), w, oldestFirst());
 
 export async function getAccount(deps: Deps, id: string): Promise<Account> {
   const a = await deps.prisma.account.findUnique({ where: { id } });
@@ -31,11 +22,8 @@ export async function getAccount(deps: Deps, id: string): Promise<Account> {
 }
 
 /** A new account with its owner and a live and a test key; the plan defaults to TO_DEFAULT_PLAN. */
-export function openAccount(
-  deps: Deps,
-  input: { name: string; plan?: Plan; ownerEmail: string; ownerPassword?: string },
-): Promise<NewAccount> {
-  return createAccount(deps.prisma, {
+export function openAccount(deps: Deps, input: CreateAccountInput): Promise<NewAccount> {
+  return createAccount(deps, {
     name: input.name,
     plan: input.plan ?? deps.config.defaultPlan,
     ownerEmail: input.ownerEmail,
@@ -43,15 +31,12 @@ export function openAccount(
   });
 }
 
-export async function updateAccount(
-  deps: Deps,
-  id: string,
-  data: { name?: string; plan?: Plan; status?: AccountStatus },
-): Promise<Account> {
-  await getAccount(deps, id);
-  const a = await deps.prisma.account.update({ where: { id }, data });
-  deps.forgetCredentials(); // plan and status ride on cached principals
-  return a;
+export function updateAccount(deps: Deps, id: string, data: UpdateAccountInput): Promise<Account> {
+  return commit(deps, async (tx, staged) => {
+    if (!(await tx.account.findUnique({ where: { id } }))) throw notFound('Account');
+    staged.forgetCredentials();
+    return tx.account.update({ where: { id }, data });
+  });
 }
 
 /** Suspended: the account's keys and sessions stop working (FORBIDDEN) until it is reinstated. */

@@ -4,10 +4,11 @@
 import type { User as UserRow } from '../../prisma/generated/client/client';
 import { UserRole } from '../../prisma/generated/client/enums';
 import { builder } from '../graphql/builder';
-import { tenant } from '../graphql/context';
+import { caller, tenant } from '../graphql/context';
 import { ConflictError, NotFoundError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import { CreateUserBody, UpdateUserBody } from './users.rest';
+import { parseInput } from '../graphql/inputs';
+import { oldestFirst } from '../lib/pagination';
+import { CreateUserInput } from './accounts.schemas';
 import { createUser, deleteUser, updateUserRole, usersWhere } from './users.service';
 
 export const UserRoleEnum = builder.enumType(UserRole, { name: 'UserRole' });
@@ -35,7 +36,7 @@ const CreateUserSuccess = builder
     }),
   });
 
-const CreateUserInput = builder.inputType('CreateUserInput', {
+const CreateUserInputRef = builder.inputType('CreateUserInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
     password: t.string({ description: 'Generated (and returned once) when not given.' }),
@@ -53,7 +54,7 @@ builder.queryField('users', (t) =>
       ctx.deps.prisma.user.findMany({
         ...query,
         where: usersWhere(tenant(ctx)),
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        orderBy: oldestFirst(),
       }),
     totalCount: (_root, _args, ctx) => ctx.deps.prisma.user.count({ where: usersWhere(tenant(ctx)) }),
   }),
@@ -64,10 +65,9 @@ builder.mutationFields((t) => ({
     type: CreateUserSuccess,
     description: 'Creates (invites) a user (owners only).',
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateUserInput, required: true }) },
+    args: { input: t.arg({ type: CreateUserInputRef, required: true }) },
     errors: { types: [ConflictError], directResult: true },
-    resolve: (_root, { input }, ctx) =>
-      createUser(ctx.deps, ctx.principal, tenant(ctx), parseInput(CreateUserBody, given(input))),
+    resolve: (_root, { input }, ctx) => createUser(ctx.deps, caller(ctx), parseInput(CreateUserInput, input)),
   }),
   updateUserRole: t.field({
     type: User,
@@ -75,10 +75,7 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }), role: t.arg({ type: UserRoleEnum, required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'user' } },
-    resolve: (_root, { id, role }, ctx) => {
-      const body = parseInput(UpdateUserBody, { role });
-      return updateUserRole(ctx.deps, ctx.principal, tenant(ctx), id, body.role);
-    },
+    resolve: (_root, { id, role }, ctx) => updateUserRole(ctx.deps, caller(ctx), id, role),
   }),
   deleteUser: t.field({
     type: 'ID',
@@ -86,6 +83,6 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError, ConflictError], dataField: { name: 'deletedId' } },
-    resolve: async (_root, { id }, ctx) => (await deleteUser(ctx.deps, ctx.principal, tenant(ctx), id)).id,
+    resolve: async (_root, { id }, ctx) => (await deleteUser(ctx.deps, caller(ctx), id)).id,
   }),
 }));

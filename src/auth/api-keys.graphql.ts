@@ -2,13 +2,13 @@
 import type { ApiKey as ApiKeyRow } from '../../prisma/generated/client/client';
 import { ApiKeyScope } from '../../prisma/generated/client/enums';
 import { EnvironmentEnum } from '../accounts/accounts.graphql';
-import { requireOwner } from '../accounts/users.service';
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { NotFoundError, ValidationError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import { CreateApiKeyBody } from './api-keys.rest';
-import { createApiKey, revokeApiKey } from './api-keys.service';
+import { parseInput } from '../graphql/inputs';
+import { newestFirst } from '../lib/pagination';
+import { CreateApiKeyInput } from './api-keys.schemas';
+import { issueApiKey, revokeApiKey } from './api-keys.service';
 
 export const ApiKeyScopeEnum = builder.enumType(ApiKeyScope, { name: 'ApiKeyScope' });
 
@@ -38,7 +38,7 @@ export const CreateApiKeySuccess = builder
     }),
   });
 
-const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+const CreateApiKeyInputRef = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
     name: t.string(),
     environment: t.field({
@@ -64,18 +64,10 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeySuccess,
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateApiKeyInput }) },
+    args: { input: t.arg({ type: CreateApiKeyInputRef }) },
     errors: { types: [ValidationError], directResult: true },
-    resolve: (_root, { input }, ctx) => {
-      requireOwner(ctx.principal); // as REST: FORBIDDEN for users other than owners
-      const body = parseInput(CreateApiKeyBody, given(input ?? {}));
-      const t = tenant(ctx);
-      return createApiKey(ctx.deps.prisma, {
-        accountId: t.accountId,
-        environment: body.environment ?? t.environment,
-        name: body.name,
-      });
-    },
+    resolve: (_root, { input }, ctx) =>
+      issueApiKey(ctx.deps, caller(ctx), parseInput(CreateApiKeyInput, input)),
   }),
   revokeApiKey: t.field({
     type: ApiKey,
@@ -83,9 +75,6 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'apiKey' } },
-    resolve: (_root, { id }, ctx) => {
-      requireOwner(ctx.principal);
-      return revokeApiKey(ctx.deps, tenant(ctx).accountId, id);
-    },
+    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.deps, caller(ctx), id),
   }),
 }));

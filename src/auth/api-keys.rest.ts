@@ -1,15 +1,8 @@
-import { z } from 'zod';
 import type { Deps } from '../deps';
-import { requireOwner } from '../accounts/users.service';
-import { defineRoutes, listRoute, route } from '../http/route';
-import { PaginationQuery } from '../lib/pagination';
-import { apiKeyJson, createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
-
-export const CreateApiKeyBody = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
-  /** Defaults to the environment of the calling key. */
-  environment: z.enum(['live', 'test']).optional(),
-});
+import { defineRoutes, listRoute, route } from '../rest/route';
+import { CreateApiKeyInput, ListApiKeysQuery } from './api-keys.schemas';
+import { issueApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
+import { apiKeyJson } from './api-keys.views';
 
 export function apiKeyRoutes(deps: Deps) {
   return defineRoutes([
@@ -18,8 +11,8 @@ export function apiKeyRoutes(deps: Deps) {
       access: 'portal',
       tag: 'API keys',
       summary: "List the environment's API keys (secrets are never shown again)",
-      query: PaginationQuery,
-      list: ({ tenant, query }, w) => listApiKeys(deps, tenant, w),
+      query: ListApiKeysQuery,
+      list: ({ caller }, w) => listApiKeys(deps, caller, w),
       json: apiKeyJson,
     }),
     route({
@@ -28,14 +21,9 @@ export function apiKeyRoutes(deps: Deps) {
       access: 'portal',
       tag: 'API keys',
       summary: 'Create an API key; the secret is in this response only',
-      body: CreateApiKeyBody,
-      async handler(c, { tenant, body, principal }) {
-        requireOwner(principal);
-        const { apiKey, secret } = await createApiKey(deps.prisma, {
-          accountId: tenant.accountId,
-          environment: body.environment ?? tenant.environment,
-          name: body.name,
-        });
+      body: CreateApiKeyInput,
+      async handler(c, { caller, body }) {
+        const { apiKey, secret } = await issueApiKey(deps, caller, body);
         return c.json({ apiKey: apiKeyJson(apiKey), secret }, 201);
       },
     }),
@@ -45,9 +33,8 @@ export function apiKeyRoutes(deps: Deps) {
       access: 'portal',
       tag: 'API keys',
       summary: 'Revoke an API key',
-      async handler(c, { tenant, params, principal }) {
-        requireOwner(principal);
-        return c.json({ apiKey: apiKeyJson(await revokeApiKey(deps, tenant.accountId, params.id!)) });
+      async handler(c, { caller, params }) {
+        return c.json({ apiKey: apiKeyJson(await revokeApiKey(deps, caller, params.id!)) });
       },
     }),
   ]);

@@ -1,35 +1,25 @@
 // API keys: `to_live_…` / `to_test_…` + 40 base62 characters (≈238 bits). Only a SHA-256 hash and
 // a display prefix are stored; the full key is returned once, at creation.
 import type { ApiKey, ApiKeyScope, Environment } from '../../prisma/generated/client/client';
+import { commit, type Tx } from '../db/commit';
 import type { Deps } from '../deps';
-import type { Db } from '../db/client';
 import { safeEqual, sha256Hex } from '../lib/crypto';
 import { AppError, notFound } from '../lib/errors';
 import { newId, randomBase62 } from '../lib/ids';
-import type { PageWindow } from '../lib/pagination';
-import type { Principal, Tenant } from './principal';
+import { listPage, type PageWindow } from '../lib/pagination';
+import { type Caller, inTenant, type Principal } from '../lib/principal';
+import type { CreateApiKeyInput } from './api-keys.schemas';
+import { requireOwner } from './authorize';
 
 const KEY_RE = /^to_(live|test)_[0-9A-Za-z]{32,}$/;
 
-export function apiKeyJson(k: ApiKey) {
-  return {
-    id: k.id,
-    name: k.name,
-    environment: k.environment,
-    scope: k.scope,
-    prefix: k.prefix,
-    createdAt: k.createdAt.toISOString(),
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-    revokedAt: k.revokedAt?.toISOString() ?? null,
-  };
-}
-
+/** Writes a new key in `tx` and returns it with its secret (shown once). */
 export async function createApiKey(
-  prisma: Db,
+  tx: Tx,
   input: { accountId: string; environment: Environment; name?: string; scope?: ApiKeyScope },
 ): Promise<{ apiKey: ApiKey; secret: string }> {
   const secret = `to_${input.environment}_${randomBase62(40)}`;
-  const apiKey = await prisma.apiKey.create({
+  const apiKey = await tx.apiKey.create({
     data: {
       id: newId('key'),
       accountId: input.accountId,
@@ -43,30 +33,31 @@ export async function createApiKey(
   return { apiKey, secret };
 }
 
-export async function listApiKeys(deps: Deps, tenant: Tenant, w: PageWindow) {
-  const where = { accountId: tenant.accountId, environment: tenant.environment };
-  const [data, total] = await Promise.all([
-    deps.prisma.apiKey.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: w.skip,
-      take: w.take,
+/** A portal key for the caller's account (owners only), in the caller's environment unless asked. */
+export function issueApiKey(deps: Deps, caller: Caller, input: CreateApiKeyInput) {
+  requireOwner(caller.principal);
+  return commit(deps, (tx) =>
+    createApiKey(tx, {
+      accountId: caller.tenant.accountId,
+      environment: input.environment ?? caller.tenant.environment,
+      name: input.name,
     }),
-    deps.prisma.apiKey.count({ where }),
-  ]);
-  return { data, total };
+  );
 }
+
+export const listApiKeys = (deps: Deps, caller: Caller, w: PageWindow) =>
+  listPage(deps.prisma.apiKey, inTenant(caller.tenant), w);
 
 /** Revokes a key of the caller's account (either environment); takes effect at once here, and on the
  * other instances as soon as they hear of it over pub/sub. */
-export async function revokeApiKey(deps: Deps, accountId: string, id: string): Promise<ApiKey> {
-  const key = await deps.prisma.apiKey.findFirst({ where: { id, accountId } });
-  if (!key) throw notFound('API key');
-  const revoked = key.revokedAt
-    ? key
-    : await deps.prisma.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });
-  deps.forgetCredentials();
-  return revoked;
+export function revokeApiKey(deps: Deps, caller: Caller, id: string): Promise<ApiKey> {
+  requireOwner(caller.principal);
+  return commit(deps, async (tx, staged) => {
+    const key = await tx.apiKey.findFirst({ where: { id, accountId: caller.tenant.accountId } });
+    if (!key) throw notFound('API key');
+    staged.forgetCredentials();
+    return key.revokedAt ? key : tx.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });
+  });
 }
 
 /** Resolves a presented API key to a Principal, or throws 401 INVALID_API_KEY. */

@@ -2,7 +2,7 @@
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
 import { authenticateApiKey } from './api-keys.service';
-import { ANONYMOUS, type Principal } from './principal';
+import { ANONYMOUS, type Principal } from '../lib/principal';
 import { authenticateSession, readCookie, SESSION_COOKIE } from './sessions';
 
 /** Strategies in order: `Authorization: Bearer to_…` (API key), `Authorization: Bearer <JWT>`
@@ -21,21 +21,4 @@ export async function authenticate(
   const token = m[1]!;
   if (token.startsWith('to_')) return authenticateApiKey(deps, token);
   return authenticateSession(deps, token);
-}
-
-export function requirePortal(p: Principal) {
-  if (p.kind === 'anonymous') throw new AppError('AUTH_REQUIRED', 'Authentication required');
-  if (!p.scopes.includes('portal') || !p.accountId || !p.environment) {
-    throw new AppError('FORBIDDEN', 'This credential cannot use portal routes');
-  }
-  return { accountId: p.accountId, environment: p.environment };
-}
-
-export function requireAdmin(p: Principal) {
-  if (p.kind === 'anonymous') throw new AppError('AUTH_REQUIRED', 'Authentication required');
-  if (!p.scopes.includes('admin')) throw new AppError('FORBIDDEN', 'Admin scope required');
-}
-
-export function requireWriter(p: Principal) {
-  if (p.role === 'readonly') throw new AppError('FORBIDDEN', 'Read-only users cannot make changes');
 }

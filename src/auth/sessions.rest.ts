@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import type { Deps } from '../deps';
-import { respondRateLimited } from '../http/edge';
-import { defineRoutes, route } from '../http/route';
 import { AppError } from '../lib/errors';
+import { defineRoutes, route } from '../rest/route';
+import { LoginInput } from './sessions.schemas';
 import {
   authenticateSession,
   checkCredentials,
@@ -12,13 +11,6 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from './sessions';
-
-export const LoginBody = z.object({
-  email: z.string().trim().email().max(254),
-  password: z.string().min(1).max(1024),
-  /** The environment the session works in. */
-  environment: z.enum(['live', 'test']).optional(),
-});
 
 /** Failed logins allowed per email and per IP in a minute before 429. */
 const LOGIN_FAILURES_PER_EMAIL = 5;
@@ -33,15 +25,15 @@ export function sessionRoutes(deps: Deps) {
       access: 'public',
       tag: 'Sessions',
       summary: 'Sign in with email and password: returns a 24 h JWT and sets an HttpOnly session cookie',
-      body: LoginBody,
+      body: LoginInput,
       example: { request: { email: 'owner@example.com', password: '••••••••' } },
-      async handler(c, { body, caller }) {
-        const ip = caller.ip ?? 'unknown';
+      async handler(c, { body, keyCaller }) {
+        const ip = keyCaller.ip ?? 'unknown';
         const email = body.email.toLowerCase();
         const blocked =
           (await deps.limits.blocked('login-email', LOGIN_FAILURES_PER_EMAIL, email)) ??
           (await deps.limits.blocked('login-ip', LOGIN_FAILURES_PER_IP, ip));
-        if (blocked) return respondRateLimited(c, blocked, deps, 'login');
+        if (blocked) throw deps.limits.refuse(blocked, 'login');
         let user;
         try {
           user = await checkCredentials(deps, email, body.password);

@@ -5,7 +5,7 @@ import type { Environment } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
 import { verifyPassword } from '../lib/crypto';
 import { AppError } from '../lib/errors';
-import type { Principal } from './principal';
+import type { Principal } from '../lib/principal';
 
 export const SESSION_COOKIE = 'to_session';
 export const SESSION_SECONDS = 24 * 3600;

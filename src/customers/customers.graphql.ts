@@ -1,10 +1,11 @@
-// Customer type, queries and mutations. Mutations call customers.service; inputs reuse the REST zod shapes.
+// Customer type, queries and mutations. Arguments go straight to the services' input shapes.
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import { CreateCustomerBody, UpdateCustomerBody } from './customers.rest';
-import { createCustomer, deleteCustomer, normalizeEmail, updateCustomer } from './customers.service';
+import { parseInput } from '../graphql/inputs';
+import { newestFirst } from '../lib/pagination';
+import { CreateCustomerInput, CustomerFilterInput, UpdateCustomerInput } from './customers.schemas';
+import { createCustomer, customerWhere, deleteCustomer, updateCustomer } from './customers.service';
 
 export const Customer = builder.prismaNode('Customer', {
   id: { field: 'id' },
@@ -29,7 +30,7 @@ export const CustomerFilter = builder.inputType('CustomerFilter', {
   fields: (t) => ({ email: t.string({ description: 'Exact match, case-insensitive.' }) }),
 });
 
-export const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
+const CreateCustomerInputRef = builder.inputType('CreateCustomerInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
     name: t.string(),
@@ -37,7 +38,7 @@ export const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
   }),
 });
 
-export const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
+const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
   fields: (t) => ({
     email: t.string(),
     name: t.string({ description: 'null clears the name.' }),
@@ -45,10 +46,8 @@ export const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
   }),
 });
 
-const customerWhere = (ctx: Parameters<typeof tenantWhere>[0], email?: string | null) => ({
-  ...tenantWhere(ctx),
-  ...(email ? { email: normalizeEmail(email) } : {}),
-});
+const filtered = (ctx: GraphQLContext, filter: unknown) =>
+  customerWhere(tenant(ctx), parseInput(CustomerFilterInput, filter));
 
 builder.queryFields((t) => ({
   customers: t.prismaConnection({
@@ -59,11 +58,10 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { filter }, ctx) =>
       ctx.deps.prisma.customer.findMany({
         ...query,
-        where: customerWhere(ctx, filter?.email),
+        where: filtered(ctx, filter),
         orderBy: newestFirst(),
       }),
-    totalCount: (_root, { filter }, ctx) =>
-      ctx.deps.prisma.customer.count({ where: customerWhere(ctx, filter?.email) }),
+    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.customer.count({ where: filtered(ctx, filter) }),
   }),
   customer: t.prismaField({
     type: Customer,
@@ -79,18 +77,21 @@ builder.mutationFields((t) => ({
   createCustomer: t.field({
     type: Customer,
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
+    args: { input: t.arg({ type: CreateCustomerInputRef, required: true }) },
     errors: { types: [ValidationError, ConflictError], dataField: { name: 'customer' } },
     resolve: (_root, { input }, ctx) =>
-      createCustomer(ctx.deps, tenant(ctx), parseInput(CreateCustomerBody, given(input))),
+      createCustomer(ctx.deps, caller(ctx), parseInput(CreateCustomerInput, input)),
   }),
   updateCustomer: t.field({
     type: Customer,
     authScopes: { portal: 'write' },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateCustomerInputRef, required: true }),
+    },
     errors: { types: [NotFoundError, ValidationError, ConflictError], dataField: { name: 'customer' } },
     resolve: (_root, { id, input }, ctx) =>
-      updateCustomer(ctx.deps, tenant(ctx), id, parseInput(UpdateCustomerBody, given(input, ['name']))),
+      updateCustomer(ctx.deps, caller(ctx), id, parseInput(UpdateCustomerInput, input)),
   }),
   deleteCustomer: t.field({
     type: 'ID',
@@ -98,6 +99,6 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'deletedId' } },
-    resolve: async (_root, { id }, ctx) => (await deleteCustomer(ctx.deps, tenant(ctx), id)).id,
+    resolve: async (_root, { id }, ctx) => (await deleteCustomer(ctx.deps, caller(ctx), id)).id,
   }),
 }));

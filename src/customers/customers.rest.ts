@@ -1,23 +1,14 @@
-import { z } from 'zod';
 import type { Deps } from '../deps';
-import { defineRoutes, listRoute, route } from '../http/route';
-import { PaginationQuery } from '../lib/pagination';
+import { defineRoutes, listRoute, route } from '../rest/route';
+import { CreateCustomerInput, ListCustomersQuery, UpdateCustomerInput } from './customers.schemas';
 import {
   createCustomer,
-  customerJson,
   deleteCustomer,
   getCustomer,
   listCustomers,
   updateCustomer,
 } from './customers.service';
-
-const fields = {
-  email: z.string().trim().email().max(254),
-  name: z.string().trim().max(200).nullable().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-};
-export const CreateCustomerBody = z.object(fields);
-export const UpdateCustomerBody = z.object({ ...fields, email: fields.email.optional() });
+import { customerJson } from './customers.views';
 
 export function customerRoutes(deps: Deps) {
   return defineRoutes([
@@ -27,10 +18,10 @@ export function customerRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Customers',
       summary: 'Create a customer',
-      body: CreateCustomerBody,
+      body: CreateCustomerInput,
       example: { request: { email: 'buyer@example.com', name: 'Ada Buyer' }, status: 201 },
-      async handler(c, { tenant, body }) {
-        return c.json({ customer: customerJson(await createCustomer(deps, tenant, body)) }, 201);
+      async handler(c, { caller, body }) {
+        return c.json({ customer: customerJson(await createCustomer(deps, caller, body)) }, 201);
       },
     }),
     listRoute({
@@ -38,8 +29,8 @@ export function customerRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Customers',
       summary: 'List customers (filter: email)',
-      query: PaginationQuery.extend({ email: z.string().optional() }),
-      list: ({ tenant, query }, w) => listCustomers(deps, tenant, { email: query.email }, w),
+      query: ListCustomersQuery,
+      list: ({ caller, query }, w) => listCustomers(deps, caller, query, w),
       json: customerJson,
     }),
     route({
@@ -48,8 +39,8 @@ export function customerRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Customers',
       summary: 'Get a customer',
-      async handler(c, { tenant, params }) {
-        return c.json({ customer: customerJson(await getCustomer(deps, tenant, params.id!)) });
+      async handler(c, { caller, params }) {
+        return c.json({ customer: customerJson(await getCustomer(deps, caller, params.id!)) });
       },
     }),
     route({
@@ -58,9 +49,9 @@ export function customerRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Customers',
       summary: 'Update a customer',
-      body: UpdateCustomerBody,
-      async handler(c, { tenant, params, body }) {
-        return c.json({ customer: customerJson(await updateCustomer(deps, tenant, params.id!, body)) });
+      body: UpdateCustomerInput,
+      async handler(c, { caller, params, body }) {
+        return c.json({ customer: customerJson(await updateCustomer(deps, caller, params.id!, body)) });
       },
     }),
     route({
@@ -69,8 +60,8 @@ export function customerRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Customers',
       summary: 'Delete a customer (their licenses are kept, unlinked)',
-      async handler(c, { tenant, params }) {
-        await deleteCustomer(deps, tenant, params.id!);
+      async handler(c, { caller, params }) {
+        await deleteCustomer(deps, caller, params.id!);
         return c.json({ deleted: true, id: params.id });
       },
     }),

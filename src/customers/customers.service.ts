@@ -1,104 +1,90 @@
+// Customers: the people licenses are issued to, one per email in each account and environment.
+// Cached licenses carry their customer's email, so changing a customer drops every cached license.
 import type { Customer, Prisma } from '../../prisma/generated/client/client';
-import type { Tenant } from '../auth/principal';
-import type { Deps } from '../deps';
+import { commit, type Tx } from '../db/commit';
 import { isUniqueViolation } from '../db/errors';
-import type { Tx } from '../events/events.service';
+import type { Deps } from '../deps';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import type { PageWindow } from '../lib/pagination';
+import { listPage, type PageWindow } from '../lib/pagination';
+import { type Caller, inTenant, type Tenant } from '../lib/principal';
+import type { CreateCustomerInput, CustomerFilter, UpdateCustomerInput } from './customers.schemas';
 
-export interface CustomerInput {
-  email: string;
-  name?: string | null;
-  metadata?: Record<string, unknown>;
-}
-
-export function customerJson(c: Customer) {
-  return {
-    id: c.id,
-    email: c.email,
-    name: c.name,
-    metadata: c.metadata ?? {},
-    createdAt: c.createdAt.toISOString(),
-    updatedAt: c.updatedAt.toISOString(),
-  };
-}
-
-const scoped = (t: Tenant) => ({ accountId: t.accountId, environment: t.environment });
 export const normalizeEmail = (e: string) => e.trim().toLowerCase();
+
+const duplicate = () => new AppError('CONFLICT', 'A customer with this email already exists');
 
 /** Finds the tenant's customer with this email, creating it if needed. */
 export async function upsertCustomerByEmail(tx: Tx, tenant: Tenant, email: string): Promise<Customer> {
   const e = normalizeEmail(email);
   return tx.customer.upsert({
-    where: { accountId_environment_email: { ...scoped(tenant), email: e } },
-    create: { id: newId('cus'), ...scoped(tenant), email: e },
+    where: { accountId_environment_email: { ...inTenant(tenant), email: e } },
+    create: { id: newId('cus'), ...inTenant(tenant), email: e },
     update: {},
   });
 }
 
-export async function createCustomer(deps: Deps, tenant: Tenant, input: CustomerInput): Promise<Customer> {
-  const email = normalizeEmail(input.email);
-  const existing = await deps.prisma.customer.findFirst({ where: { ...scoped(tenant), email } });
-  if (existing) throw new AppError('CONFLICT', 'A customer with this email already exists');
-  return deps.prisma.customer.create({
-    data: {
-      id: newId('cus'),
-      ...scoped(tenant),
-      email,
-      name: input.name ?? null,
-      metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
-    },
+export function customerWhere(tenant: Tenant, f: CustomerFilter = {}): Prisma.CustomerWhereInput {
+  return { ...inTenant(tenant), ...(f.email ? { email: normalizeEmail(f.email) } : {}) };
+}
+
+export function createCustomer(deps: Deps, caller: Caller, input: CreateCustomerInput): Promise<Customer> {
+  return commit(deps, async (tx) => {
+    const email = normalizeEmail(input.email);
+    if (await tx.customer.findFirst({ where: customerWhere(caller.tenant, { email }) })) throw duplicate();
+    return tx.customer.create({
+      data: {
+        id: newId('cus'),
+        ...inTenant(caller.tenant),
+        email,
+        name: input.name ?? null,
+        metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+      },
+    });
   });
 }
 
-export async function getCustomer(deps: Deps, tenant: Tenant, id: string): Promise<Customer> {
-  const c = await deps.prisma.customer.findFirst({ where: { id, ...scoped(tenant) } });
+export async function getCustomer(deps: Deps, caller: Caller, id: string): Promise<Customer> {
+  const c = await deps.prisma.customer.findFirst({ where: { id, ...inTenant(caller.tenant) } });
   if (!c) throw notFound('Customer');
   return c;
 }
 
-export async function listCustomers(deps: Deps, tenant: Tenant, filter: { email?: string }, w: PageWindow) {
-  const where = { ...scoped(tenant), ...(filter.email ? { email: normalizeEmail(filter.email) } : {}) };
-  const [data, total] = await Promise.all([
-    deps.prisma.customer.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: w.skip,
-      take: w.take,
-    }),
-    deps.prisma.customer.count({ where }),
-  ]);
-  return { data, total };
-}
+export const listCustomers = (deps: Deps, caller: Caller, filter: CustomerFilter, w: PageWindow) =>
+  listPage(deps.prisma.customer, customerWhere(caller.tenant, filter), w);
 
 export async function updateCustomer(
   deps: Deps,
-  tenant: Tenant,
+  caller: Caller,
   id: string,
-  input: Partial<CustomerInput>,
+  input: UpdateCustomerInput,
 ): Promise<Customer> {
-  await getCustomer(deps, tenant, id);
   try {
-    const c = await deps.prisma.customer.update({
-      where: { id },
-      data: {
-        ...(input.email !== undefined ? { email: normalizeEmail(input.email) } : {}),
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
-      },
+    return await commit(deps, async (tx, staged) => {
+      const current = await tx.customer.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+      if (!current) throw notFound('Customer');
+      staged.invalidateAllLicenses();
+      return tx.customer.update({
+        where: { id },
+        data: {
+          ...(input.email !== undefined ? { email: normalizeEmail(input.email) } : {}),
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
+        },
+      });
     });
-    deps.licenseCache.clear();
-    return c;
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A customer with this email already exists');
+    if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
 }
 
-export async function deleteCustomer(deps: Deps, tenant: Tenant, id: string): Promise<Customer> {
-  const c = await getCustomer(deps, tenant, id);
-  await deps.prisma.customer.delete({ where: { id } });
-  deps.licenseCache.clear();
-  return c;
+export function deleteCustomer(deps: Deps, caller: Caller, id: string): Promise<Customer> {
+  return commit(deps, async (tx, staged) => {
+    const c = await tx.customer.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+    if (!c) throw notFound('Customer');
+    await tx.customer.delete({ where: { id } });
+    staged.invalidateAllLicenses();
+    return c;
+  });
 }

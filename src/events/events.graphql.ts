@@ -1,10 +1,14 @@
 // Event type and the events query. An event's license and product are batched per request with
 // DataLoader (events carry plain ids, not Prisma relations).
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenantWhere, type GraphQLContext } from '../graphql/context';
+import { type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { parseInput } from '../graphql/inputs';
+import { newestFirst } from '../lib/pagination';
 import { License } from '../licensing/licenses.graphql';
 import { Product } from '../products/products.graphql';
 import { EVENT_TYPES, type EventType } from './event-types';
+import { EventFilterInput } from './events.schemas';
+import { eventWhere } from './events.service';
 
 /** GraphQL enum names cannot contain dots: `license.created` is LICENSE_CREATED, its value the real type. */
 export const EventTypeEnum = builder.enumType('EventType', {
@@ -54,14 +58,8 @@ export const EventFilter = builder.inputType('EventFilter', {
   }),
 });
 
-type Filter =
-  { type?: EventType | null; licenseId?: string | null; productId?: string | null } | null | undefined;
-const eventWhere = (ctx: GraphQLContext, f: Filter) => ({
-  ...tenantWhere(ctx),
-  ...(f?.type ? { type: f.type } : {}),
-  ...(f?.licenseId ? { licenseId: f.licenseId } : {}),
-  ...(f?.productId ? { productId: f.productId } : {}),
-});
+const whereOf = (ctx: GraphQLContext, filter: unknown) =>
+  eventWhere(tenant(ctx), parseInput(EventFilterInput, filter));
 
 builder.queryField('events', (t) =>
   t.prismaConnection({
@@ -71,7 +69,7 @@ builder.queryField('events', (t) =>
     authScopes: { portal: 'read' },
     args: { filter: t.arg({ type: EventFilter }) },
     resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.event.findMany({ ...query, where: eventWhere(ctx, filter), orderBy: newestFirst() }),
-    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.event.count({ where: eventWhere(ctx, filter) }),
+      ctx.deps.prisma.event.findMany({ ...query, where: whereOf(ctx, filter), orderBy: newestFirst() }),
+    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.event.count({ where: whereOf(ctx, filter) }),
   }),
 );

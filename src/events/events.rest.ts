@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { Deps } from '../deps';
-import { defineRoutes, listRoute, route } from '../http/route';
-import { PaginationQuery } from '../lib/pagination';
-import { EVENT_TYPES } from './event-types';
-import { eventPayload, listEvents } from './events.service';
+import { defineRoutes, listRoute } from '../rest/route';
+import { ListEventsQuery } from './events.schemas';
+import { listEvents } from './events.service';
+import { eventPayload } from './events.views';
 
 export function eventRoutes(deps: Deps) {
   return defineRoutes([
@@ -12,18 +11,8 @@ export function eventRoutes(deps: Deps) {
       access: 'portal',
       tag: 'Events',
       summary: 'List events, newest first (filters: type, license_id, product_id)',
-      query: PaginationQuery.extend({
-        type: z.enum(EVENT_TYPES).optional(),
-        license_id: z.string().optional(),
-        product_id: z.string().optional(),
-      }),
-      list: ({ tenant, query }, w) =>
-        listEvents(
-          deps.prisma,
-          tenant,
-          { type: query.type, licenseId: query.license_id, productId: query.product_id },
-          w,
-        ),
+      query: ListEventsQuery,
+      list: ({ caller, query }, w) => listEvents(deps, caller.tenant, query, w),
       json: eventPayload,
     }),
   ]);

@@ -1,11 +1,13 @@
 // Events are recorded in the same transaction as the change that caused them, together with a
-// webhook delivery row per subscribed endpoint (the outbox). They are published to in-process
-// listeners only after the transaction commits.
+// webhook delivery row per subscribed endpoint (the outbox). Writes stage them through commit()
+// (src/db/commit.ts), which records them here and publishes them after the commit.
 import type { Environment, Event, Prisma } from '../../prisma/generated/client/client';
-import type { Tenant } from '../auth/principal';
-import type { Db } from '../db/client';
+import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
+import { listPage, type PageWindow } from '../lib/pagination';
+import { inTenant, type Tenant } from '../lib/principal';
 import type { EventType } from './event-types';
+import { eventPayload } from './events.views';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -16,23 +18,11 @@ export interface EventInput {
   productId?: string | null;
   machineId?: string | null;
   data?: Record<string, unknown>;
-}
-
-export interface EventPayload {
-  id: string;
-  event: EventType;
-  timestamp: string;
-  data: Record<string, unknown>;
-}
-
-/** The webhook body: compact JSON, byte-identical to JSON.stringify of the parsed body. */
-export function eventPayload(e: Pick<Event, 'id' | 'type' | 'createdAt' | 'data'>): EventPayload {
-  return {
-    id: e.id,
-    event: e.type as EventType,
-    timestamp: e.createdAt.toISOString(),
-    data: e.data as Record<string, unknown>,
-  };
+  /** The event's id, when the caller needs it before the commit (else a new one). */
+  id?: string;
+  /** Deliver to exactly these endpoints, whatever they subscribe to (a test ping); else to every
+   * enabled endpoint of the tenant that subscribes to the type. */
+  deliverTo?: string[];
 }
 
 function eventRow(input: EventInput, now: Date) {
@@ -43,7 +33,7 @@ function eventRow(input: EventInput, now: Date) {
     ...input.data,
   };
   return {
-    id: newId('evt'),
+    id: input.id ?? newId('evt'),
     accountId: input.tenant.accountId,
     environment: input.tenant.environment as Environment,
     type: input.type,
@@ -71,10 +61,11 @@ export async function recordEvents(tx: Tx, inputs: EventInput[], now = new Date(
   });
   if (endpoints.length > 0) {
     const deliveries = [];
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
+      const only = inputs[i]!.deliverTo;
       for (const ep of endpoints) {
         if (ep.accountId !== row.accountId || ep.environment !== row.environment) continue;
-        if (ep.events.length > 0 && !ep.events.includes(row.type)) continue;
+        if (only ? !only.includes(ep.id) : ep.events.length > 0 && !ep.events.includes(row.type)) continue;
         deliveries.push({
           id: newId('del'),
           accountId: row.accountId,
@@ -95,48 +86,18 @@ export async function recordEvents(tx: Tx, inputs: EventInput[], now = new Date(
 export const recordEvent = async (tx: Tx, input: EventInput, now?: Date) =>
   (await recordEvents(tx, [input], now))[0]!;
 
-export type EventListener = (events: Event[]) => void;
-
-/** In-process fan-out of committed events (subscriptions and cache invalidation hang off it). */
-export class EventBus {
-  private listeners = new Set<EventListener>();
-  on(fn: EventListener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-  publish(events: Event[]): void {
-    if (events.length === 0) return;
-    for (const fn of this.listeners) {
-      try {
-        fn(events);
-      } catch {
-        // A listener's failure must not affect the request that committed the change.
-      }
-    }
-  }
+export interface EventFilter {
+  type?: EventType;
+  licenseId?: string;
+  productId?: string;
 }
 
-export async function listEvents(
-  db: Db,
-  tenant: Tenant,
-  filter: { type?: string; licenseId?: string; productId?: string },
-  page: { skip: number; take: number },
-) {
-  const where = {
-    accountId: tenant.accountId,
-    environment: tenant.environment,
-    ...(filter.type ? { type: filter.type } : {}),
-    ...(filter.licenseId ? { licenseId: filter.licenseId } : {}),
-    ...(filter.productId ? { productId: filter.productId } : {}),
-  };
-  const [data, total] = await Promise.all([
-    db.event.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: page.skip,
-      take: page.take,
-    }),
-    db.event.count({ where }),
-  ]);
-  return { data, total };
-}
+export const eventWhere = (tenant: Tenant, f: EventFilter = {}) => ({
+  ...inTenant(tenant),
+  ...(f.type ? { type: f.type } : {}),
+  ...(f.licenseId ? { licenseId: f.licenseId } : {}),
+  ...(f.productId ? { productId: f.productId } : {}),
+});
+
+export const listEvents = (deps: Deps, tenant: Tenant, filter: EventFilter, w: PageWindow) =>
+  listPage(deps.prisma.event, eventWhere(tenant, filter), w);

@@ -1,5 +1,6 @@
 // Pub/sub across instances: in memory on one instance, Redis (via @graphql-yoga/redis-event-target)
-// when REDIS_URL is set. Two topics: committed events (subscriptions) and cache invalidations.
+// when REDIS_URL is set. Three topics: committed events (subscriptions), validate-cache invalidations
+// and credential changes; the last two are ignored by the instance that sent them.
 import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
@@ -18,15 +19,24 @@ export interface WireEvent {
   createdAt: string;
 }
 
-export interface CacheMessage {
+/** Drop these licenses (or all) from the validate cache. */
+export interface LicenseInvalidation {
   origin: string;
-  licenseIds?: string[];
+  ids?: string[];
   all?: boolean;
-  /** API keys, users or accounts changed: drop every cached credential (API keys and sessions). */
-  credentials?: boolean;
 }
 
-type Topics = { events: [WireEvent]; cache: [CacheMessage] };
+/** API keys, users or accounts changed: drop every cached credential (API keys and sessions). */
+export interface CredentialsChanged {
+  origin: string;
+}
+
+/** One message type per topic. */
+type Topics = {
+  events: [WireEvent];
+  licenses: [LicenseInvalidation];
+  credentials: [CredentialsChanged];
+};
 
 export const toWire = (e: Event): WireEvent => ({
   id: e.id,
@@ -86,15 +96,27 @@ export class EventPubSub {
     return () => this.sinks.delete(fn);
   }
 
-  /** Tells every other instance to drop cached entries (they ignore their own messages). */
-  invalidate(msg: Omit<CacheMessage, 'origin'>): void {
-    this.pubsub.publish('cache', { origin: this.instanceId, ...msg });
+  /** Tells every other instance to drop these validate-cache entries (or all of them). */
+  invalidateLicenses(msg: Omit<LicenseInvalidation, 'origin'>): void {
+    this.pubsub.publish('licenses', { origin: this.instanceId, ...msg });
   }
 
-  /** Runs `fn` for cache invalidations from the other instances. */
-  onRemoteInvalidation(fn: (msg: CacheMessage) => void): () => void {
-    return this.listen('cache', (msg) => {
+  /** Tells every other instance to drop its cached credentials. */
+  forgetCredentials(): void {
+    this.pubsub.publish('credentials', { origin: this.instanceId });
+  }
+
+  /** Runs `fn` for validate-cache invalidations from the other instances. */
+  onRemoteLicenses(fn: (msg: LicenseInvalidation) => void): () => void {
+    return this.listen('licenses', (msg) => {
       if (msg.origin !== this.instanceId) fn(msg);
+    });
+  }
+
+  /** Runs `fn` when another instance changed credentials. */
+  onRemoteCredentials(fn: () => void): () => void {
+    return this.listen('credentials', (msg) => {
+      if (msg.origin !== this.instanceId) fn();
     });
   }
 

@@ -1,6 +1,6 @@
 // Live event streams for subscriptions: committed events from every instance (pub/sub), narrowed
 // to one account and environment, then to the subscriber's filter.
-import type { Tenant } from '../auth/principal';
+import type { Tenant } from '../lib/principal';
 import type { Deps } from '../deps';
 import type { WireEvent } from './pubsub';
 

@@ -7,10 +7,11 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError, Kind, type ValueNode, valueFromASTUntyped } from './graphql-js';
+import { Kind, type ValueNode, valueFromASTUntyped } from './graphql-js';
 import type PrismaTypes from '../../prisma/generated/pothos-types';
 import { getDatamodel } from '../../prisma/generated/pothos-types';
 import type { GraphQLContext } from './context';
+import { authRequired, domainErrorsPlugin, forbidden, inputError } from './errors';
 import { typenameForId } from './ids';
 
 export type { GraphQLContext } from './context';
@@ -24,9 +25,6 @@ export function setStrictPrismaQueries(strict: boolean) {
 }
 
 const capitalize = (s: string) => `${s.slice(0, 1).toUpperCase()}${s.slice(1)}`;
-
-export const inputError = (message: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code: 'VALIDATION_ERROR', ...extensions } });
 
 function parseDate(value: unknown): Date {
   const d = typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
@@ -48,7 +46,8 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, DataloaderPlugin],
+  // domainErrors sits right after plugin-errors, so it runs inside it (see ./errors.ts).
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, domainErrorsPlugin, PrismaPlugin, DataloaderPlugin],
   // Fields are non-null unless marked nullable, so the SDL says what clients can rely on.
   defaultFieldNullability: false,
   relay: {
@@ -78,12 +77,7 @@ export const builder = new SchemaBuilder<{
       };
     },
     // Auth failures are GraphQLErrors with extensions.code, like REST's 401/403 codes.
-    unauthorizedError: (_parent, ctx) =>
-      ctx.principal.kind === 'anonymous'
-        ? new GraphQLError('Authentication required', { extensions: { code: 'AUTH_REQUIRED' } })
-        : new GraphQLError('This credential is not allowed to do this', {
-            extensions: { code: 'FORBIDDEN' },
-          }),
+    unauthorizedError: (_parent, ctx) => (ctx.principal.kind === 'anonymous' ? authRequired() : forbidden()),
   },
   errors: {
     // Mutation names are unique, so `createLicense` → `CreateLicenseResult` / `CreateLicenseSuccess`.

@@ -1,8 +1,14 @@
 // The per-request GraphQL context and the helpers resolvers use to read it.
-import { GraphQLError } from './graphql-js';
-import { type Principal, type Tenant, tenantOf } from '../auth/principal';
 import type { Deps } from '../deps';
-import type { CallerInfo } from '../licensing/activations.service';
+import {
+  type Caller,
+  inTenant,
+  type KeyCaller,
+  type Principal,
+  type Tenant,
+  tenantOf,
+} from '../lib/principal';
+import { forbidden } from './errors';
 
 export interface GraphQLContext {
   deps: Deps;
@@ -16,31 +22,32 @@ export interface GraphQLContext {
  * so a missing tenant here is a programming error, reported as FORBIDDEN all the same. */
 export function tenant(ctx: GraphQLContext): Tenant {
   const t = tenantOf(ctx.principal);
-  if (!t)
-    throw new GraphQLError('This credential is not allowed to do this', {
-      extensions: { code: 'FORBIDDEN' },
-    });
+  if (!t) throw forbidden();
   return t;
 }
 
 /** `{accountId, environment}` for a Prisma `where`: every tenant-owned query carries both. */
-export function tenantWhere(ctx: GraphQLContext) {
-  const t = tenant(ctx);
-  return { accountId: t.accountId, environment: t.environment };
-}
+export const tenantWhere = (ctx: GraphQLContext) => inTenant(tenant(ctx));
 
-/** As the REST router does: an API key sent to a public field restricts lookups to its tenant. */
-export function callerInfo(ctx: GraphQLContext): CallerInfo {
-  return { scope: tenantOf(ctx.principal), ip: ctx.ip, userAgent: ctx.userAgent };
-}
+const meta = (ctx: GraphQLContext) => ({ ip: ctx.ip, userAgent: ctx.userAgent, requestId: ctx.requestId });
+
+/** A portal field's caller, as the REST router builds it: tenant, principal and request. */
+export const caller = (ctx: GraphQLContext): Caller => ({
+  ...meta(ctx),
+  tenant: tenant(ctx),
+  principal: ctx.principal,
+});
+
+/** A public license-key field's caller: an API key sent along restricts lookups to its tenant. */
+export const keyCaller = (ctx: GraphQLContext): KeyCaller => ({
+  ...meta(ctx),
+  scope: tenantOf(ctx.principal),
+});
 
 /** Where-clause for loading a node by id: scoped to the caller's tenant when there is one. Public
  * fields (validate, activate) may return a license to an anonymous caller, whose key was the
  * credential; loading more of that same license must still work. */
 export function nodeWhere(id: string, ctx: GraphQLContext) {
   const t = tenantOf(ctx.principal);
-  return t ? { id, accountId: t.accountId, environment: t.environment } : { id };
+  return t ? { id, ...inTenant(t) } : { id };
 }
-
-/** Lists read newest first, as REST does; `id` breaks ties so cursors are stable. */
-export const newestFirst = () => [{ createdAt: 'desc' as const }, { id: 'desc' as const }];

@@ -1,64 +1,41 @@
-// Domain failures as typed GraphQL results (plugin-errors). Services throw AppError with a stable
-// code; each class below *matches* AppErrors by code through Symbol.hasInstance, so the errors
-// plugin's `instanceof` check picks the right union member without wrapping every resolver.
-// AppErrors no member matches (FORBIDDEN, …) become GraphQLErrors with extensions.code in yoga.ts.
+// Every way a failure reaches a GraphQL client, in one place.
+// - Domain failures are typed results. Services throw AppError with a stable code; ERROR_TYPES says
+//   which result type each code is. A field lists the types it can return (`errors: { types: […] }`,
+//   plugin-errors), and the `domainErrors` plugin below turns the AppError a resolver throws into an
+//   instance of its type, so plugin-errors' `instanceof` check picks the right union member.
+// - Everything else (auth, input, rate limits, codes no type stands for) is a GraphQLError with the
+//   same `extensions.code` as REST: toGraphQLError, used by the error masking in yoga.
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { AppError, type ErrorCode } from '../lib/errors';
-import { builder } from './builder';
+import { GraphQLError, type GraphQLResolveInfo } from './graphql-js';
 
-const matches = (value: unknown, codes: readonly ErrorCode[]) =>
-  value instanceof AppError && codes.includes(value.code);
+export class NotFoundError extends AppError {}
+export class ConflictError extends AppError {}
+export class ValidationError extends AppError {}
+export class ActivationLimitError extends AppError {}
+export class LicenseStateError extends AppError {}
+export class ActivationStateError extends AppError {}
+export class UrlNotAllowedError extends AppError {}
 
-export class NotFoundError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['NOT_FOUND']);
-  }
-}
+type ResultClass = new (code: ErrorCode, message: string, details?: Record<string, unknown>) => AppError;
 
-export class ConflictError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['CONFLICT']);
-  }
-}
+/** The GraphQL result type of each domain error code. Codes not listed are GraphQLErrors. */
+export const ERROR_TYPES: Partial<Record<ErrorCode, ResultClass>> = {
+  NOT_FOUND: NotFoundError,
+  CONFLICT: ConflictError,
+  VALIDATION_ERROR: ValidationError,
+  MISSING_FIELDS: ValidationError,
+  ACTIVATION_LIMIT_REACHED: ActivationLimitError,
+  REVOKED: LicenseStateError,
+  SUSPENDED: LicenseStateError,
+  EXPIRED: LicenseStateError,
+  NOT_ACTIVATED: ActivationStateError,
+  LEASE_EXPIRED: ActivationStateError,
+  URL_NOT_ALLOWED: UrlNotAllowedError,
+};
 
-export class ValidationError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['VALIDATION_ERROR', 'MISSING_FIELDS']);
-  }
-}
-
-export class ActivationLimitError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['ACTIVATION_LIMIT_REACHED']);
-  }
-}
-
-export class LicenseStateError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['REVOKED', 'SUSPENDED', 'EXPIRED']);
-  }
-}
-
-export class ActivationStateError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['NOT_ACTIVATED', 'LEASE_EXPIRED']);
-  }
-}
-
-export class UrlNotAllowedError extends AppError {
-  static override [Symbol.hasInstance](value: unknown) {
-    return matches(value, ['URL_NOT_ALLOWED']);
-  }
-}
-
-export const DomainErrorRef = builder.interfaceRef<AppError>('DomainError').implement({
-  description: 'A domain failure. `code` is the same stable code the REST API returns.',
-  fields: (t) => ({
-    code: t.exposeString('code'),
-    message: t.exposeString('message'),
-  }),
-});
-
-const errorTypes = [
+/** The result types as they appear in the schema (registered by ./error-results.ts). */
+export const RESULT_TYPES: [ResultClass, string, string][] = [
   [NotFoundError, 'NotFoundError', 'The object does not exist in this account and environment (NOT_FOUND).'],
   [ConflictError, 'ConflictError', 'The change conflicts with the current state (CONFLICT).'],
   [ValidationError, 'ValidationError', 'The input is well-formed but not acceptable (VALIDATION_ERROR).'],
@@ -74,8 +51,57 @@ const errorTypes = [
     'UrlNotAllowedError',
     'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
   ],
-] as const;
+];
 
-for (const [cls, name, description] of errorTypes) {
-  builder.objectType(cls, { name, description, interfaces: [DomainErrorRef], fields: () => ({}) });
+/** An AppError as an instance of its result type (or itself, when its code has none). */
+export function asResult(err: unknown): unknown {
+  if (!(err instanceof AppError)) return err;
+  const { code, message, details } = err;
+  const cls = ERROR_TYPES[code];
+  return !cls || err instanceof cls ? err : new cls(code, message, details);
+}
+
+/** A GraphQLError with `extensions.code` (and the error's details, such as retryAfter). */
+export function toGraphQLError(
+  err: AppError,
+  at: Pick<GraphQLError, 'nodes' | 'source' | 'positions' | 'path'> | object = {},
+): GraphQLError {
+  return new GraphQLError(err.message, { ...at, extensions: { code: err.code, ...err.details } });
+}
+
+export const inputError = (message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: 'VALIDATION_ERROR', ...extensions } });
+
+export const forbidden = () =>
+  new GraphQLError('This credential is not allowed to do this', { extensions: { code: 'FORBIDDEN' } });
+
+export const authRequired = () =>
+  new GraphQLError('Authentication required', { extensions: { code: 'AUTH_REQUIRED' } });
+
+type Resolver = (parent: unknown, args: object, ctx: object, info: GraphQLResolveInfo) => unknown;
+
+/** Wraps the resolvers of fields that declare error types (and only those). Sits after plugin-errors
+ * in the plugin list, so it runs inside it and hands it typed errors. */
+export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(resolver: Resolver, fieldConfig: PothosOutputFieldConfig<Types>): Resolver {
+    if (!fieldConfig.extensions?.pothosErrors) return resolver;
+    return async (parent, args, ctx, info) => {
+      try {
+        return await resolver(parent, args, ctx, info);
+      } catch (err) {
+        throw asResult(err);
+      }
+    };
+  }
+}
+
+export const domainErrorsPlugin = 'domainErrors';
+SchemaBuilder.registerPlugin(domainErrorsPlugin, DomainErrorsPlugin);
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      domainErrors: DomainErrorsPlugin<Types>;
+    }
+  }
 }

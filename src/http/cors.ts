@@ -1,7 +1,7 @@
 // CORS, one policy for /api/v1, /graphql and the rest (TO_CORS_ORIGINS). A listed origin (or any,
 // with `*`) gets the Access-Control headers; with a list, credentials (the session cookie) are
 // allowed, and with `*` they are not. Preflights are answered here with 204.
-import type { HttpCtx, Reply } from './exchange';
+import type { HttpCtx, Reply } from '../rest/context';
 
 const ALLOW_HEADERS = 'Authorization,Content-Type,X-API-Version,X-Request-Id';
 const ALLOW_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';

@@ -1,25 +1,22 @@
 // Every HTTP request, whatever the transport, goes through here: request id, API version echo, CORS,
 // the edge (auth and rate limits) on /api/v1 and /graphql, then the route table, GraphQL, /metrics
 // or a 404; errors in the seed's format; a metric and a log line per request.
-import { ANONYMOUS } from '../auth/principal';
 import type { Deps } from '../deps';
-import type { createGraphQLHttp } from '../graphql/http';
+import { HELP } from '../lib/errors';
+import { ANONYMOUS } from '../lib/principal';
+import { type Exchange, HttpCtx, type Reply } from '../rest/context';
+import type { RouteDef } from '../rest/route';
 import { corsPolicy } from './cors';
 import { admit } from './edge';
-import { type Exchange, HttpCtx, type Reply } from './exchange';
+import type { GraphQLHttp } from './graphql/graphql-http';
 import { requestIdFrom } from './request-id';
-import type { RouteDef } from './route';
-import { HELP, type Matched, renderError, routeMatcher, routingPath, runRoute } from './router';
+import { type Matched, renderError, routeMatcher, routingPath, runRoute } from './router';
 
 export type Dispatch = (ex: Exchange) => Promise<Reply>;
 
 const behindEdge = (path: string) => path.startsWith('/api/v1/') || path === '/graphql';
 
-export function createDispatcher(
-  deps: Deps,
-  routes: RouteDef[],
-  graphql: ReturnType<typeof createGraphQLHttp>,
-): Dispatch {
+export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQLHttp): Dispatch {
   const { logger, metrics } = deps;
   const match = routeMatcher(routes);
   const cors = corsPolicy(deps.config.corsOrigins);
@@ -35,15 +32,14 @@ export function createDispatcher(
     const preflight = cors?.(c);
     if (preflight) return preflight;
     if (behindEdge(path)) {
-      const who = await admit(deps, c, m?.route.access === 'public');
-      if ('status' in who) return who;
+      const who = await admit(deps, c, m?.route.access === 'public', requestId);
       if (m) return runRoute(deps, c, m, who);
       if (isGraphql) {
         return graphql(c, { requestId, ip: who.ip, principal: who.principal, authError: who.authError });
       }
     } else if (m) {
       // Outside the edge (the docs): anonymous, and not rate limited.
-      return runRoute(deps, c, m, { principal: ANONYMOUS, authError: undefined, ip: 'unknown' });
+      return runRoute(deps, c, m, { principal: ANONYMOUS, authError: undefined, ip: 'unknown', requestId });
     } else if (path === '/metrics' && ex.method === 'GET') {
       const text = await metrics.registry.metrics();
       return c.body(text, 200, { 'Content-Type': metrics.registry.contentType });

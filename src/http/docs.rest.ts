@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { buildOpenApi } from './openapi';
-import { defineRoutes, route, type RouteDef } from './route';
+import { defineRoutes, route, type RouteDef } from '../rest/route';
 
 const require = createRequire(import.meta.url);
 let scalarJs: string | null = null;

@@ -1,11 +1,11 @@
 // The edge of /api/v1 and /graphql: API version, authentication into a Principal, and rate limits
 // with their headers on every response.
 import { authenticate } from '../auth/authenticate';
-import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
-import type { Exchange, HttpCtx, Reply } from './exchange';
-import { type LimitState, rateLimitedBody, rateLimitHeaders } from './rate-limit';
+import { ANONYMOUS, type Principal } from '../lib/principal';
+import { rateLimitHeaders } from '../lib/rate-limit';
+import type { Exchange, HttpCtx } from '../rest/context';
 
 /** The socket's address, or the first X-Forwarded-For hop when the proxy is trusted. */
 export function clientIp(ex: Exchange, trustProxy = false): string | null {
@@ -24,26 +24,15 @@ export interface Admitted {
   /** A credential that was sent but failed; routes that need one rethrow it. */
   authError: unknown;
   ip: string;
-}
-
-/** Sets a deprecated route's `Sunset` (RFC 8594) and `Deprecation` headers. */
-export function deprecate(c: HttpCtx, sunset: Date, link?: string) {
-  c.header('Deprecation', 'true');
-  c.header('Sunset', sunset.toUTCString());
-  if (link) c.header('Link', `<${link}>; rel="sunset"`);
-}
-
-export function respondRateLimited(c: HttpCtx, s: LimitState, deps?: Deps, limiter = 'lookup'): Reply {
-  deps?.metrics.rateLimited.inc({ limiter });
-  return c.json(rateLimitedBody(s), 429, rateLimitHeaders(s));
+  requestId: string;
 }
 
 /**
  * Checks the API version, authenticates, and counts the request against its rate limit (the API
- * key's plan, or the client IP), setting the X-RateLimit-* headers on `c`. Returns who is calling,
- * or the 429 reply.
+ * key's plan, or the client IP), setting the X-RateLimit-* headers on `c`. Returns who is calling;
+ * throws 429 RATE_LIMITED over the limit.
  */
-export async function admit(deps: Deps, c: HttpCtx, isPublic: boolean): Promise<Admitted | Reply> {
+export async function admit(deps: Deps, c: HttpCtx, isPublic: boolean, requestId: string): Promise<Admitted> {
   const ex = c.req;
   const version = ex.headers.get('x-api-version');
   if (version && !SUPPORTED_API_VERSIONS.includes(version)) {
@@ -70,9 +59,9 @@ export async function admit(deps: Deps, c: HttpCtx, isPublic: boolean): Promise<
         ? (principal.apiKeyId ?? principal.userId)!
         : null;
     const limit = subject ? await limits.forPlan(principal.plan!, subject) : await limits.forIp(ip);
-    if (!limit.allowed) return respondRateLimited(c, limit, deps, subject ? 'plan' : 'ip');
+    if (!limit.allowed) throw limits.refuse(limit, subject ? 'plan' : 'ip');
     const h = rateLimitHeaders(limit);
     for (const k in h) c.header(k, h[k]!);
   }
-  return { principal, authError, ip };
+  return { principal, authError, ip, requestId };
 }

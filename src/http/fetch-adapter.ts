@@ -1,5 +1,5 @@
 // app.fetch: a web-standard Request in, a Response out, through the same dispatcher as the server.
-import { type Exchange, type Reply, tooLarge } from './exchange';
+import { type Exchange, type Reply, tooLarge } from '../rest/context';
 
 export function fetchExchange(req: Request): Exchange {
   const url = new URL(req.url);

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { migrationsApplied } from '../db/migrate';
-import { defineRoutes, route } from './route';
+import { defineRoutes, route } from '../rest/route';
 
 export function healthRoutes(deps: Deps) {
   return defineRoutes([

@@ -4,7 +4,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError } from '../lib/errors';
-import { type Exchange, type Reply, tooLarge } from './exchange';
+import { type Exchange, type Reply, tooLarge } from '../rest/context';
 
 function readIncoming(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,27 +1,19 @@
 // The route table on Hono's RegExpRouter: matching a request to its RouteDef, then access checks,
-// body and query parsing, and the handler.
+// renaming and parsing of body and query, and the handler. Errors become the seed's error body.
 import { RegExpRouter } from 'hono/router/reg-exp-router';
-import { requireAdmin, requirePortal, requireWriter } from '../auth/authenticate';
-import type { Tenant } from '../auth/principal';
+import { requireAdmin, requirePortal, requireWriter } from '../auth/authorize';
 import type { Deps } from '../deps';
-import { AppError } from '../lib/errors';
+import { AppError, HELP } from '../lib/errors';
+import { type Tenant, tenantOf } from '../lib/principal';
+import { type HttpCtx, type Reply, tooLarge } from '../rest/context';
+import { fromRest, parseJsonBody, parseQuery, parseWith } from '../rest/input';
+import type { RouteDef } from '../rest/route';
 import type { Admitted } from './edge';
-import { type HttpCtx, type Reply, tooLarge } from './exchange';
-import { parseJsonBody, parseWith } from './input';
-import type { RouteDef } from './route';
 
-export const HELP = '/docs#errors';
-
-export function errorBody(err: AppError) {
-  const body: Record<string, unknown> = { error: err.message, code: err.code, help: HELP };
-  if (err.details && typeof err.details === 'object') Object.assign(body, err.details);
-  return body;
-}
-
-/** An AppError as its status and the seed's error body; anything else is a logged 500 that tells
- * the client nothing more. */
+/** An AppError as its status, headers and body; anything else is a logged 500 that tells the client
+ * nothing more. */
 export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: string): Reply {
-  if (err instanceof AppError) return c.json(errorBody(err), err.status);
+  if (err instanceof AppError) return c.json(err.body(), err.status, err.headers);
   deps.logger.error({ err, reqId: requestId }, 'unhandled error');
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
 }
@@ -30,14 +22,6 @@ export async function readBody(c: HttpCtx, max: number): Promise<string> {
   const declared = Number(c.req.headers.get('content-length') ?? 0);
   if (declared > max) throw tooLarge(max);
   return c.req.readBody(max);
-}
-
-/** The query string as a record; the first of repeated names wins. */
-export function parseQuery(query: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (query === '') return out;
-  for (const [k, v] of new URLSearchParams(query)) if (!(k in out)) out[k] = v;
-  return out;
 }
 
 const decode = (s: string) => {
@@ -94,26 +78,25 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
   const r = m.route;
   if (who.authError) throw who.authError;
   const principal = who.principal;
-  let tenant: Tenant = null as unknown as Tenant;
+  let tenant = tenantOf(principal);
   if (r.access === 'portal') tenant = requirePortal(principal);
   if (r.access === 'admin') requireAdmin(principal);
   if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
   let body: unknown = undefined;
-  if (r.body) body = parseWith(r.body, parseJsonBody(await readBody(c, deps.config.maxBodyBytes)), 'body');
-  const query = r.query ? parseWith(r.query, parseQuery(c.req.query), 'query') : undefined;
+  if (r.body) {
+    let raw = parseJsonBody(await readBody(c, deps.config.maxBodyBytes));
+    if (r.rest) raw = r.rest(raw);
+    body = parseWith(r.body, fromRest(raw, r.aliases), 'body');
+  }
+  const query = r.query ? parseWith(r.query, fromRest(parseQuery(c.req.query)), 'query') : undefined;
+  const meta = { ip: who.ip, userAgent: c.req.headers.get('user-agent'), requestId: who.requestId };
   return r.handler(c, {
     body,
     query,
     params: m.params,
     principal,
-    tenant,
-    caller: {
-      scope:
-        principal.accountId && principal.environment
-          ? (tenant ?? { accountId: principal.accountId, environment: principal.environment })
-          : null,
-      ip: who.ip,
-      userAgent: c.req.headers.get('user-agent'),
-    },
+    // Public routes have no tenant of their own; portal and admin routes always do.
+    caller: { ...meta, tenant: tenant as Tenant, principal },
+    keyCaller: { ...meta, scope: tenant },
   });
 }

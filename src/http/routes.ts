@@ -7,17 +7,19 @@ import { sessionRoutes } from '../auth/sessions.rest';
 import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { eventRoutes } from '../events/events.rest';
+import { licenseKeyRoutes } from '../licensing/license-keys.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
 import { productRoutes } from '../products/products.rest';
 import { analyticsRoutes } from '../usage/analytics.rest';
 import { webhookRoutes } from '../webhooks/webhooks.rest';
 import { docsRoutes } from './docs.rest';
 import { healthRoutes } from './health.rest';
-import type { RouteDef } from './route';
+import type { RouteDef } from '../rest/route';
 
 export function allRoutes(deps: Deps): RouteDef[] {
   const routes: RouteDef[] = [
     ...healthRoutes(deps),
+    ...licenseKeyRoutes(deps),
     ...licenseRoutes(deps),
     ...productRoutes(deps),
     ...customerRoutes(deps),

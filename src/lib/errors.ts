@@ -1,5 +1,6 @@
 // Stable error codes and their HTTP statuses, in one table. Domain code throws AppError; the REST
-// edge renders `{error, code, help}` and GraphQL renders typed union members or extensions.code.
+// edge renders `{error, code, help}` (src/http/router.ts) and GraphQL renders a typed union member
+// or a GraphQLError with extensions.code (src/graphql/errors.ts holds the code → type map).
 export const ERROR_STATUS = {
   MISSING_FIELDS: 400,
   VALIDATION_ERROR: 400,
@@ -28,20 +29,30 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+export const HELP = '/docs#errors';
+
 export class AppError extends Error {
   readonly status: number;
+  /** Response headers that go with this error on REST (Retry-After, …). */
+  headers?: Record<string, string>;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    /** Extra fields of the error body (REST) and extensions (GraphQL). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';
     this.status = ERROR_STATUS[code];
   }
+
+  /** The REST body: `{error, code, help}` plus the details. */
+  body(): Record<string, unknown> {
+    return { error: this.message, code: this.code, help: HELP, ...this.details };
+  }
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
-export const validationError = (message: string, details?: unknown) =>
+export const validationError = (message: string, details?: Record<string, unknown>) =>
   new AppError('VALIDATION_ERROR', message, details);

@@ -1,4 +1,5 @@
-// The seed's list contract: page (1-based), limit (default 20, max 100), offset.
+// The seed's list contract (page, 1-based; limit, default 20, max 100; offset) and the one way a
+// service loads a page: its rows and the total, in one round trip each.
 import { z } from 'zod';
 
 export const PaginationQuery = z.object({
@@ -31,4 +32,35 @@ export function paginated<T>(data: T[], total: number, w: PageWindow) {
     data,
     pagination: { page: w.page, limit: w.limit, total, totalPages, hasMore: w.skip + data.length < total },
   };
+}
+
+/** Lists read newest first; `id` breaks ties so pages and cursors are stable. */
+export const newestFirst = () => [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+export const oldestFirst = () => [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+type Order = ReturnType<typeof newestFirst> | ReturnType<typeof oldestFirst>;
+
+/** A Prisma model delegate, as far as a page needs it. */
+interface Pageable<W, T> {
+  findMany(args: { where: W; orderBy: Order; skip: number; take: number }): PromiseLike<T[]>;
+  count(args: { where: W }): PromiseLike<number>;
+}
+
+export interface Page<T> {
+  data: T[];
+  total: number;
+}
+
+/** One page of `model` rows matching `where` (newest first unless told), with the total. */
+export async function listPage<W, T>(
+  model: Pageable<W, T>,
+  where: W,
+  w: PageWindow,
+  orderBy: Order = newestFirst(),
+): Promise<Page<T>> {
+  const [data, total] = await Promise.all([
+    model.findMany({ where, orderBy, skip: w.skip, take: w.take }),
+    model.count({ where }),
+  ]);
+  return { data, total };
 }

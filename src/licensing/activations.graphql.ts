@@ -1,11 +1,10 @@
 // Activation type, a license's activations, and deleteActivation (portal). The public key paths
 // (validate, activate, deactivate, heartbeat) are in license-keys.graphql.ts.
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { NotFoundError } from '../graphql/errors';
-import type { Activation as ActivationRow } from '../../prisma/generated/client/client';
-import { deleteActivation } from './activations.service';
-import type { LicenseWithCustomer } from './licenses.service';
+import { newestFirst } from '../lib/pagination';
+import { deleteActivation, type DeactivateResult } from './activations.service';
 import { License } from './licenses.graphql';
 
 export const Activation = builder.prismaNode('Activation', {
@@ -28,7 +27,7 @@ export const Activation = builder.prismaNode('Activation', {
 
 /** The result of freeing a seat: the removed activation (it no longer exists) and the license. */
 export const deactivationPayload = (name: string) =>
-  builder.objectRef<{ activation: ActivationRow; license: LicenseWithCustomer }>(name).implement({
+  builder.objectRef<DeactivateResult>(name).implement({
     fields: (t) => ({
       activation: t.field({
         type: Activation,
@@ -65,6 +64,6 @@ builder.mutationField('deleteActivation', (t) =>
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], directResult: true },
-    resolve: (_root, { id }, ctx) => deleteActivation(ctx.deps, tenant(ctx), id),
+    resolve: (_root, { id }, ctx) => deleteActivation(ctx.deps, caller(ctx), id),
   }),
 );

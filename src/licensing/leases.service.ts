@@ -1,76 +1,66 @@
 // Floating seats are leases: heartbeats renew them and the reaper frees the ones that lapsed.
+import type { Activation } from '../../prisma/generated/client/client';
+import { commit } from '../db/commit';
 import type { Deps } from '../deps';
-import { type EventInput, recordEvents } from '../events/events.service';
-import { AppError, notFound } from '../lib/errors';
-import { normalizeLicenseKey } from '../lib/ids';
-import { activationJson, type CallerInfo, leaseSeconds } from './activations.service';
-import { signOfflineToken, type OfflineToken } from './offline-token';
-import { decideValidation } from './validation';
+import type { EventInput } from '../events/events.service';
+import { AppError } from '../lib/errors';
+import type { KeyCaller } from '../lib/principal';
+import {
+  guardKeyLookup,
+  leaseSeconds,
+  licenseByKey,
+  offlineToken,
+  recordKeyUsage,
+  requireUsable,
+} from './key-access';
+import type { DeviceInput } from './license-keys.schemas';
+import type { OfflineToken } from './offline-token';
+
+export interface HeartbeatResult {
+  activation: Activation;
+  /** The renewed lease (floating licenses); null for node-locked ones. */
+  leaseExpiresAt: Date | null;
+  offline: OfflineToken;
+}
 
 /** Renews the caller's seat. A seat that was already freed is not silently re-taken:
  * 404 NOT_ACTIVATED when there is no activation, 409 LEASE_EXPIRED when its lease ran out. */
-export async function heartbeat(deps: Deps, caller: CallerInfo, input: { key: string; machineId: string }) {
-  const now = deps.now();
-  const lic = await deps.prisma.license.findUnique({
-    where: { key: normalizeLicenseKey(input.key) },
-    include: { product: { select: { leaseDuration: true, offlineGracePeriod: true } } },
-  });
-  const visible =
-    lic &&
-    (!caller.scope ||
-      (lic.accountId === caller.scope.accountId && lic.environment === caller.scope.environment));
-  if (!lic || !visible) throw notFound('License');
-  const decision = decideValidation({ ...lic, machines: new Map() }, {}, now);
-  if (!decision.valid) {
-    throw new AppError(decision.code as 'REVOKED', `License is ${decision.code.toLowerCase()}`);
-  }
-  const activation = await deps.prisma.activation.findUnique({
-    where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
-  });
-  if (!activation) throw new AppError('NOT_ACTIVATED', 'This machine is not activated on the license');
-  const floating = lic.type === 'floating';
-  const leaseExpiresAt = floating ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
-  // Conditional: a lease that lapsed in the meantime (or was reaped) is not renewed.
-  const renewed = await deps.prisma.activation.updateMany({
-    where: { id: activation.id, ...(floating ? { leaseExpiresAt: { gt: now } } : {}) },
-    data: { lastHeartbeatAt: now, ...(leaseExpiresAt ? { leaseExpiresAt } : {}) },
-  });
-  if (renewed.count === 0) {
-    throw new AppError('LEASE_EXPIRED', 'The lease expired; activate again to take a seat');
-  }
-  deps.licenseCache.invalidate(lic.id);
-  deps.usage.record({
-    tenant: { accountId: lic.accountId, environment: lic.environment },
-    kind: 'heartbeat',
-    code: 'OK',
-    success: true,
-    licenseId: lic.id,
-    productId: lic.productId,
-    activationId: activation.id,
-    machineId: input.machineId,
-    ip: caller.ip,
-    userAgent: caller.userAgent,
-    at: now,
-  });
-  const offline: OfflineToken = signOfflineToken(
-    deps.signingKeys,
-    {
-      licenseId: lic.id,
-      licenseKey: lic.key,
-      productId: lic.productId,
-      type: lic.type,
-      status: lic.status,
-      expiresAt: lic.expiresAt,
-      graceSeconds: lic.offlineGracePeriod ?? lic.product.offlineGracePeriod,
+export function heartbeat(deps: Deps, caller: KeyCaller, input: DeviceInput): Promise<HeartbeatResult> {
+  return guardKeyLookup(deps, caller, async () => {
+    const now = deps.now();
+    const lic = await licenseByKey(deps.prisma, caller, input.key);
+    requireUsable(lic, now);
+    const activation = await deps.prisma.activation.findUnique({
+      where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
+    });
+    if (!activation) throw new AppError('NOT_ACTIVATED', 'This machine is not activated on the license');
+    const floating = lic.type === 'floating';
+    const leaseExpiresAt = floating ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
+    // Conditional: a lease that lapsed in the meantime (or was reaped) is not renewed.
+    const renewed = await commit(deps, async (tx, staged) => {
+      const r = await tx.activation.updateMany({
+        where: { id: activation.id, ...(floating ? { leaseExpiresAt: { gt: now } } : {}) },
+        data: { lastHeartbeatAt: now, ...(leaseExpiresAt ? { leaseExpiresAt } : {}) },
+      });
+      staged.invalidateLicense(lic.id);
+      return r.count;
+    });
+    if (renewed === 0) {
+      throw new AppError('LEASE_EXPIRED', 'The lease expired; activate again to take a seat');
+    }
+    recordKeyUsage(deps, caller, 'heartbeat', lic, {
+      code: 'OK',
+      success: true,
+      activationId: activation.id,
       machineId: input.machineId,
-    },
-    now,
-  );
-  return {
-    activation: activationJson({ ...activation, lastHeartbeatAt: now, leaseExpiresAt }),
-    leaseExpiresAt,
-    offline,
-  };
+      at: now,
+    });
+    return {
+      activation: { ...activation, lastHeartbeatAt: now, leaseExpiresAt },
+      leaseExpiresAt,
+      offline: offlineToken(deps, lic, input.machineId, now),
+    };
+  });
 }
 
 interface Reaped {
@@ -89,7 +79,7 @@ export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; ba
   const batch = opts.batch ?? 1000;
   let total = 0;
   for (;;) {
-    const { reaped, events } = await deps.prisma.$transaction(async (tx) => {
+    const reaped = await commit(deps, async (tx, staged) => {
       const reaped = await tx.$queryRawUnsafe<Reaped[]>(
         `DELETE FROM "Activation" WHERE id IN (
            SELECT id FROM "Activation" WHERE "leaseExpiresAt" < $1
@@ -98,7 +88,7 @@ export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; ba
         cutoff,
         batch,
       );
-      if (reaped.length === 0) return { reaped, events: [] };
+      if (reaped.length === 0) return reaped;
       const perLicense = new Map<string, number>();
       for (const r of reaped) perLicense.set(r.licenseId, (perLicense.get(r.licenseId) ?? 0) + 1);
       await tx.$executeRawUnsafe(
@@ -120,10 +110,10 @@ export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; ba
         machineId: r.id,
         data: { deviceId: r.machineId, reason: 'lease_expired' },
       }));
-      return { reaped, events: await recordEvents(tx, inputs) };
+      for (const e of inputs) staged.event(e);
+      for (const id of perLicense.keys()) staged.invalidateLicense(id);
+      return reaped;
     });
-    for (const r of reaped) deps.licenseCache.invalidate(r.licenseId);
-    deps.bus.publish(events);
     total += reaped.length;
     if (reaped.length < batch) return total;
   }

@@ -1,7 +1,7 @@
 // Validate-path cache: license key → everything the decision needs, so a repeated validation does
 // not go to the database. Every write through the services invalidates its entry on this instance
-// (so a suspend or revoke is seen by the very next validation); other instances see it within the
-// TTL (TO_LICENSE_CACHE_TTL_MS).
+// (so a suspend or revoke is seen by the very next validation) and, over pub/sub, on the others;
+// TO_LICENSE_CACHE_TTL_MS bounds how stale an entry can be if a message is lost.
 import type { Activation, License, Product } from '../../prisma/generated/client/client';
 import { TtlCache } from '../lib/ttl-cache';
 import type { LicenseFacts } from './validation';
@@ -30,25 +30,14 @@ export function toFacts(l: CachedLicense): LicenseFacts {
   };
 }
 
-export interface CacheInvalidation {
-  licenseIds?: string[];
-  all?: boolean;
-}
-
+/** The cache of this instance. Writes invalidate it through the after-commit step
+ * (src/db/commit.ts), which also tells the other instances over pub/sub. */
 export class LicenseCache {
   private readonly byKey: TtlCache<string, CacheEntry>;
   private readonly keyById = new Map<string, string>();
-  /** Tells the other instances (set by the composition root to publish over pub/sub). */
-  broadcast: (msg: CacheInvalidation) => void = () => {};
 
   constructor(ttlMs: number, max = 50_000) {
     this.byKey = new TtlCache(ttlMs, max);
-  }
-
-  /** Applies an invalidation that another instance broadcast. */
-  applyRemote(msg: CacheInvalidation): void {
-    if (msg.all) this.clearLocal();
-    for (const id of msg.licenseIds ?? []) this.invalidateLocal(id);
   }
 
   get(key: string): CacheEntry | undefined {
@@ -63,23 +52,15 @@ export class LicenseCache {
     return entry;
   }
 
-  invalidate(licenseId: string): void {
-    this.invalidateLocal(licenseId);
-    this.broadcast({ licenseIds: [licenseId] });
+  invalidate(licenseIds: Iterable<string>): void {
+    for (const id of licenseIds) {
+      const key = this.keyById.get(id);
+      if (key) this.byKey.delete(key);
+      this.keyById.delete(id);
+    }
   }
 
   clear(): void {
-    this.clearLocal();
-    this.broadcast({ all: true });
-  }
-
-  private invalidateLocal(licenseId: string): void {
-    const key = this.keyById.get(licenseId);
-    if (key) this.byKey.delete(key);
-    this.keyById.delete(licenseId);
-  }
-
-  private clearLocal(): void {
     this.byKey.clear();
     this.keyById.clear();
   }

@@ -1,29 +1,22 @@
 // The public license-key paths: validate, activate, deactivate, heartbeat. The key is the
-// credential; an API key, when sent, restricts the lookup to its environment (callerInfo). Unknown
-// keys count against the caller's IP, as in REST. Resolvers translate; the services decide.
+// credential; an API key, when sent, restricts the lookup to its environment (keyCaller). The
+// services decide, and guard against key enumeration, as they do for REST.
 import { builder } from '../graphql/builder';
-import { callerInfo, type GraphQLContext } from '../graphql/context';
+import { keyCaller } from '../graphql/context';
 import {
   ActivationLimitError,
   ActivationStateError,
   LicenseStateError,
   NotFoundError,
 } from '../graphql/errors';
-import { guardKeyLookup } from '../graphql/key-lookup-guard';
-import { parseInput } from '../graphql/validation';
-import { requireLicenseKey } from '../http/input';
+import { parseInput } from '../graphql/inputs';
 import { Activation, deactivationPayload } from './activations.graphql';
-import {
-  activateLicense,
-  type ActivateResult,
-  deactivateLicense,
-  validateLicense,
-  type ValidationResult,
-} from './activations.service';
+import { activateLicense, type ActivateResult, deactivateLicense } from './activations.service';
 import { heartbeat } from './leases.service';
+import { ActivateInput, DeviceInput, ValidateInput } from './license-keys.schemas';
 import { License } from './licenses.graphql';
-import { ActivateBody, DeactivateBody, ValidateBody } from './licenses.schemas';
 import type { OfflineToken } from './offline-token';
+import { validateLicense, type ValidationResult } from './validate.service';
 import { VALIDATION_CODES } from './validation';
 
 export const ValidationCodeEnum = builder.enumType('ValidationCode', {
@@ -103,41 +96,10 @@ const ActivateLicenseInput = builder.inputType('ActivateLicenseInput', {
   }),
 });
 
-const DeviceInput = builder.inputType('LicenseDeviceInput', {
+const DeviceInputRef = builder.inputType('LicenseDeviceInput', {
   description: 'A license key and one device on it.',
   fields: (t) => ({ key: t.string({ required: true }), machineId: t.string({ required: true }) }),
 });
-
-/** Key and machine from a LicenseDeviceInput, validated with the REST shape. */
-const device = (input: { key: string; machineId: string }) => {
-  const body = parseInput(DeactivateBody, { key: input.key, machine_id: input.machineId });
-  return { key: requireLicenseKey(body), machineId: body.machine_id };
-};
-
-const validate = (
-  ctx: GraphQLContext,
-  input: { key: string; productId?: string | null; machineId?: string | null; domain?: string | null },
-) => {
-  const body = parseInput(ValidateBody, {
-    key: input.key,
-    product_id: input.productId ?? undefined,
-    machine_id: input.machineId ?? undefined,
-    domain: input.domain ?? undefined,
-  });
-  return guardKeyLookup(
-    ctx,
-    async () => {
-      const r = await validateLicense(ctx.deps, callerInfo(ctx), requireLicenseKey(body), {
-        productId: body.product_id,
-        machineId: body.machine_id,
-        domain: body.domain,
-      });
-      ctx.deps.metrics.validations.inc({ code: r.code });
-      return r;
-    },
-    (r) => r.code === 'NOT_FOUND',
-  );
-};
 
 builder.mutationFields((t) => ({
   validateLicense: t.field({
@@ -146,7 +108,8 @@ builder.mutationFields((t) => ({
       'Validates a license key. A failed check is a result (`valid: false` and its `code`), not an error.',
     authScopes: { public: true },
     args: { input: t.arg({ type: ValidateLicenseInput, required: true }) },
-    resolve: (_root, { input }, ctx) => validate(ctx, input),
+    resolve: (_root, { input }, ctx) =>
+      validateLicense(ctx.deps, keyCaller(ctx), parseInput(ValidateInput, input)),
   }),
   activateLicense: t.field({
     type: ActivateLicenseSuccess,
@@ -154,39 +117,24 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     args: { input: t.arg({ type: ActivateLicenseInput, required: true }) },
     errors: { types: [NotFoundError, ActivationLimitError, LicenseStateError], directResult: true },
-    resolve: (_root, { input }, ctx) => {
-      const body = parseInput(ActivateBody, {
-        key: input.key,
-        machine_id: input.machineId,
-        label: input.label ?? undefined,
-        platform: input.platform ?? undefined,
-      });
-      return guardKeyLookup(ctx, () =>
-        activateLicense(ctx.deps, callerInfo(ctx), {
-          key: requireLicenseKey(body),
-          machineId: body.machine_id,
-          label: body.label,
-          platform: body.platform,
-        }),
-      );
-    },
+    resolve: (_root, { input }, ctx) =>
+      activateLicense(ctx.deps, keyCaller(ctx), parseInput(ActivateInput, input)),
   }),
   deactivateLicense: t.field({
     type: DeactivateLicenseSuccess,
     description: 'Deactivates a device and frees its seat.',
     authScopes: { public: true },
-    args: { input: t.arg({ type: DeviceInput, required: true }) },
+    args: { input: t.arg({ type: DeviceInputRef, required: true }) },
     errors: { types: [NotFoundError], directResult: true },
     resolve: (_root, { input }, ctx) =>
-      guardKeyLookup(ctx, () => deactivateLicense(ctx.deps, callerInfo(ctx), device(input))),
+      deactivateLicense(ctx.deps, keyCaller(ctx), parseInput(DeviceInput, input)),
   }),
   heartbeatLicense: t.field({
     type: HeartbeatLicenseSuccess,
     description: "Renews a floating seat's lease and refreshes the offline token.",
     authScopes: { public: true },
-    args: { input: t.arg({ type: DeviceInput, required: true }) },
+    args: { input: t.arg({ type: DeviceInputRef, required: true }) },
     errors: { types: [NotFoundError, LicenseStateError, ActivationStateError], directResult: true },
-    resolve: (_root, { input }, ctx) =>
-      guardKeyLookup(ctx, () => heartbeat(ctx.deps, callerInfo(ctx), device(input))),
+    resolve: (_root, { input }, ctx) => heartbeat(ctx.deps, keyCaller(ctx), parseInput(DeviceInput, input)),
   }),
 }));

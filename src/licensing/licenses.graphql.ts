@@ -1,15 +1,16 @@
-// License type, license queries and lifecycle mutations. Mutations call licenses.service; inputs are
-// validated with the REST zod shapes (licenses.schemas.ts) so both doors accept the same values.
+// License type, license queries and lifecycle mutations. Arguments go straight to the services'
+// input shapes (licenses.schemas.ts), the same ones REST parses its renamed bodies with.
 import type { InputFieldBuilder } from '@pothos/core';
 import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/generated/client/enums';
 import { builder, type BuilderTypes } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
+import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
-import { effectiveStatus } from './license-view';
-import { CreateLicenseBody, UpdateLicenseBody } from './licenses.schemas';
+import { newestFirst } from '../lib/pagination';
+import { CreateLicenseInput, LicenseFilterInput, UpdateLicenseInput } from './licenses.schemas';
 import { createLicense, licenseWhere, transitionLicense, updateLicense } from './licenses.service';
+import { effectiveStatus } from './licenses.views';
 
 export const LicenseTypeEnum = builder.enumType(LicenseType, { name: 'LicenseType' });
 export const LicenseStatusEnum = builder.enumType(LicenseStatus, { name: 'LicenseStatus' });
@@ -89,7 +90,7 @@ const licenseInputFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) =
   leaseDuration: t.int({ description: 'Seconds (floating licenses).' }),
 });
 
-export const CreateLicenseInput = builder.inputType('CreateLicenseInput', {
+export const CreateLicenseInputRef = builder.inputType('CreateLicenseInput', {
   fields: (t) => ({
     productId: t.id({ required: true }),
     type: t.field({ type: LicenseTypeEnum, description: 'Defaults to perpetual.' }),
@@ -98,38 +99,14 @@ export const CreateLicenseInput = builder.inputType('CreateLicenseInput', {
   }),
 });
 
-export const UpdateLicenseInput = builder.inputType('UpdateLicenseInput', {
+export const UpdateLicenseInputRef = builder.inputType('UpdateLicenseInput', {
   description:
     'Only the fields given are changed; null clears expiresAt, plan, offlineGracePeriod, leaseDuration.',
   fields: (t) => licenseInputFields(t),
 });
 
-type LicenseInputShape = {
-  maxActivations?: number | null;
-  email?: string | null;
-  customerId?: string | null;
-  expiresAt?: Date | null;
-  metadata?: unknown;
-  allowedDomains?: string[] | null;
-  plan?: string | null;
-  renewalInterval?: RenewalInterval | null;
-  offlineGracePeriod?: number | null;
-  leaseDuration?: number | null;
-};
-
-/** GraphQL input → the REST body shape (snake_case), validated by the shared zod schema. */
-const restFields = (i: LicenseInputShape) => ({
-  max_activations: i.maxActivations,
-  email: i.email,
-  customer_id: i.customerId,
-  expires_at: i.expiresAt === undefined || i.expiresAt === null ? i.expiresAt : i.expiresAt.toISOString(),
-  metadata: i.metadata,
-  allowed_domains: i.allowedDomains,
-  plan: i.plan,
-  renewal_interval: i.renewalInterval,
-  offline_grace_period: i.offlineGracePeriod,
-  lease_duration: i.leaseDuration,
-});
+const filtered = (ctx: GraphQLContext, filter: unknown) =>
+  licenseWhere(tenant(ctx), parseInput(LicenseFilterInput, filter));
 
 builder.queryFields((t) => ({
   licenses: t.prismaConnection({
@@ -139,13 +116,8 @@ builder.queryFields((t) => ({
     authScopes: { portal: 'read' },
     args: { filter: t.arg({ type: LicenseFilter }) },
     resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.license.findMany({
-        ...query,
-        where: licenseWhere(tenant(ctx), given(filter ?? {})),
-        orderBy: newestFirst(),
-      }),
-    totalCount: (_root, { filter }, ctx) =>
-      ctx.deps.prisma.license.count({ where: licenseWhere(tenant(ctx), given(filter ?? {})) }),
+      ctx.deps.prisma.license.findMany({ ...query, where: filtered(ctx, filter), orderBy: newestFirst() }),
+    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.license.count({ where: filtered(ctx, filter) }),
   }),
   license: t.prismaField({
     type: License,
@@ -178,7 +150,7 @@ const transition = (action: 'suspend' | 'reinstate' | 'revoke', description: str
       authScopes: { portal: 'write' },
       args: { id: t.arg.id({ required: true }) },
       errors: { types: licenseErrors, dataField: { name: 'license' } },
-      resolve: (_root, { id }, ctx) => transitionLicense(ctx.deps, tenant(ctx), id, action),
+      resolve: (_root, { id }, ctx) => transitionLicense(ctx.deps, caller(ctx), id, action),
     }),
   );
 
@@ -190,27 +162,18 @@ builder.mutationFields((t) => ({
   createLicense: t.field({
     type: License,
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateLicenseInput, required: true }) },
+    args: { input: t.arg({ type: CreateLicenseInputRef, required: true }) },
     errors: { types: licenseErrors, dataField: { name: 'license' } },
-    resolve: (_root, { input }, ctx) => {
-      const body = given({
-        product_id: input.productId,
-        type: input.type,
-        key: input.key,
-        ...restFields(input),
-      });
-      return createLicense(ctx.deps, tenant(ctx), parseInput(CreateLicenseBody, body));
-    },
+    resolve: (_root, { input }, ctx) =>
+      createLicense(ctx.deps, caller(ctx), parseInput(CreateLicenseInput, input)),
   }),
   updateLicense: t.field({
     type: License,
     authScopes: { portal: 'write' },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateLicenseInput, required: true }) },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateLicenseInputRef, required: true }) },
     errors: { types: licenseErrors, dataField: { name: 'license' } },
-    resolve: (_root, { id, input }, ctx) => {
-      const body = given(restFields(input), ['expires_at', 'plan', 'offline_grace_period', 'lease_duration']);
-      return updateLicense(ctx.deps, tenant(ctx), id, parseInput(UpdateLicenseBody, body));
-    },
+    resolve: (_root, { id, input }, ctx) =>
+      updateLicense(ctx.deps, caller(ctx), id, parseInput(UpdateLicenseInput, input)),
   }),
   renewLicense: t.field({
     type: License,
@@ -219,6 +182,6 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), expiresAt: t.arg({ type: 'DateTime' }) },
     errors: { types: licenseErrors, dataField: { name: 'license' } },
     resolve: (_root, { id, expiresAt }, ctx) =>
-      transitionLicense(ctx.deps, tenant(ctx), id, 'renew', { expiresAt: expiresAt ?? undefined }),
+      transitionLicense(ctx.deps, caller(ctx), id, 'renew', { expiresAt: expiresAt ?? undefined }),
   }),
 }));

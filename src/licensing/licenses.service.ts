@@ -1,69 +1,25 @@
 // License lifecycle: create (generated or imported key), read, list, update, suspend, reinstate,
-// revoke, renew. Each change records its event in the same transaction and publishes after commit.
-import type {
-  License,
-  LicenseStatus,
-  LicenseType,
-  Prisma,
-  RenewalInterval,
-} from '../../prisma/generated/client/client';
-import type { Tenant } from '../auth/principal';
+// revoke, renew, and the expiry sweeper. Every change goes through commit(): its event is recorded
+// in the same transaction, and the license's cache entry is dropped everywhere after it.
+import type { License, LicenseType, Prisma, RenewalInterval } from '../../prisma/generated/client/client';
 import { upsertCustomerByEmail } from '../customers/customers.service';
-import type { Deps } from '../deps';
+import { commit, type Staged, type Tx } from '../db/commit';
 import { isUniqueViolation } from '../db/errors';
-import { type EventInput, recordEvents, type Tx } from '../events/events.service';
+import type { Deps } from '../deps';
+import type { EventInput } from '../events/events.service';
 import type { EventType } from '../events/event-types';
 import { AppError, notFound, validationError } from '../lib/errors';
 import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
-import type { PageWindow } from '../lib/pagination';
+import { listPage, type PageWindow } from '../lib/pagination';
+import { type Caller, inTenant, type Tenant } from '../lib/principal';
+import type { CreateLicenseInput, LicenseFilter, UpdateLicenseInput } from './licenses.schemas';
 
 export type LicenseWithCustomer = License & { customer: { email: string } | null };
-
-export interface CreateLicenseInput {
-  productId: string;
-  type: LicenseType;
-  maxActivations?: number;
-  email?: string;
-  customerId?: string;
-  expiresAt?: Date | null;
-  key?: string;
-  metadata?: Record<string, unknown>;
-  allowedDomains?: string[];
-  plan?: string | null;
-  renewalInterval?: RenewalInterval;
-  offlineGracePeriod?: number | null;
-  leaseDuration?: number | null;
-}
-
-export type UpdateLicenseInput = Partial<
-  Pick<
-    CreateLicenseInput,
-    | 'maxActivations'
-    | 'email'
-    | 'customerId'
-    | 'expiresAt'
-    | 'metadata'
-    | 'allowedDomains'
-    | 'plan'
-    | 'renewalInterval'
-    | 'offlineGracePeriod'
-    | 'leaseDuration'
-  >
->;
-
-export interface LicenseFilter {
-  status?: LicenseStatus;
-  productId?: string;
-  customerId?: string;
-  type?: LicenseType;
-  email?: string;
-}
 
 const DAY = 86_400_000;
 export const TRIAL_DEFAULT_DAYS = 14;
 const KEY_PATTERN = /^[A-Z0-9][A-Z0-9_-]{3,127}$/;
 const include = { customer: { select: { email: true } } } as const;
-const scoped = (t: Tenant) => ({ accountId: t.accountId, environment: t.environment });
 
 export function addInterval(from: Date, interval: RenewalInterval): Date {
   const d = new Date(from);
@@ -94,19 +50,11 @@ function resolveExpiry(type: LicenseType, input: CreateLicenseInput, now: Date):
   return input.expiresAt ?? null;
 }
 
-async function commit(deps: Deps, fn: (tx: Tx, events: EventInput[]) => Promise<LicenseWithCustomer>) {
-  const now = deps.now();
-  const { license, committed } = await deps.prisma.$transaction(async (tx) => {
-    const events: EventInput[] = [];
-    const license = await fn(tx, events);
-    return { license, committed: await recordEvents(tx, events, now) };
-  });
-  deps.licenseCache.invalidate(license.id);
-  deps.bus.publish(committed);
-  return license;
-}
-
-const licenseEvent = (type: EventType, l: License, data: Record<string, unknown> = {}): EventInput => ({
+export const licenseEvent = (
+  type: EventType,
+  l: License,
+  data: Record<string, unknown> = {},
+): EventInput => ({
   type,
   tenant: { accountId: l.accountId, environment: l.environment },
   licenseId: l.id,
@@ -114,7 +62,25 @@ const licenseEvent = (type: EventType, l: License, data: Record<string, unknown>
   data: { status: l.status, ...data },
 });
 
-export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLicenseInput) {
+/** Records a license change: its event now, its cache entry dropped after the commit. */
+function changed(staged: Staged, license: License, type: EventType, data?: Record<string, unknown>) {
+  staged.event(licenseEvent(type, license, data));
+  staged.invalidateLicense(license.id);
+}
+
+/** The customer a license is linked to: by id (it must exist here), or by email (created if new). */
+async function customerFor(tx: Tx, tenant: Tenant, input: { customerId?: string; email?: string }) {
+  if (input.customerId) {
+    const c = await tx.customer.findFirst({ where: { id: input.customerId, ...inTenant(tenant) } });
+    if (!c) throw notFound('Customer');
+    return c.id;
+  }
+  if (input.email) return (await upsertCustomerByEmail(tx, tenant, input.email)).id;
+  return undefined;
+}
+
+export async function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
+  const { tenant } = caller;
   const now = deps.now();
   const key = input.key !== undefined ? normalizeLicenseKey(input.key) : generateLicenseKey();
   if (!KEY_PATTERN.test(key)) {
@@ -122,23 +88,15 @@ export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLic
   }
   const expiresAt = resolveExpiry(input.type, input, now);
   try {
-    return await commit(deps, async (tx, events) => {
-      const product = await tx.product.findFirst({ where: { id: input.productId, ...scoped(tenant) } });
+    return await commit(deps, async (tx, staged) => {
+      const product = await tx.product.findFirst({ where: { id: input.productId, ...inTenant(tenant) } });
       if (!product) throw notFound('Product');
-      let customerId: string | null = null;
-      if (input.customerId) {
-        const c = await tx.customer.findFirst({ where: { id: input.customerId, ...scoped(tenant) } });
-        if (!c) throw notFound('Customer');
-        customerId = c.id;
-      } else if (input.email) {
-        customerId = (await upsertCustomerByEmail(tx, tenant, input.email)).id;
-      }
       const license = await tx.license.create({
         data: {
           id: newId('lic'),
-          ...scoped(tenant),
+          ...inTenant(tenant),
           productId: product.id,
-          customerId,
+          customerId: (await customerFor(tx, tenant, input)) ?? null,
           key,
           type: input.type,
           maxActivations: input.maxActivations ?? 1,
@@ -152,7 +110,7 @@ export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLic
         },
         include,
       });
-      events.push(licenseEvent('license.created', license, { type: license.type }));
+      changed(staged, license, 'license.created', { type: license.type });
       return license;
     });
   } catch (err) {
@@ -161,15 +119,15 @@ export async function createLicense(deps: Deps, tenant: Tenant, input: CreateLic
   }
 }
 
-export async function getLicense(deps: Deps, tenant: Tenant, id: string): Promise<LicenseWithCustomer> {
-  const l = await deps.prisma.license.findFirst({ where: { id, ...scoped(tenant) }, include });
+export async function getLicense(deps: Deps, caller: Caller, id: string): Promise<LicenseWithCustomer> {
+  const l = await deps.prisma.license.findFirst({ where: { id, ...inTenant(caller.tenant) }, include });
   if (!l) throw notFound('License');
   return l;
 }
 
 export function licenseWhere(tenant: Tenant, f: LicenseFilter): Prisma.LicenseWhereInput {
   return {
-    ...scoped(tenant),
+    ...inTenant(tenant),
     ...(f.status ? { status: f.status } : {}),
     ...(f.productId ? { productId: f.productId } : {}),
     ...(f.customerId ? { customerId: f.customerId } : {}),
@@ -178,41 +136,30 @@ export function licenseWhere(tenant: Tenant, f: LicenseFilter): Prisma.LicenseWh
   };
 }
 
-export async function listLicenses(deps: Deps, tenant: Tenant, filter: LicenseFilter, w: PageWindow) {
-  const where = licenseWhere(tenant, filter);
-  const [data, total] = await Promise.all([
-    deps.prisma.license.findMany({
-      where,
-      include,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: w.skip,
-      take: w.take,
-    }),
-    deps.prisma.license.count({ where }),
-  ]);
-  return { data, total };
-}
+export const listLicenses = (deps: Deps, caller: Caller, filter: LicenseFilter, w: PageWindow) =>
+  listPage(
+    {
+      findMany: (args: Prisma.LicenseFindManyArgs) => deps.prisma.license.findMany({ ...args, include }),
+      count: (args: Prisma.LicenseCountArgs) => deps.prisma.license.count(args),
+    },
+    licenseWhere(caller.tenant, filter),
+    w,
+  );
 
 async function loadForUpdate(tx: Tx, tenant: Tenant, id: string) {
-  const l = await tx.license.findFirst({ where: { id, ...scoped(tenant) } });
+  const l = await tx.license.findFirst({ where: { id, ...inTenant(tenant) } });
   if (!l) throw notFound('License');
   return l;
 }
 
-export async function updateLicense(deps: Deps, tenant: Tenant, id: string, input: UpdateLicenseInput) {
-  return commit(deps, async (tx, events) => {
-    const current = await loadForUpdate(tx, tenant, id);
+export async function updateLicense(deps: Deps, caller: Caller, id: string, input: UpdateLicenseInput) {
+  return commit(deps, async (tx, staged) => {
+    const current = await loadForUpdate(tx, caller.tenant, id);
     if (current.type === 'perpetual' && input.expiresAt) {
       throw validationError('A perpetual license cannot have expires_at');
     }
-    let customerId: string | undefined;
-    if (input.customerId) {
-      const c = await tx.customer.findFirst({ where: { id: input.customerId, ...scoped(tenant) } });
-      if (!c) throw notFound('Customer');
-      customerId = c.id;
-    } else if (input.email) {
-      customerId = (await upsertCustomerByEmail(tx, tenant, input.email)).id;
-    }
+    const customerId = await customerFor(tx, caller.tenant, input);
+    const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     const changes: Prisma.LicenseUpdateInput = {
       ...(input.maxActivations !== undefined ? { maxActivations: input.maxActivations } : {}),
       ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
@@ -230,23 +177,23 @@ export async function updateLicense(deps: Deps, tenant: Tenant, id: string, inpu
         changes.status = 'active';
     }
     const license = await tx.license.update({ where: { id }, data: changes, include });
-    events.push(licenseEvent('license.updated', license, { changes: Object.keys(input) }));
+    changed(staged, license, 'license.updated', { changes: Object.keys(given) });
     return license;
   });
 }
 
-type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';
+export type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';
 
 /** Status changes. Repeating one that is already in effect is a no-op that records nothing. */
 export async function transitionLicense(
   deps: Deps,
-  tenant: Tenant,
+  caller: Caller,
   id: string,
   action: Transition,
   opts: { expiresAt?: Date } = {},
 ) {
-  return commit(deps, async (tx, events) => {
-    const l = await loadForUpdate(tx, tenant, id);
+  return commit(deps, async (tx, staged) => {
+    const l = await loadForUpdate(tx, caller.tenant, id);
     const now = deps.now();
     const update = (data: Prisma.LicenseUpdateInput) => tx.license.update({ where: { id }, data, include });
     if (action !== 'revoke' && l.status === 'revoked') {
@@ -256,7 +203,7 @@ export async function transitionLicense(
       case 'suspend': {
         if (l.status === 'suspended') return update({});
         const license = await update({ status: 'suspended', suspendedAt: now });
-        events.push(licenseEvent('license.suspended', license));
+        changed(staged, license, 'license.suspended');
         return license;
       }
       case 'reinstate': {
@@ -264,13 +211,13 @@ export async function transitionLicense(
           throw new AppError('CONFLICT', `Only a suspended license can be reinstated`);
         const expired = l.expiresAt !== null && l.expiresAt.getTime() <= now.getTime();
         const license = await update({ status: expired ? 'expired' : 'active', suspendedAt: null });
-        events.push(licenseEvent('license.reinstated', license));
+        changed(staged, license, 'license.reinstated');
         return license;
       }
       case 'revoke': {
         if (l.status === 'revoked') return update({});
         const license = await update({ status: 'revoked', revokedAt: now });
-        events.push(licenseEvent('license.revoked', license));
+        changed(staged, license, 'license.revoked');
         return license;
       }
       case 'renew': {
@@ -281,7 +228,7 @@ export async function transitionLicense(
         if (expiresAt.getTime() <= now.getTime()) throw validationError('expires_at must be in the future');
         const status = l.status === 'expired' ? 'active' : l.status;
         const license = await update({ expiresAt, status });
-        events.push(licenseEvent('license.renewed', license, { expiresAt: expiresAt.toISOString() }));
+        changed(staged, license, 'license.renewed', { expiresAt: expiresAt.toISOString() });
         return license;
       }
     }
@@ -298,20 +245,16 @@ export async function expireDueLicenses(deps: Deps, batch = 500): Promise<number
   });
   let n = 0;
   for (const { id } of due) {
-    const changed = await deps.prisma.$transaction(async (tx) => {
+    const expired = await commit(deps, async (tx, staged) => {
       const res = await tx.license.updateMany({
         where: { id, status: 'active', expiresAt: { lte: now } },
         data: { status: 'expired' },
       });
-      if (res.count === 0) return [];
-      const l = await tx.license.findUniqueOrThrow({ where: { id } });
-      return recordEvents(tx, [licenseEvent('license.expired', l)], now);
+      if (res.count === 0) return false;
+      changed(staged, await tx.license.findUniqueOrThrow({ where: { id } }), 'license.expired');
+      return true;
     });
-    if (changed.length) {
-      n++;
-      deps.licenseCache.invalidate(id);
-      deps.bus.publish(changed);
-    }
+    if (expired) n++;
   }
   return n;
 }

@@ -2,6 +2,7 @@
 // against the JWKS. Signed with node:crypto directly, since jose's async signing path costs more
 // on the validate hot path; the output is standard JWS (tests verify it with jose and PyJWT).
 import { sign } from 'node:crypto';
+import type { LicenseStatus, LicenseType } from '../../prisma/generated/client/client';
 import { sha256Hex } from '../lib/crypto';
 import type { SigningKeys } from './signing-keys';
 
@@ -18,8 +19,8 @@ export interface OfflineClaims {
   kfp: string;
   /** The device's machine_id, when the call named one. */
   mid: string | null;
-  typ: string;
-  sts: string;
+  typ: LicenseType;
+  sts: LicenseStatus;
   /** License expiry (unix seconds), null for none. */
   lexp: number | null;
   iat: number;
@@ -39,8 +40,8 @@ export interface TokenSubject {
   licenseId: string;
   licenseKey: string;
   productId: string;
-  type: string;
-  status: string;
+  type: LicenseType;
+  status: LicenseStatus;
   expiresAt: Date | null;
   graceSeconds: number;
   machineId: string | null;

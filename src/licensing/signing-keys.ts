@@ -4,7 +4,9 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Prisma, SigningKey } from '../../prisma/generated/client/client';
 import type { Db } from '../db/client';
+import { commit } from '../db/commit';
 import type { SqlRunner } from '../db/sql';
+import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
 import type { SecretBox } from '../lib/secret-box';
 
@@ -96,26 +98,35 @@ export class SigningKeys {
     return this.jwks;
   }
 
-  /** Makes a new key active. The old one stays published until `keepUntil`: now plus the longest
-   * offline grace period configured anywhere, since no token it signed can outlive that. */
-  async rotate(now = new Date()): Promise<{ kid: string; retired: string[] }> {
+  /** Makes a new key active, inside `tx` (rotateSigningKey does it through commit and reloads). The
+   * old one stays published until `keepUntil`: now plus the longest offline grace period configured
+   * anywhere, since no token it signed can outlive that. */
+  async rotate(tx: Prisma.TransactionClient, now = new Date()): Promise<{ kid: string; retired: string[] }> {
     const [p, l] = await Promise.all([
-      this.prisma.product.aggregate({ _max: { offlineGracePeriod: true } }),
-      this.prisma.license.aggregate({ _max: { offlineGracePeriod: true } }),
+      tx.product.aggregate({ _max: { offlineGracePeriod: true } }),
+      tx.license.aggregate({ _max: { offlineGracePeriod: true } }),
     ]);
     const maxGrace = Math.max(p._max.offlineGracePeriod ?? 604_800, l._max.offlineGracePeriod ?? 0, 604_800);
     const keepUntil = new Date(now.getTime() + maxGrace * 1000);
     const row = newKeyRow(this.box);
-    const retired: SigningKey[] = await this.prisma.$transaction(async (tx) => {
-      const old = await tx.signingKey.findMany({ where: { active: true } });
-      await tx.signingKey.updateMany({
-        where: { active: true },
-        data: { active: false, retiredAt: now, keepUntil },
-      });
-      await tx.signingKey.create({ data: row });
-      return old;
+    const retired: SigningKey[] = await tx.signingKey.findMany({ where: { active: true } });
+    await tx.signingKey.updateMany({
+      where: { active: true },
+      data: { active: false, retiredAt: now, keepUntil },
     });
-    await this.reload(now);
+    await tx.signingKey.create({ data: row });
     return { kid: row.id, retired: retired.map((r) => r.id) };
   }
+}
+
+/** Rotates the offline-token signing key. Cached validations hold tokens signed with the old key,
+ * so every cached license is dropped, here and on the other instances. */
+export async function rotateSigningKey(deps: Deps): Promise<{ kid: string; retired: string[] }> {
+  const now = deps.now();
+  const r = await commit(deps, async (tx, staged) => {
+    staged.invalidateAllLicenses();
+    return deps.signingKeys.rotate(tx, now);
+  });
+  await deps.signingKeys.reload(now);
+  return r;
 }

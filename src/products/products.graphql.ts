@@ -1,9 +1,10 @@
-// Product type, queries and mutations. Mutations call products.service; inputs reuse the REST zod shapes.
+// Product type, queries and mutations. Arguments go straight to the services' input shapes.
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import { CreateProductBody, UpdateProductBody } from './products.rest';
+import { parseInput } from '../graphql/inputs';
+import { newestFirst } from '../lib/pagination';
+import { CreateProductInput, UpdateProductInput } from './products.schemas';
 import { createProduct, deleteProduct, updateProduct } from './products.service';
 
 export const Product = builder.prismaNode('Product', {
@@ -31,7 +32,7 @@ export const Product = builder.prismaNode('Product', {
   }),
 });
 
-export const CreateProductInput = builder.inputType('CreateProductInput', {
+const CreateProductInputRef = builder.inputType('CreateProductInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     platforms: t.stringList(),
@@ -41,7 +42,7 @@ export const CreateProductInput = builder.inputType('CreateProductInput', {
   }),
 });
 
-export const UpdateProductInput = builder.inputType('UpdateProductInput', {
+const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
   fields: (t) => ({
     name: t.string(),
     platforms: t.stringList(),
@@ -50,24 +51,6 @@ export const UpdateProductInput = builder.inputType('UpdateProductInput', {
     leaseDuration: t.int(),
   }),
 });
-
-type ProductInputShape = {
-  name?: string | null;
-  platforms?: string[] | null;
-  metadata?: unknown;
-  offlineGracePeriod?: number | null;
-  leaseDuration?: number | null;
-};
-
-/** GraphQL input → the REST body shape, so both doors validate with the same zod schema. */
-const restBody = (i: ProductInputShape) =>
-  given({
-    name: i.name,
-    platforms: i.platforms,
-    metadata: i.metadata,
-    offline_grace_period: i.offlineGracePeriod,
-    lease_duration: i.leaseDuration,
-  });
 
 builder.queryFields((t) => ({
   products: t.prismaConnection({
@@ -92,18 +75,18 @@ builder.mutationFields((t) => ({
   createProduct: t.field({
     type: Product,
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateProductInput, required: true }) },
+    args: { input: t.arg({ type: CreateProductInputRef, required: true }) },
     errors: { types: [ValidationError, ConflictError], dataField: { name: 'product' } },
     resolve: (_root, { input }, ctx) =>
-      createProduct(ctx.deps, tenant(ctx), parseInput(CreateProductBody, restBody(input))),
+      createProduct(ctx.deps, caller(ctx), parseInput(CreateProductInput, input)),
   }),
   updateProduct: t.field({
     type: Product,
     authScopes: { portal: 'write' },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProductInput, required: true }) },
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProductInputRef, required: true }) },
     errors: { types: [NotFoundError, ValidationError, ConflictError], dataField: { name: 'product' } },
     resolve: (_root, { id, input }, ctx) =>
-      updateProduct(ctx.deps, tenant(ctx), id, parseInput(UpdateProductBody, restBody(input))),
+      updateProduct(ctx.deps, caller(ctx), id, parseInput(UpdateProductInput, input)),
   }),
   deleteProduct: t.field({
     type: 'ID',
@@ -111,6 +94,6 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError, ConflictError], dataField: { name: 'deletedId' } },
-    resolve: async (_root, { id }, ctx) => (await deleteProduct(ctx.deps, tenant(ctx), id)).id,
+    resolve: async (_root, { id }, ctx) => (await deleteProduct(ctx.deps, caller(ctx), id)).id,
   }),
 }));

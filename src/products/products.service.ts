@@ -1,94 +1,70 @@
+// Products: the software a vendor licenses. Licenses carry their product's grace and lease settings
+// in the validate cache, so changing them drops every cached license.
 import type { Prisma, Product } from '../../prisma/generated/client/client';
-import type { Tenant } from '../auth/principal';
+import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import type { PageWindow } from '../lib/pagination';
+import { listPage, type PageWindow } from '../lib/pagination';
+import { type Caller, inTenant } from '../lib/principal';
+import type { CreateProductInput, UpdateProductInput } from './products.schemas';
 
-export interface ProductInput {
-  name: string;
-  platforms?: string[];
-  metadata?: Record<string, unknown>;
-  offlineGracePeriod?: number;
-  leaseDuration?: number;
+export function createProduct(deps: Deps, caller: Caller, input: CreateProductInput): Promise<Product> {
+  return commit(deps, (tx) =>
+    tx.product.create({
+      data: {
+        id: newId('prod'),
+        ...inTenant(caller.tenant),
+        name: input.name,
+        platforms: input.platforms ?? [],
+        metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+        ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
+        ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+      },
+    }),
+  );
 }
 
-export function productJson(p: Product) {
-  return {
-    id: p.id,
-    name: p.name,
-    platforms: p.platforms,
-    metadata: p.metadata ?? {},
-    offlineGracePeriod: p.offlineGracePeriod,
-    leaseDuration: p.leaseDuration,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
-  };
-}
-
-const scoped = (t: Tenant) => ({ accountId: t.accountId, environment: t.environment });
-
-export async function createProduct(deps: Deps, tenant: Tenant, input: ProductInput): Promise<Product> {
-  return deps.prisma.product.create({
-    data: {
-      id: newId('prod'),
-      ...scoped(tenant),
-      name: input.name,
-      platforms: input.platforms ?? [],
-      metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
-      ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
-      ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
-    },
-  });
-}
-
-export async function getProduct(deps: Deps, tenant: Tenant, id: string): Promise<Product> {
-  const p = await deps.prisma.product.findFirst({ where: { id, ...scoped(tenant) } });
+export async function getProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
+  const p = await deps.prisma.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
   if (!p) throw notFound('Product');
   return p;
 }
 
-export async function listProducts(deps: Deps, tenant: Tenant, w: PageWindow) {
-  const where = scoped(tenant);
-  const [data, total] = await Promise.all([
-    deps.prisma.product.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: w.skip,
-      take: w.take,
-    }),
-    deps.prisma.product.count({ where }),
-  ]);
-  return { data, total };
-}
+export const listProducts = (deps: Deps, caller: Caller, w: PageWindow) =>
+  listPage(deps.prisma.product, inTenant(caller.tenant), w);
 
-export async function updateProduct(
+export function updateProduct(
   deps: Deps,
-  tenant: Tenant,
+  caller: Caller,
   id: string,
-  input: Partial<ProductInput>,
+  input: UpdateProductInput,
 ): Promise<Product> {
-  await getProduct(deps, tenant, id);
-  const p = await deps.prisma.product.update({
-    where: { id },
-    data: {
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.platforms !== undefined ? { platforms: input.platforms } : {}),
-      ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
-      ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
-      ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
-    },
+  return commit(deps, async (tx, staged) => {
+    const current = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+    if (!current) throw notFound('Product');
+    staged.invalidateAllLicenses();
+    return tx.product.update({
+      where: { id },
+      data: {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.platforms !== undefined ? { platforms: input.platforms } : {}),
+        ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
+        ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
+        ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+      },
+    });
   });
-  // Cached licenses carry their product's grace and lease settings.
-  deps.licenseCache.clear();
-  return p;
 }
 
 /** A product with licenses cannot be deleted (409 CONFLICT): revoke or move the licenses first. */
-export async function deleteProduct(deps: Deps, tenant: Tenant, id: string): Promise<Product> {
-  const p = await getProduct(deps, tenant, id);
-  const count = await deps.prisma.license.count({ where: { productId: id } });
-  if (count > 0) throw new AppError('CONFLICT', `Product has ${count} license(s); it cannot be deleted`);
-  await deps.prisma.product.delete({ where: { id } });
-  return p;
+export function deleteProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
+  return commit(deps, async (tx) => {
+    const p = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+    if (!p) throw notFound('Product');
+    const count = await tx.license.count({ where: { productId: id } });
+    if (count > 0) throw new AppError('CONFLICT', `Product has ${count} license(s); it cannot be deleted`);
+    await tx.product.delete({ where: { id } });
+    return p;
+  });
 }

@@ -1,17 +1,21 @@
 // The Traffic Orchestrator client: the public license routes, offline verification of the signed
 // tokens against a cached JWKS, and a heartbeat loop for floating seats.
 // It depends on node built-ins and `jose` only, never on the server's code.
-import { createHash } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import {
-  NetworkError,
-  OfflineTokenError,
-  type OfflineTokenErrorCode,
-  TrafficOrchestratorError,
-} from './errors';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
+import { TrafficOrchestratorError } from './errors';
 import { heartbeatLoop } from './heartbeat';
 import { generateMachineId, type MachineIdOptions } from './machine-id';
+import {
+  isJwks,
+  isObject,
+  isOfflineToken,
+  normalizeKey,
+  sha256Hex,
+  type VerifyOfflineOptions,
+  verifyOfflineToken,
+} from './offline';
 import { FileStorage, MemoryStorage, type SdkStorage } from './storage';
+import { failure, send, success } from './transport';
 import type {
   ActivateInput,
   ActivateResult,
@@ -26,7 +30,6 @@ import type {
   ValidateResult,
 } from './types';
 
-export const ISSUER = 'traffic-orchestrator';
 const JWKS_PATH = '/api/v1/.well-known/jwks.json';
 const JWKS_STORAGE_NAME = 'jwks';
 /** The server's default lease (15 minutes), used until a heartbeat tells the real one. */
@@ -61,17 +64,6 @@ export interface TrafficOrchestratorOptions {
   onCacheError?: (err: unknown) => void;
 }
 
-export interface VerifyOfflineOptions {
-  /** Refuse tokens issued for another product (`aud`). Defaults to the client's `productId`. */
-  productId?: string;
-  /** Refuse tokens issued for another license key (checked through the `kfp` fingerprint). */
-  licenseKey?: string;
-  /** Refuse tokens issued to another machine (`mid`). */
-  machineId?: string;
-  /** How far `iat` may lie in the future by `clock` before the token is refused; default 300 s. */
-  maxClockSkewSeconds?: number;
-}
-
 export interface StartHeartbeatOptions extends HeartbeatInput {
   /** Time between heartbeats. Default: a third of the lease the server reports (5 minutes without one). */
   intervalMs?: number;
@@ -95,29 +87,7 @@ export interface HeartbeatHandle {
   readonly lastResult: HeartbeatResult | null;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  requestId: string | undefined;
-}
-
-const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
-const normalizeKey = (key: string) => key.trim().toUpperCase();
-/** The server's key fingerprint (`kfp` claim): the first 16 hex characters of SHA-256(key). */
-export const licenseKeyFingerprint = (licenseKey: string) => sha256Hex(normalizeKey(licenseKey)).slice(0, 16);
 const tokenStorageName = (licenseKey: string) => `token-${sha256Hex(normalizeKey(licenseKey)).slice(0, 32)}`;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-function isOfflineToken(v: unknown): v is OfflineToken {
-  return isObject(v) && typeof v.token === 'string' && typeof v.graceUntil === 'string';
-}
-
-function isJwks(v: unknown): v is JsonWebKeySet {
-  return (
-    isObject(v) && Array.isArray(v.keys) && v.keys.every((k) => isObject(k) && typeof k.kty === 'string')
-  );
-}
 
 export class TrafficOrchestrator {
   /** See {@link generateMachineId}. */
@@ -177,7 +147,7 @@ export class TrafficOrchestrator {
       (a.status === 200 || a.status === 403 || a.status === 404) &&
       isObject(a.body) &&
       typeof a.body.valid === 'boolean';
-    if (!completed) throw this.failure(a);
+    if (!completed) throw failure(a);
     const result = a.body as unknown as ValidateResult;
     if (result.valid && isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
     // The server says the license itself is no longer good: stop offering its token for offline use.
@@ -193,7 +163,7 @@ export class TrafficOrchestrator {
       ...(input.label !== undefined ? { label: input.label } : {}),
       ...(input.platform !== undefined ? { platform: input.platform } : {}),
     });
-    const body = this.success(a);
+    const body = success(a);
     const result = { ...body, created: a.status === 201 } as unknown as ActivateResult;
     if (isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
     return result;
@@ -205,7 +175,7 @@ export class TrafficOrchestrator {
       license_key: input.licenseKey,
       machine_id: input.machineId,
     });
-    const result = this.success(a) as unknown as DeactivateResult;
+    const result = success(a) as unknown as DeactivateResult;
     await this.forget(input.licenseKey, input.machineId);
     return result;
   }
@@ -216,7 +186,7 @@ export class TrafficOrchestrator {
       license_key: input.licenseKey,
       machine_id: input.machineId,
     });
-    const result = this.success(a) as unknown as HeartbeatResult;
+    const result = success(a) as unknown as HeartbeatResult;
     if (isOfflineToken(result.offline)) await this.keep(input.licenseKey, result.offline);
     return result;
   }
@@ -226,7 +196,7 @@ export class TrafficOrchestrator {
     if (this.jwksInFlight) return this.jwksInFlight;
     const p = (async () => {
       const a = await this.send('GET', JWKS_PATH, undefined, { auth: false });
-      const body = this.success(a);
+      const body = success(a);
       if (!isJwks(body)) {
         throw new TrafficOrchestratorError('The server answered with something that is not a JWKS', {
           status: a.status,
@@ -277,56 +247,10 @@ export class TrafficOrchestrator {
    * key id, the product or the other named claims do not match. Returns the claims.
    */
   async verifyOffline(token: string | OfflineToken, opts: VerifyOfflineOptions = {}): Promise<OfflineClaims> {
-    const jws = typeof token === 'string' ? token : token.token;
-    if (typeof jws !== 'string' || jws.split('.').length !== 3) {
-      throw new OfflineTokenError('Not a compact JWS', 'MALFORMED_TOKEN');
-    }
-    try {
-      const header = decodeProtectedHeader(jws);
-      if (header.alg !== 'EdDSA')
-        throw new OfflineTokenError(`Unexpected alg ${header.alg}`, 'MALFORMED_TOKEN');
-    } catch (err) {
-      if (err instanceof OfflineTokenError) throw err;
-      throw new OfflineTokenError('The token header cannot be read', 'MALFORMED_TOKEN', err);
-    }
-    const keySet = await this.localKeySet();
-    if (!keySet) {
-      throw new OfflineTokenError('No JWKS cached yet: call the server once while online', 'NO_JWKS');
-    }
-    const now = this.clock();
-    const productId = opts.productId ?? this.productId;
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(jws, keySet, {
-        issuer: ISSUER,
-        algorithms: ['EdDSA'],
-        currentDate: now,
-        ...(productId !== undefined ? { audience: productId } : {}),
-      }));
-    } catch (err) {
-      throw mapJoseError(err);
-    }
-    const claims = payload as unknown as OfflineClaims;
-    if (
-      typeof claims.sub !== 'string' ||
-      typeof claims.aud !== 'string' ||
-      typeof claims.kfp !== 'string' ||
-      typeof claims.exp !== 'number' ||
-      typeof claims.iat !== 'number'
-    ) {
-      throw new OfflineTokenError('The token lacks the expected claims', 'MALFORMED_TOKEN');
-    }
-    const skew = opts.maxClockSkewSeconds ?? 300;
-    if (claims.iat > now.getTime() / 1000 + skew) {
-      throw new OfflineTokenError('The token was issued in the future by this clock', 'TOKEN_NOT_YET_VALID');
-    }
-    if (opts.licenseKey !== undefined && claims.kfp !== licenseKeyFingerprint(opts.licenseKey)) {
-      throw new OfflineTokenError('The token was issued for another license key', 'CLAIM_MISMATCH');
-    }
-    if (opts.machineId !== undefined && claims.mid !== opts.machineId) {
-      throw new OfflineTokenError('The token was issued to another machine', 'CLAIM_MISMATCH');
-    }
-    return claims;
+    return verifyOfflineToken(token, await this.localKeySet(), this.clock(), {
+      ...opts,
+      productId: opts.productId ?? this.productId,
+    });
   }
 
   // ---- heartbeat loop ----------------------------------------------------------------------------
@@ -338,74 +262,14 @@ export class TrafficOrchestrator {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    opts: { auth?: boolean } = {},
-  ): Promise<Answer> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.apiKey && opts.auth !== false) headers.authorization = `Bearer ${this.apiKey}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      const timedOut = isObject(err) && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new NetworkError(
-        timedOut
-          ? `No answer from ${this.baseUrl} within ${this.timeoutMs} ms`
-          : `Cannot reach ${this.baseUrl}: ${err instanceof Error ? err.message : String(err)}`,
-        timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-        err,
-      );
-    }
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (a proxy's error page, say); keep the text
-    }
-    return { status: res.status, body: parsed, requestId: res.headers.get('x-request-id') ?? undefined };
-  }
-
-  /** The body of a 2xx JSON answer, or the typed error for anything else. */
-  private success(a: Answer): Record<string, unknown> {
-    if (a.status >= 200 && a.status < 300) {
-      if (isObject(a.body)) return a.body;
-      throw new TrafficOrchestratorError('The server answered with something that is not JSON', {
-        status: a.status,
-        code: 'BAD_RESPONSE',
-        requestId: a.requestId,
-        body: a.body,
-      });
-    }
-    throw this.failure(a);
-  }
-
-  private failure(a: Answer): TrafficOrchestratorError {
-    const b = isObject(a.body) ? a.body : {};
-    const code = typeof b.code === 'string' ? b.code : `HTTP_${a.status}`;
-    const message =
-      typeof b.error === 'string'
-        ? b.error
-        : typeof b.message === 'string'
-          ? b.message
-          : `HTTP ${a.status} from the license server`;
-    return new TrafficOrchestratorError(message, {
-      status: a.status,
-      code,
-      help: typeof b.help === 'string' ? b.help : undefined,
-      requestId: a.requestId,
-      body: a.body,
-    });
+  private send(method: 'GET' | 'POST', path: string, body?: unknown, opts: { auth?: boolean } = {}) {
+    return send(
+      { baseUrl: this.baseUrl, fetch: this.fetchImpl, timeoutMs: this.timeoutMs, apiKey: this.apiKey },
+      method,
+      path,
+      body,
+      opts,
+    );
   }
 
   /** Caches a fresh offline token and makes sure the JWKS that verifies it is cached too. */
@@ -489,32 +353,4 @@ export class TrafficOrchestrator {
     await this.loadJwks();
     return this.keySet;
   }
-}
-
-function mapJoseError(err: unknown): OfflineTokenError {
-  const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
-  const claim = isObject(err) && typeof err.claim === 'string' ? err.claim : '';
-  let mapped: OfflineTokenErrorCode;
-  let message: string;
-  switch (code) {
-    case 'ERR_JWT_EXPIRED':
-      [mapped, message] = ['TOKEN_EXPIRED', 'The offline token has expired (past its graceUntil)'];
-      break;
-    case 'ERR_JWKS_NO_MATCHING_KEY':
-      [mapped, message] = ['UNKNOWN_KEY', 'The token was signed with a key that is not in the cached JWKS'];
-      break;
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      [mapped, message] = ['INVALID_SIGNATURE', 'The token signature does not verify'];
-      break;
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      if (claim === 'aud')
-        [mapped, message] = ['PRODUCT_MISMATCH', 'The token was issued for another product'];
-      else if (claim === 'nbf' || claim === 'iat')
-        [mapped, message] = ['TOKEN_NOT_YET_VALID', 'The token is not valid yet by this clock'];
-      else [mapped, message] = ['CLAIM_MISMATCH', `The token's "${claim}" claim does not match`];
-      break;
-    default:
-      [mapped, message] = ['MALFORMED_TOKEN', 'The token is not a valid offline token'];
-  }
-  return new OfflineTokenError(message, mapped, err);
 }

@@ -2,13 +2,12 @@
 // Node built-ins and `jose` only; nothing from the server.
 export {
   TrafficOrchestrator,
-  licenseKeyFingerprint,
   type HeartbeatHandle,
   type StartHeartbeatOptions,
   type Timers,
   type TrafficOrchestratorOptions,
-  type VerifyOfflineOptions,
 } from './client';
+export { licenseKeyFingerprint, type VerifyOfflineOptions } from './offline';
 export {
   NetworkError,
   OfflineTokenError,

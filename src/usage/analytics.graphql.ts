@@ -1,11 +1,13 @@
 // usageAnalytics: the REST /analytics/usage report over GraphQL, from the same service. A bad range
 // (`to` not after `from`, too many buckets) is an input failure: a GraphQLError VALIDATION_ERROR.
 import { builder } from '../graphql/builder';
-import { tenant } from '../graphql/context';
-import { type AnalyticsQuery, type UsageAnalytics, usageAnalytics } from './analytics.service';
+import { caller } from '../graphql/context';
+import { parseInput } from '../graphql/inputs';
+import { AnalyticsInput } from './analytics.schemas';
+import { type UsageAnalytics, usageAnalytics } from './analytics.service';
 
-type Interval = AnalyticsQuery['interval'];
-type Kind = NonNullable<AnalyticsQuery['kind']>;
+type Interval = AnalyticsInput['interval'];
+type Kind = NonNullable<AnalyticsInput['kind']>;
 
 export const UsageIntervalEnum = builder.enumType('UsageInterval', {
   values: { HOUR: { value: 'hour' as Interval }, DAY: { value: 'day' as Interval } },
@@ -36,7 +38,7 @@ const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBu
     bucket: t.field({
       type: 'DateTime',
       description: 'The start of the bucket.',
-      resolve: (b) => new Date(b.bucket),
+      resolve: (b) => b.bucket,
     }),
     total: t.exposeInt('total'),
     success: t.exposeInt('success'),
@@ -55,8 +57,8 @@ const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('Usag
 export const UsageAnalyticsRef = builder.objectRef<UsageAnalytics>('UsageAnalytics').implement({
   description: 'Usage over a range: counts per hour or day, results by code, distinct active devices.',
   fields: (t) => ({
-    from: t.field({ type: 'DateTime', resolve: (u) => new Date(u.from) }),
-    to: t.field({ type: 'DateTime', resolve: (u) => new Date(u.to) }),
+    from: t.expose('from', { type: 'DateTime' }),
+    to: t.expose('to', { type: 'DateTime' }),
     interval: t.field({ type: UsageIntervalEnum, resolve: (u) => u.interval }),
     totals: t.field({ type: UsageCounts, resolve: (u) => u.totals }),
     series: t.field({ type: [UsageBucket], resolve: (u) => u.series }),
@@ -78,20 +80,6 @@ builder.queryField('usageAnalytics', (t) =>
       licenseId: t.arg.id(),
       kind: t.arg({ type: UsageKindEnum }),
     },
-    resolve: async (_root, args, ctx) => {
-      const { deps } = ctx;
-      const scope = tenant(ctx);
-      const to = args.to ?? deps.now();
-      const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
-      await deps.usage.flush(); // include what is still in the batch, as REST does
-      return usageAnalytics(deps, scope, {
-        from,
-        to,
-        interval: args.interval ?? 'day',
-        productId: args.productId ?? undefined,
-        licenseId: args.licenseId ?? undefined,
-        kind: args.kind ?? undefined,
-      });
-    },
+    resolve: (_root, args, ctx) => usageAnalytics(ctx.deps, caller(ctx), parseInput(AnalyticsInput, args)),
   }),
 );

@@ -1,32 +1,33 @@
 // Usage analytics over the usage rows: counts per hour or day, success/failure by code, distinct
 // active devices, filtered by product or license, over a time range.
-import type { Tenant } from '../auth/principal';
 import type { Deps } from '../deps';
 import { validationError } from '../lib/errors';
+import type { Caller } from '../lib/principal';
+import type { AnalyticsInput } from './analytics.schemas';
 
-export interface AnalyticsQuery {
+export interface UsageAnalytics {
   from: Date;
   to: Date;
   interval: 'hour' | 'day';
-  productId?: string;
-  licenseId?: string;
-  kind?: 'validate' | 'activate' | 'deactivate' | 'heartbeat';
-}
-
-export interface UsageAnalytics {
-  from: string;
-  to: string;
-  interval: 'hour' | 'day';
   totals: { total: number; success: number; failure: number };
-  series: { bucket: string; total: number; success: number; failure: number }[];
+  series: { bucket: Date; total: number; success: number; failure: number }[];
   byCode: { code: string; success: boolean; count: number }[];
   activeDevices: number;
 }
 
 const MAX_BUCKETS = 24 * 93; // about three months of hours
 
-export async function usageAnalytics(deps: Deps, tenant: Tenant, q: AnalyticsQuery): Promise<UsageAnalytics> {
+/** The report over [from, to), default the last 30 days, including what is still in the usage batch. */
+export async function usageAnalytics(
+  deps: Deps,
+  caller: Caller,
+  input: AnalyticsInput,
+): Promise<UsageAnalytics> {
+  const { tenant } = caller;
+  const to = input.to ?? deps.now();
+  const q = { ...input, to, from: input.from ?? new Date(to.getTime() - 30 * 86_400_000) };
   if (q.to.getTime() <= q.from.getTime()) throw validationError('`to` must be after `from`');
+  await deps.usage.flush();
   const bucketMs = q.interval === 'hour' ? 3600_000 : 86_400_000;
   if ((q.to.getTime() - q.from.getTime()) / bucketMs > MAX_BUCKETS) {
     throw validationError(`Range too long for interval ${q.interval}`);
@@ -57,7 +58,7 @@ export async function usageAnalytics(deps: Deps, tenant: Tenant, q: AnalyticsQue
     ),
   ]);
   const rows = series.map((r) => ({
-    bucket: new Date(`${toIso(r.bucket).slice(0, 19)}Z`).toISOString(),
+    bucket: new Date(`${toIso(r.bucket).slice(0, 19)}Z`),
     total: r.total,
     success: r.success,
     failure: r.total - r.success,
@@ -65,8 +66,8 @@ export async function usageAnalytics(deps: Deps, tenant: Tenant, q: AnalyticsQue
   const total = rows.reduce((n, r) => n + r.total, 0);
   const success = rows.reduce((n, r) => n + r.success, 0);
   return {
-    from: q.from.toISOString(),
-    to: q.to.toISOString(),
+    from: q.from,
+    to: q.to,
     interval: q.interval,
     totals: { total, success, failure: total - success },
     series: rows,

@@ -1,9 +1,9 @@
 // Batches what the request path must not write synchronously: usage rows, `lastValidatedAt`
-// touches and `validation.failed` events. Flushed at least every second and on a clean stop.
-import type { Tenant } from '../auth/principal';
-import type { Db } from '../db/client';
+// touches, lease renewals and `validation.failed` events. Flushed by a scheduled job every second
+// (jobs.ts) and on a clean stop.
 import type { SqlRunner } from '../db/sql';
-import { type EventBus, type EventInput, recordEvents } from '../events/events.service';
+import type { EventInput } from '../events/events.service';
+import type { Tenant } from '../lib/principal';
 
 export type UsageKind = 'validate' | 'activate' | 'deactivate' | 'heartbeat';
 
@@ -22,7 +22,8 @@ export interface UsageEntry {
 }
 
 export interface UsageRecorderOptions {
-  intervalMs?: number;
+  /** Writes the batched events (with their outbox rows) and publishes them after the commit. */
+  writeEvents(events: EventInput[]): Promise<unknown>;
   maxBatch?: number;
   onError?: (err: unknown) => void;
 }
@@ -62,25 +63,14 @@ export class UsageRecorder {
   private events: EventInput[] = [];
   private validated = new Map<string, Date>();
   private leases = new Map<string, Date>();
-  private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
-  private readonly intervalMs: number;
   private readonly maxBatch: number;
 
   constructor(
-    private readonly prisma: Db,
     private readonly sql: Pick<SqlRunner, 'query'>,
-    private readonly bus: EventBus,
-    private readonly opts: UsageRecorderOptions = {},
+    private readonly opts: UsageRecorderOptions,
   ) {
-    this.intervalMs = opts.intervalMs ?? 1000;
     this.maxBatch = opts.maxBatch ?? 5000;
-  }
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
-    this.timer.unref();
   }
 
   record(entry: UsageEntry): void {
@@ -174,15 +164,6 @@ export class UsageRecorder {
         [[...leases.keys()], [...leases.values()].map((d) => d.toISOString())],
       );
     }
-    if (events.length > 0) {
-      const committed = await this.prisma.$transaction((tx) => recordEvents(tx, events));
-      this.bus.publish(committed);
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
+    if (events.length > 0) await this.opts.writeEvents(events);
   }
 }

@@ -14,12 +14,12 @@
 import { hostname } from 'node:os';
 import { Agent } from 'undici';
 import type { Deps } from '../deps';
-import type { Scheduler } from '../jobs/scheduler';
+import type { Job } from '../jobs/scheduler';
 import { randomBase62 } from '../lib/ids';
 import { deliveryHeaders } from './signing';
 import { blockedReason, guardedLookup, ipLiteral, parseWebhookUrl } from './ssrf';
 import { type Claimed, type DispatcherStats, type Outcome, OutcomeWriter } from './outcomes';
-import { RESPONSE_BODY_LIMIT } from './webhooks.service';
+import { RESPONSE_BODY_LIMIT } from './webhooks.views';
 
 /** How long a claim is ours; longer than the request timeout, so a live claim never lapses. */
 const LEASE_MS = 30_000;
@@ -102,16 +102,17 @@ export class WebhookDispatcher {
     return this.outcomes.stats;
   }
 
-  /** Registers the polling job and starts on what is already due; from then on, a finished send
-   * also claims more at once. */
-  schedule(scheduler: Scheduler): void {
+  /** The polling job, for the Scheduler. It starts on what is already due; from then on, a finished
+   * send also claims more at once. Without it (tests), dispatchOnce() sends by hand. */
+  job(): Job {
     this.auto = true;
-    scheduler.add({
+    return {
       name: 'webhook-dispatcher',
       intervalMs: this.deps.config.webhookDispatchIntervalMs,
+      runAtStart: true,
       run: () => this.pump(),
-    });
-    void this.pump();
+      stop: () => this.stop(),
+    };
   }
 
   /** Claims what is due, sends it and waits until every outcome is written (tests and tools).

@@ -9,19 +9,20 @@ import { DeliveryStatus } from '../../prisma/generated/client/enums';
 import { Event, EventTypeEnum } from '../events/events.graphql';
 import type { EventType } from '../events/event-types';
 import { builder } from '../graphql/builder';
-import { newestFirst, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, UrlNotAllowedError } from '../graphql/errors';
-import { given, parseInput } from '../graphql/validation';
-import { CreateWebhookBody, UpdateWebhookBody } from './webhooks.schemas';
+import { parseInput } from '../graphql/inputs';
+import { newestFirst } from '../lib/pagination';
+import { CreateWebhookInput, UpdateWebhookInput } from './webhooks.schemas';
 import {
   createWebhook,
   deleteWebhook,
   redeliver,
-  RESPONSE_BODY_LIMIT,
   rollWebhookSecret,
   sendTestEvent,
   updateWebhook,
 } from './webhooks.service';
+import { RESPONSE_BODY_LIMIT } from './webhooks.views';
 
 export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, { name: 'WebhookDeliveryStatus' });
 
@@ -112,7 +113,7 @@ const TestWebhookEndpointSuccess = builder
     }),
   });
 
-const CreateWebhookEndpointInput = builder.inputType('CreateWebhookEndpointInput', {
+const CreateWebhookEndpointInputRef = builder.inputType('CreateWebhookEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'An http(s) URL on a public address.' }),
     description: t.string(),
@@ -121,7 +122,7 @@ const CreateWebhookEndpointInput = builder.inputType('CreateWebhookEndpointInput
   }),
 });
 
-const UpdateWebhookEndpointInput = builder.inputType('UpdateWebhookEndpointInput', {
+const UpdateWebhookEndpointInputRef = builder.inputType('UpdateWebhookEndpointInput', {
   description:
     'Only the fields given are changed; null clears the description. Enabling clears disabledReason.',
   fields: (t) => ({
@@ -157,24 +158,24 @@ builder.mutationFields((t) => ({
     type: CreateWebhookEndpointSuccess,
     description: 'Creates a webhook endpoint; its signing secret is in this result only.',
     authScopes: { portal: 'write' },
-    args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true }) },
+    args: { input: t.arg({ type: CreateWebhookEndpointInputRef, required: true }) },
     errors: { types: [UrlNotAllowedError], directResult: true },
     resolve: (_root, { input }, ctx) =>
-      createWebhook(ctx.deps, tenant(ctx), parseInput(CreateWebhookBody, given(input))),
+      createWebhook(ctx.deps, caller(ctx), parseInput(CreateWebhookInput, input)),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpoint,
     authScopes: { portal: 'write' },
     args: {
       id: t.arg.id({ required: true }),
-      input: t.arg({ type: UpdateWebhookEndpointInput, required: true }),
+      input: t.arg({ type: UpdateWebhookEndpointInputRef, required: true }),
     },
     errors: {
       types: [NotFoundError, UrlNotAllowedError],
       dataField: { name: 'webhookEndpoint' },
     },
     resolve: (_root, { id, input }, ctx) =>
-      updateWebhook(ctx.deps, tenant(ctx), id, parseInput(UpdateWebhookBody, given(input, ['description']))),
+      updateWebhook(ctx.deps, caller(ctx), id, parseInput(UpdateWebhookInput, input)),
   }),
   deleteWebhookEndpoint: t.field({
     type: 'ID',
@@ -182,10 +183,7 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'deletedId' } },
-    resolve: async (_root, { id }, ctx) => {
-      await deleteWebhook(ctx.deps, tenant(ctx), id);
-      return id;
-    },
+    resolve: async (_root, { id }, ctx) => (await deleteWebhook(ctx.deps, caller(ctx), id)).id,
   }),
   rollWebhookSecret: t.field({
     type: RollWebhookSecretSuccess,
@@ -193,7 +191,7 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], directResult: true },
-    resolve: (_root, { id }, ctx) => rollWebhookSecret(ctx.deps, tenant(ctx), id),
+    resolve: (_root, { id }, ctx) => rollWebhookSecret(ctx.deps, caller(ctx), id),
   }),
   testWebhookEndpoint: t.field({
     type: TestWebhookEndpointSuccess,
@@ -201,7 +199,7 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError, ConflictError], directResult: true },
-    resolve: (_root, { id }, ctx) => sendTestEvent(ctx.deps, tenant(ctx), id),
+    resolve: (_root, { id }, ctx) => sendTestEvent(ctx.deps, caller(ctx), id),
   }),
   redeliverWebhookDelivery: t.field({
     type: WebhookDelivery,
@@ -209,6 +207,6 @@ builder.mutationFields((t) => ({
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError, ConflictError], dataField: { name: 'delivery' } },
-    resolve: (_root, { id }, ctx) => redeliver(ctx.deps, tenant(ctx), id),
+    resolve: (_root, { id }, ctx) => redeliver(ctx.deps, caller(ctx), id),
   }),
 }));

@@ -1,12 +1,15 @@
 import type { Deps } from '../deps';
-import { eventPayload } from '../events/events.service';
-import { defineRoutes, listRoute, route } from '../http/route';
-import { PaginationQuery } from '../lib/pagination';
-import { CreateWebhookBody, DeliveriesQuery, UpdateWebhookBody } from './webhooks.schemas';
+import { eventPayload } from '../events/events.views';
+import { defineRoutes, listRoute, route } from '../rest/route';
+import {
+  CreateWebhookInput,
+  ListDeliveriesQuery,
+  ListWebhooksQuery,
+  UpdateWebhookInput,
+} from './webhooks.schemas';
 import {
   createWebhook,
   deleteWebhook,
-  deliveryJson,
   getWebhook,
   listDeliveries,
   listWebhooks,
@@ -14,8 +17,8 @@ import {
   rollWebhookSecret,
   sendTestEvent,
   updateWebhook,
-  webhookJson,
 } from './webhooks.service';
+import { deliveryJson, webhookJson } from './webhooks.views';
 
 const TAG = 'Webhooks';
 
@@ -27,13 +30,13 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'Create a webhook endpoint; the signing secret is returned only in this answer',
-      body: CreateWebhookBody,
+      body: CreateWebhookInput,
       example: {
         request: { url: 'https://example.com/webhooks/to', events: ['license.activated'] },
         status: 201,
       },
-      async handler(c, { tenant, body }) {
-        const { endpoint, secret } = await createWebhook(deps, tenant, body);
+      async handler(c, { caller, body }) {
+        const { endpoint, secret } = await createWebhook(deps, caller, body);
         return c.json({ webhook: webhookJson(endpoint), secret }, 201);
       },
     }),
@@ -42,8 +45,8 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'List webhook endpoints',
-      query: PaginationQuery,
-      list: ({ tenant, query }, w) => listWebhooks(deps, tenant, w),
+      query: ListWebhooksQuery,
+      list: ({ caller }, w) => listWebhooks(deps, caller, w),
       json: webhookJson,
     }),
     route({
@@ -52,8 +55,8 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'Get a webhook endpoint',
-      async handler(c, { tenant, params }) {
-        return c.json({ webhook: webhookJson(await getWebhook(deps, tenant, params.id!)) });
+      async handler(c, { caller, params }) {
+        return c.json({ webhook: webhookJson(await getWebhook(deps, caller, params.id!)) });
       },
     }),
     route({
@@ -62,9 +65,9 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'Update a webhook endpoint (url, description, events, enabled)',
-      body: UpdateWebhookBody,
-      async handler(c, { tenant, params, body }) {
-        return c.json({ webhook: webhookJson(await updateWebhook(deps, tenant, params.id!, body)) });
+      body: UpdateWebhookInput,
+      async handler(c, { caller, params, body }) {
+        return c.json({ webhook: webhookJson(await updateWebhook(deps, caller, params.id!, body)) });
       },
     }),
     route({
@@ -73,8 +76,8 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'Delete a webhook endpoint and its delivery log',
-      async handler(c, { tenant, params }) {
-        await deleteWebhook(deps, tenant, params.id!);
+      async handler(c, { caller, params }) {
+        await deleteWebhook(deps, caller, params.id!);
         return c.json({ deleted: true, id: params.id });
       },
     }),
@@ -85,8 +88,8 @@ export function webhookRoutes(deps: Deps) {
       tag: TAG,
       summary: 'Send a webhook.test event to this endpoint only',
       example: { status: 202 },
-      async handler(c, { tenant, params }) {
-        const { event, delivery } = await sendTestEvent(deps, tenant, params.id!);
+      async handler(c, { caller, params }) {
+        const { event, delivery } = await sendTestEvent(deps, caller, params.id!);
         return c.json({ event: eventPayload(event), delivery: deliveryJson(delivery) }, 202);
       },
     }),
@@ -96,8 +99,8 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'Replace the signing secret; the new secret is returned only in this answer',
-      async handler(c, { tenant, params }) {
-        const { endpoint, secret } = await rollWebhookSecret(deps, tenant, params.id!);
+      async handler(c, { caller, params }) {
+        const { endpoint, secret } = await rollWebhookSecret(deps, caller, params.id!);
         return c.json({ webhook: webhookJson(endpoint), secret });
       },
     }),
@@ -106,9 +109,8 @@ export function webhookRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary: 'The delivery log of an endpoint, newest first (filter: status)',
-      query: DeliveriesQuery,
-      list: ({ tenant, params, query }, w) =>
-        listDeliveries(deps, tenant, params.id!, { status: query.status }, w),
+      query: ListDeliveriesQuery,
+      list: ({ caller, params, query }, w) => listDeliveries(deps, caller, params.id!, query, w),
       json: deliveryJson,
     }),
     route({
@@ -118,8 +120,8 @@ export function webhookRoutes(deps: Deps) {
       tag: TAG,
       summary: 'Send a delivery again (same id and body, fresh retry schedule)',
       example: { status: 202 },
-      async handler(c, { tenant, params }) {
-        return c.json({ delivery: deliveryJson(await redeliver(deps, tenant, params.id!)) }, 202);
+      async handler(c, { caller, params }) {
+        return c.json({ delivery: deliveryJson(await redeliver(deps, caller, params.id!)) }, 202);
       },
     }),
   ]);

@@ -4,7 +4,7 @@
 // turns and the median of each is kept, so drift in the machine hits them alike.
 import { type App, buildApp } from '../../src/app';
 import { testConfig } from '../../src/config';
-import type { Exchange } from '../../src/http/exchange';
+import type { Exchange } from '../../src/rest/context';
 import { seedLicense } from './seed';
 
 async function appWith(limiter: boolean): Promise<{ app: App; key: string }> {

@@ -8,11 +8,9 @@ import {
   machineFacts,
   type Row,
   startServer,
-  summary,
-  table,
   tempDir,
-  withRatios,
 } from './lib';
+import { summary, table, withRatios } from './report';
 import { inProcessOverheads } from './inprocess';
 import { checkRest, restTarget, withAppServer } from './validate';
 

@@ -10,12 +10,10 @@ import {
   probe,
   type Row,
   startServer,
-  summary,
-  table,
   type Target,
   tempDir,
-  withRatios,
 } from './lib';
+import { summary, table, withRatios } from './report';
 
 const VALID = (body: string) => body.includes('"valid":true');
 

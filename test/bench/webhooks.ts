@@ -9,7 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { buildApp } from '../../src/app';
 import { type Config, testConfig } from '../../src/config';
-import { type EventInput, eventPayload, recordEvents } from '../../src/events/events.service';
+import { type EventInput, recordEvents } from '../../src/events/events.service';
+import { eventPayload } from '../../src/events/events.views';
+import { systemCaller } from '../../src/lib/principal';
 import { Scheduler } from '../../src/jobs/scheduler';
 import { newId } from '../../src/lib/ids';
 import { deliveryHeaders } from '../../src/webhooks/signing';
@@ -112,7 +114,7 @@ async function dispatcherRate(
   try {
     if (!app.bootstrap) throw new Error('expected a fresh database');
     const tenant = { accountId: app.bootstrap.account.id, environment: 'live' as const };
-    await createWebhook(app.deps, tenant, { url: receiverUrl, events: ['license.activated'] });
+    await createWebhook(app.deps, systemCaller(tenant), { url: receiverUrl, events: ['license.activated'] });
     const fill = async (n: number) => {
       for (let done = 0; done < n; done += 250) {
         const inputs: EventInput[] = Array.from({ length: Math.min(250, n - done) }, (_, i) => ({
@@ -134,7 +136,7 @@ async function dispatcherRate(
     if ((await app.webhooks.queueDepth()) !== count) throw new Error('expected the fill to be pending');
     const before = app.webhooks.stats.delivered;
     const started = performance.now();
-    app.webhooks.schedule(scheduler);
+    scheduler.add(app.webhooks.job());
     const deadline = Date.now() + 600_000;
     while (app.webhooks.stats.delivered - before < count) {
       if (Date.now() > deadline) throw new Error('dispatcher did not finish within 10 minutes');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type App, type BuildOptions, buildApp } from '../../src/app';
 import { type Config, testConfig } from '../../src/config';
-import { JIT_FALLBACK } from '../../src/graphql/yoga';
+import { JIT_FALLBACK } from '../../src/http/graphql/yoga';
 
 export interface TestApp {
   app: App;

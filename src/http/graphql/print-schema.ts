@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lexicographicSortSchema, printSchema } from './graphql-js';
+import { lexicographicSortSchema, printSchema } from '../../graphql/graphql-js';
 import { schema } from './schema';
 
-export const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema/schema.graphql');
+export const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../schema/schema.graphql');
 
 export function printSdl(): string {
   return `${printSchema(lexicographicSortSchema(schema))}\n`;

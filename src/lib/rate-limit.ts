@@ -1,5 +1,5 @@
 // Rate limits (rate-limiter-flexible): per API key by the account's plan, per client IP on public
-// calls, and a much tighter per-IP limit on failed lookups of unknown license keys (enumeration).
+// calls, and much tighter per-key failure counters (unknown license keys per IP, failed logins).
 // In memory on one instance; with REDIS_URL in Redis with an in-memory insurance limiter, so the
 // count is shared across instances and survives a Redis outage.
 import { Redis } from 'ioredis';
@@ -10,6 +10,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Plan } from '../config';
+import { AppError } from './errors';
 
 export const PLAN_LIMITS: Record<Plan, number> = {
   builder: 10,
@@ -25,6 +26,8 @@ export interface RateLimitOptions {
   prefix: string;
   ipPerMinute: number;
   failedLookupsPerMinute: number;
+  /** Called for every refusal, with the limiter's name (the metric). */
+  onRefused?: (limiter: string) => void;
 }
 
 export interface LimitState {
@@ -39,6 +42,23 @@ export interface LimitState {
 
 const WINDOW = 60;
 
+/** 429 RATE_LIMITED with the seed's body `{error, code, retryAfter}` and its headers. */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly state: LimitState,
+    /** Which limiter refused (the metric's label). */
+    readonly limiter: string,
+  ) {
+    super('RATE_LIMITED', 'Rate limit exceeded', { retryAfter: state.retryAfter ?? 1 });
+    this.headers = rateLimitHeaders(state);
+  }
+
+  /** Exactly the seed's 429 body. */
+  override body(): Record<string, unknown> {
+    return { error: this.message, code: this.code, retryAfter: this.state.retryAfter ?? 1 };
+  }
+}
+
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly redis: Redis | null;
@@ -49,11 +69,17 @@ export class RateLimits {
         ? new Redis(opts.redisUrl, { enableOfflineQueue: false, lazyConnect: true })
         : null;
     this.redis?.on('error', () => {}); // the insurance limiter takes over while Redis is away
-    void this.redis?.connect().catch(() => {});
+    this.redis?.connect().catch(() => {});
   }
 
   get enabled(): boolean {
     return this.opts.enabled;
+  }
+
+  /** The 429 for a refused request; every refusal goes through here, so it is counted once. */
+  refuse(s: LimitState, limiter: 'plan' | 'ip' | 'lookup' | 'login'): RateLimitedError {
+    this.opts.onRefused?.(limiter);
+    return new RateLimitedError(s, limiter);
   }
 
   get backend(): 'memory' | 'redis' {
@@ -148,9 +174,3 @@ export function rateLimitHeaders(s: LimitState): Record<string, string> {
   if (!s.allowed) h['Retry-After'] = String(s.retryAfter ?? 1);
   return h;
 }
-
-export const rateLimitedBody = (s: LimitState) => ({
-  error: 'Rate limit exceeded',
-  code: 'RATE_LIMITED',
-  retryAfter: s.retryAfter ?? 1,
-});

@@ -8,18 +8,19 @@
 // - Everything decided during execution (a field needing `portal` without a credential →
 //   AUTH_REQUIRED, a missing scope → FORBIDDEN, bad input → VALIDATION_ERROR) is a GraphQL error
 //   in an HTTP 200 response, so other fields of the same document still resolve.
-import { type ExecutionResult, getOperationAST, GraphQLError } from './graphql-js';
+import { type ExecutionResult, getOperationAST, GraphQLError } from '../../graphql/graphql-js';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { authenticate } from '../auth/authenticate';
-import { ANONYMOUS, type Principal } from '../auth/principal';
-import type { Deps } from '../deps';
-import type { RequestView } from '../http/exchange';
-import { AppError } from '../lib/errors';
+import { authenticate } from '../../auth/authenticate';
+import type { Deps } from '../../deps';
+import { setStrictPrismaQueries } from '../../graphql/builder';
+import type { GraphQLContext } from '../../graphql/context';
+import { toGraphQLError } from '../../graphql/errors';
+import { AppError } from '../../lib/errors';
+import { ANONYMOUS, type Principal } from '../../lib/principal';
+import type { RequestView } from '../../rest/context';
 import { armorPlugins } from './armor';
-import { setStrictPrismaQueries } from './builder';
-import type { GraphQLContext } from './context';
 import { schema } from './schema';
 
 export interface ServerContext {

@@ -1,6 +1,7 @@
-// One HTTP request and its reply, independent of the transport. The dispatcher (./dispatch.ts)
-// works on these; ./node-adapter.ts adapts node:http to them (the server) and ./fetch-adapter.ts
-// adapts web-standard Request/Response (app.fetch, the tests).
+// One HTTP request and its reply, independent of the transport: what a route handler receives as
+// `c`. The edge's dispatcher (src/http/dispatch.ts) builds these; src/http/node-adapter.ts adapts
+// node:http to them (the server) and src/http/fetch-adapter.ts adapts web Request/Response
+// (app.fetch, the tests).
 import { AppError } from '../lib/errors';
 
 /** What yoga's context and the handlers read from a request: the shape a web `Request` also has. */

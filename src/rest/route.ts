@@ -1,21 +1,23 @@
-// The REST route table. Each domain exports RouteDefs; the router matches requests to them and the
-// OpenAPI document is printed from the same table and the same zod shapes.
+// The REST route kit the domains use to declare their routes. Each domain exports RouteDefs; the
+// edge (src/http/) matches requests to them, checks access, renames and parses the input with the
+// route's camelCase zod shapes (./input.ts), and prints the OpenAPI document from the same table.
 import type { z } from 'zod';
-import type { Principal, Tenant } from '../auth/principal';
-import type { CallerInfo } from '../licensing/activations.service';
-import type { HttpCtx, Reply } from './exchange';
 import { type PageWindow, type PaginationInput, pageWindow, paginated } from '../lib/pagination';
+import type { Caller, KeyCaller, Principal } from '../lib/principal';
+import type { HttpCtx, Reply } from './context';
 
 export type Access = 'public' | 'portal' | 'admin';
 
 export interface RouteInput<B, Q> {
+  /** The body, renamed to the service's camelCase names and parsed with `body`. */
   body: B;
   query: Q;
   params: Record<string, string>;
   principal: Principal;
-  /** Set for portal and admin routes. */
-  tenant: Tenant;
-  caller: CallerInfo;
+  /** Portal and admin routes: the caller's tenant, principal and request (for writes and audits). */
+  caller: Caller;
+  /** Public routes: the request, and the tenant an API key sent along restricts lookups to. */
+  keyCaller: KeyCaller;
 }
 
 export interface RouteDef<B = any, Q = any> {
@@ -27,9 +29,14 @@ export interface RouteDef<B = any, Q = any> {
   mutates?: boolean;
   summary: string;
   tag: string;
+  /** The service's camelCase input shape (the REST body's snake_case names are renamed to it). */
   body?: z.ZodType<B>;
+  /** Other REST names this route's body accepts for a field (`{ product: 'productId' }`). */
+  aliases?: Record<string, string>;
+  /** Seed compatibility: adjusts the raw REST body before it is renamed and parsed. */
+  rest?: (raw: Record<string, unknown>) => Record<string, unknown>;
   query?: z.ZodType<Q>;
-  /** Example request body and response for the docs. */
+  /** Example request body (REST names) and response, for the docs. */
   example?: { request?: unknown; response?: unknown; status?: number };
   handler(c: HttpCtx, input: RouteInput<B, Q>): Promise<Reply> | Reply;
 }
@@ -72,4 +79,11 @@ export function listRoute<Q extends PaginationInput, T>(def: {
       );
     },
   };
+}
+
+/** Sets a deprecated route's `Sunset` (RFC 8594) and `Deprecation` headers. */
+export function deprecate(c: HttpCtx, sunset: Date, link?: string) {
+  c.header('Deprecation', 'true');
+  c.header('Sunset', sunset.toUTCString());
+  if (link) c.header('Link', `<${link}>; rel="sunset"`);
 }

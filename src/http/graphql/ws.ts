@@ -6,10 +6,10 @@ import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { authenticate } from '../auth/authenticate';
-import type { Principal } from '../auth/principal';
-import type { Deps } from '../deps';
-import type { GraphQLContext } from './context';
+import { authenticate } from '../../auth/authenticate';
+import type { Deps } from '../../deps';
+import type { GraphQLContext } from '../../graphql/context';
+import type { Principal } from '../../lib/principal';
 import type { ServerContext } from './yoga';
 
 interface Extra {

@@ -9,8 +9,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { ValidationContext } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
-import type { Config } from '../config';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from './graphql-js';
+import type { Config } from '../../config';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from '../../graphql/graphql-js';
 
 type Limits = Config['graphql'];
 

@@ -4,10 +4,15 @@
 // benchmark in the README). Everything else — GET, GraphiQL, SSE, subscriptions, batches, other
 // content types — goes to yoga as before.
 import type { YogaServerInstance } from 'graphql-yoga';
-import type { HttpCtx, Reply } from '../http/exchange';
-import { readBody } from '../http/router';
-import type { GraphQLContext } from './context';
-import { type DocumentNode, type ExecutionResult, getOperationAST, GraphQLError } from './graphql-js';
+import type { GraphQLContext } from '../../graphql/context';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  getOperationAST,
+  GraphQLError,
+} from '../../graphql/graphql-js';
+import type { HttpCtx, Reply } from '../../rest/context';
+import { readBody } from '../router';
 import type { ServerContext } from './yoga';
 
 type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -50,7 +55,9 @@ function respond(c: HttpCtx, result: ExecutionResult, status = 200): Reply {
   return c.body(JSON.stringify(body), status, { 'Content-Type': type });
 }
 
-export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number) {
+export type GraphQLHttp = (c: HttpCtx, ctx: ServerContext) => Promise<Reply>;
+
+export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp {
   const viaYoga = async (c: HttpCtx, ctx: ServerContext, text?: string) => {
     const body = text ?? (c.req.method === 'GET' ? null : await readBody(c, maxBodyBytes));
     return c.response(await yoga.fetch(c.req.webRequest(body), ctx));

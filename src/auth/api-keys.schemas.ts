@@ -1,0 +1,13 @@
+// API key inputs (camelCase, door-neutral: see src/lib/schema.ts).
+import { z } from 'zod';
+import { PaginationQuery } from '../lib/pagination';
+import { optional } from '../lib/schema';
+
+export const CreateApiKeyInput = z.object({
+  name: optional(z.string().trim().min(1).max(100)),
+  /** Defaults to the environment of the calling credential. */
+  environment: optional(z.enum(['live', 'test'])),
+});
+export type CreateApiKeyInput = z.output<typeof CreateApiKeyInput>;
+
+export const ListApiKeysQuery = PaginationQuery;

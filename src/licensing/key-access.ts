@@ -1,0 +1,140 @@
+// What every public license-key route (validate, activate, deactivate, heartbeat) does around its
+// own step, on both doors: the enumeration guard, the lookup by key within the caller's scope, the
+// usable-state check, the offline token and the usage record. The routes themselves live in
+// validate.service.ts, activations.service.ts and leases.service.ts.
+import type { LicenseStatus, LicenseType } from '../../prisma/generated/client/client';
+import type { Tx } from '../db/commit';
+import type { Deps } from '../deps';
+import { AppError } from '../lib/errors';
+import { normalizeLicenseKey } from '../lib/ids';
+import type { KeyCaller, Tenant } from '../lib/principal';
+import type { UsageKind } from '../usage/usage-recorder';
+import { DEFAULT_GRACE_SECONDS, type OfflineToken, signOfflineToken } from './offline-token';
+import { decideValidation, type LicenseFacts } from './validation';
+
+/** 404 for a license key that does not exist (or not in the caller's scope). The enumeration guard
+ * counts these. */
+export class UnknownKeyError extends AppError {
+  constructor() {
+    super('NOT_FOUND', 'License not found');
+  }
+}
+
+/** The key-enumeration guard: an IP with too many lookups of unknown keys is refused (429) before
+ * the lookup, and every unknown key it tries counts. `isUnknown` is for results that report an
+ * unknown key instead of throwing (validation's NOT_FOUND). */
+export async function guardKeyLookup<T>(
+  deps: Deps,
+  caller: KeyCaller,
+  lookup: () => Promise<T>,
+  isUnknown: (result: T) => boolean = () => false,
+): Promise<T> {
+  const ip = caller.ip ?? 'unknown';
+  const blocked = await deps.limits.lookupsBlocked(ip);
+  if (blocked) throw deps.limits.refuse(blocked, 'lookup');
+  try {
+    const result = await lookup();
+    if (isUnknown(result)) await deps.limits.failedLookup(ip);
+    return result;
+  } catch (err) {
+    if (err instanceof UnknownKeyError) await deps.limits.failedLookup(ip);
+    throw err;
+  }
+}
+
+/** Whether a license is visible to a caller: any, unless an API key restricts the lookup. */
+export const inScope = (l: { accountId: string; environment: string }, scope: Tenant | null) =>
+  !scope || (l.accountId === scope.accountId && l.environment === scope.environment);
+
+const withProduct = { product: { select: { leaseDuration: true, offlineGracePeriod: true } } } as const;
+
+/** The license with this key (exact match after normalising), or UnknownKeyError. */
+export async function licenseByKey(db: Tx, caller: KeyCaller, key: string) {
+  const license = await db.license.findUnique({
+    where: { key: normalizeLicenseKey(key) },
+    include: withProduct,
+  });
+  if (!license || !inScope(license, caller.scope)) throw new UnknownKeyError();
+  return license;
+}
+
+/** Throws REVOKED, SUSPENDED or EXPIRED (403) for a license that cannot be used at all. */
+export function requireUsable(license: Omit<LicenseFacts, 'machines'>, now: Date): void {
+  const decision = decideValidation({ ...license, machines: new Map() }, {}, now);
+  if (!decision.valid) {
+    throw new AppError(
+      decision.code as 'REVOKED' | 'SUSPENDED' | 'EXPIRED',
+      `License is ${decision.code.toLowerCase()}`,
+    );
+  }
+}
+
+interface Graced {
+  offlineGracePeriod: number | null;
+  product: { offlineGracePeriod: number };
+}
+
+const graceSeconds = (l: Graced) =>
+  l.offlineGracePeriod ?? l.product.offlineGracePeriod ?? DEFAULT_GRACE_SECONDS;
+
+export const leaseSeconds = (l: { leaseDuration: number | null; product: { leaseDuration: number } }) =>
+  l.leaseDuration ?? l.product.leaseDuration;
+
+/** The offline token for a license (and machine), with every claim from the license itself. */
+export function offlineToken(
+  deps: Deps,
+  l: Graced & {
+    id: string;
+    key: string;
+    productId: string;
+    type: LicenseType;
+    status: LicenseStatus;
+    expiresAt: Date | null;
+  },
+  machineId: string | null,
+  now: Date,
+): OfflineToken {
+  return signOfflineToken(
+    deps.signingKeys,
+    {
+      licenseId: l.id,
+      licenseKey: l.key,
+      productId: l.productId,
+      type: l.type,
+      status: l.status,
+      expiresAt: l.expiresAt,
+      graceSeconds: graceSeconds(l),
+      machineId,
+    },
+    now,
+  );
+}
+
+/** One usage row for a key route (batched; see usage-recorder.ts). */
+export function recordKeyUsage(
+  deps: Deps,
+  caller: KeyCaller,
+  kind: UsageKind,
+  license: { id: string; accountId: string; environment: Tenant['environment']; productId: string },
+  result: {
+    code: string;
+    success: boolean;
+    activationId?: string | null;
+    machineId?: string | null;
+    at?: Date;
+  },
+): void {
+  deps.usage.record({
+    tenant: { accountId: license.accountId, environment: license.environment },
+    kind,
+    code: result.code,
+    success: result.success,
+    licenseId: license.id,
+    productId: license.productId,
+    activationId: result.activationId ?? null,
+    machineId: result.machineId ?? null,
+    ip: caller.ip,
+    userAgent: caller.userAgent,
+    at: result.at,
+  });
+}

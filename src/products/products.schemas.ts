@@ -1,0 +1,34 @@
+// Product inputs (camelCase, door-neutral: see src/lib/schema.ts).
+import { z } from 'zod';
+import { PaginationQuery } from '../lib/pagination';
+import { metadata, optional } from '../lib/schema';
+
+const fields = {
+  platforms: optional(z.array(z.string().trim().min(1).max(32)).max(20)),
+  metadata: optional(metadata),
+  /** Seconds an offline token stays usable (default 7 days). */
+  offlineGracePeriod: optional(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 86400),
+  ),
+  /** Seconds a floating seat's lease lasts between heartbeats (default 15 minutes). */
+  leaseDuration: optional(
+    z
+      .number()
+      .int()
+      .min(10)
+      .max(30 * 86400),
+  ),
+};
+const name = z.string().trim().min(1).max(200);
+
+export const CreateProductInput = z.object({ name, ...fields });
+export type CreateProductInput = z.output<typeof CreateProductInput>;
+
+export const UpdateProductInput = z.object({ name: optional(name), ...fields });
+export type UpdateProductInput = z.output<typeof UpdateProductInput>;
+
+export const ListProductsQuery = PaginationQuery;

@@ -1,0 +1,15 @@
+// The product JSON view.
+import type { Product } from '../../prisma/generated/client/client';
+
+export function productJson(p: Product) {
+  return {
+    id: p.id,
+    name: p.name,
+    platforms: p.platforms,
+    metadata: p.metadata ?? {},
+    offlineGracePeriod: p.offlineGracePeriod,
+    leaseDuration: p.leaseDuration,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
