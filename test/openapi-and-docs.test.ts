@@ -47,10 +47,11 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.Error.required).toEqual(['error', 'code', 'help']);
   });
 
-  it('matches the committed schema/openapi.json (run `npm run openapi:print` after changing routes)', () => {
-    expect(readFileSync(OPENAPI_FILE, 'utf8'), 'schema/openapi.json is stale: npm run openapi:print').toBe(
-      printOpenApi(),
-    );
+  it('matches the committed schema/openapi.json (run `npm run generate` after changing routes)', () => {
+    expect(
+      readFileSync(OPENAPI_FILE, 'utf8'),
+      'schema/openapi.json is stale: run `npm run generate` and commit the result',
+    ).toBe(printOpenApi());
   });
 });
 

@@ -8,7 +8,7 @@ describe('schema/schema.graphql', () => {
     const committed = readFileSync(SCHEMA_PATH, 'utf8');
     expect(
       committed === printSdl(),
-      'schema/schema.graphql is stale: run `npm run schema:print` and commit the result',
+      'schema/schema.graphql is stale: run `npm run generate` and commit the result',
     ).toBe(true);
   });
 });

@@ -27,7 +27,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('GraphQL codegen', () => {
-  it('src/sdk/gql is what `npm run codegen` generates from schema/schema.graphql (no drift)', async () => {
+  it('src/sdk/gql is what `npm run generate` writes from schema/schema.graphql (no drift)', async () => {
     // Generated in memory (saveToFile false), then formatted as the codegen hook does.
     const outputs = await generate({ ...config, cwd: repoRoot, silent: true }, false);
     const generated = new Map<string, string>();
@@ -38,11 +38,11 @@ describe('GraphQL codegen', () => {
     }
     expect(generated.size).toBeGreaterThan(0);
     const committed = filesUnder(gqlDir).sort();
-    expect(committed, 'files in src/sdk/gql (run `npm run codegen`)').toEqual([...generated.keys()].sort());
+    expect(committed, 'files in src/sdk/gql (run `npm run generate`)').toEqual([...generated.keys()].sort());
     for (const [file, content] of generated) {
       expect(
         readFileSync(file, 'utf8'),
-        `${relative(repoRoot, file)} is stale: run \`npm run codegen\``,
+        `${relative(repoRoot, file)} is stale: run \`npm run generate\``,
       ).toBe(content);
     }
   });
