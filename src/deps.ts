@@ -29,7 +29,7 @@ export interface Deps {
   limits: RateLimits;
   metrics: Metrics;
   pubsub: EventPubSub;
-  now(): Date;
+  now: () => Date;
 }
 
 /** Builds the services' dependencies over an open, migrated database (server and CLI alike). */
@@ -56,7 +56,8 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     apiKeyCache,
     usage: new UsageRecorder(database.sql, {
       // validation.failed events from the batch are written like any other change.
-      writeEvents: (events) => commit(deps, async (_tx, staged) => events.forEach((e) => staged.event(e))),
+      writeEvents: (events) =>
+        commit(deps, (_tx, staged) => Promise.resolve(events.forEach((e) => staged.event(e)))),
       onError: (err) => logger.error({ err }, 'usage flush failed'),
     }),
     secretBox,

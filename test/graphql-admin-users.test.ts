@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.service';
 import { makeApp, type TestApp } from './helpers/app';
-import { dataOf, errorCode, type Gql, gqlClient, newLicense, VALIDATE } from './helpers/graphql';
-import { expressVerifyWebhook, type Receiver, startReceiver } from './helpers/webhook-receiver';
+import { dataOf, errorCode, type Gql, gqlClient } from './helpers/graphql';
 
 const OWNER = { email: 'owner@admin-gql.test', password: 'owner-password-1' };
 let t: TestApp;

@@ -1,7 +1,6 @@
 // The GraphQL fields that mirror the REST API's usage analytics and webhook endpoints with their
 // delivery log. Through app.fetch POST /graphql, as a dashboard would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/auth/api-keys.service';
 import { makeApp, type TestApp } from './helpers/app';
 import { dataOf, errorCode, type Gql, gqlClient, newLicense, VALIDATE } from './helpers/graphql';
 import { expressVerifyWebhook, type Receiver, startReceiver } from './helpers/webhook-receiver';
@@ -9,7 +8,6 @@ import { expressVerifyWebhook, type Receiver, startReceiver } from './helpers/we
 const OWNER = { email: 'owner@admin-gql.test', password: 'owner-password-1' };
 let t: TestApp;
 let gql: Gql;
-let admin: string;
 beforeAll(async () => {
   t = await makeApp({
     ownerEmail: OWNER.email,
@@ -18,9 +16,6 @@ beforeAll(async () => {
     webhookAllowPrivate: true, // the receiver listens on 127.0.0.1
   });
   gql = gqlClient(t);
-  admin = (
-    await createApiKey(t.app.deps.prisma, { accountId: t.accountId, environment: 'live', scope: 'admin' })
-  ).secret;
 });
 afterAll(() => t.close());
 

@@ -1,9 +1,9 @@
 // Abusive GraphQL documents are refused before anything runs (graphql-armor: depth, aliases, cost,
 // tokens, directives), with a clear message and extensions.code; ordinary dashboard queries pass;
 // introspection can be switched off (it is off by default in production).
-import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, testConfig } from '../src/config';
+import { getIntrospectionQuery } from '../src/graphql/graphql-js';
 import { makeApp, type TestApp } from './helpers/app';
 import { dataOf, errorCode, type Gql, type GqlResponse, gqlClient, newLicense } from './helpers/graphql';
 

@@ -146,7 +146,7 @@ describe('key enumeration', () => {
 describe('unexpected errors', () => {
   it('are masked as INTERNAL_ERROR without details', async () => {
     const products = t.app.deps.prisma.product;
-    const original = products.findMany;
+    const original = products.findMany.bind(products);
     products.findMany = (() => Promise.reject(new Error('secret internal detail'))) as never;
     try {
       const r = await gql(`{ products { nodes { id } } }`);

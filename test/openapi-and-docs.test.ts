@@ -56,7 +56,7 @@ describe('OpenAPI document', () => {
 });
 
 describe('Sunset helper', () => {
-  it('marks a deprecated route with Sunset and Deprecation headers', async () => {
+  it('marks a deprecated route with Sunset and Deprecation headers', () => {
     const c = new HttpCtx(fetchExchange(new Request('http://x/old')));
     deprecate(c, new Date('2027-06-30T00:00:00Z'), '/docs#versioning');
     const res = toResponse(c.json({ ok: true }), 'GET');

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSigningKey } from '../src/licensing/signing-keys';
-import { NetworkError, OfflineTokenError, TrafficOrchestrator, TrafficOrchestratorError } from '../src/sdk/index';
+import {
+  NetworkError,
+  OfflineTokenError,
+  TrafficOrchestrator,
+  TrafficOrchestratorError,
+} from '../src/sdk/index';
 import { productAndLicense, type TestApp } from './helpers/app';
 
 import { rejection, started } from './helpers/sdk';
@@ -250,4 +255,3 @@ describe('SDK offline verification', () => {
     }
   });
 });
-

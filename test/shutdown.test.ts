@@ -84,6 +84,7 @@ describe('graceful shutdown', () => {
       expect(signalled).toBe(true);
       expect(await exit).toBe(0);
       expect(failedAccepted).toBe(0);
+      expect(refused, 'a worker stops at its first refused connection').toBeLessThanOrEqual(20);
       expect(ok).toBeGreaterThanOrEqual(100);
 
       // Every answered validation was recorded before the process exited.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config';
 import { type EventInput, recordEvents } from '../src/events/events.service';
-import { makeApp, productAndLicense, type TestApp, usingPostgres } from './helpers/app';
+import { makeApp, productAndLicense, usingPostgres } from './helpers/app';
 import { type Receiver, startReceiver } from './helpers/webhook-receiver';
 
 const cleanups: (() => Promise<void> | void)[] = [];

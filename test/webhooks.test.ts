@@ -222,7 +222,7 @@ describe('delivery to a real receiver', () => {
       expect(new Set(rx.received.map((x) => x.raw)).size).toBe(1);
       for (const x of rx.received) {
         const sig = createHmac('sha256', created.body.secret)
-          .update(`${x.headers['x-to-timestamp']}.${x.raw}`)
+          .update(`${String(x.headers['x-to-timestamp'])}.${x.raw}`)
           .digest('hex');
         expect(x.headers['x-to-signature']).toBe(sig);
       }

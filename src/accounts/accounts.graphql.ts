@@ -1,9 +1,9 @@
 // The viewer (who is calling) and their account.
-import { AccountStatus, Environment, Plan } from '../../prisma/generated/client/enums';
+import { AccountStatus, type Environment, Plan } from '../../prisma/generated/client/enums';
 import type { Principal } from '../lib/principal';
 import { builder } from '../graphql/builder';
+import { EnvironmentEnum } from '../graphql/environment';
 
-export const EnvironmentEnum = builder.enumType(Environment, { name: 'Environment' });
 export const PlanEnum = builder.enumType(Plan, { name: 'Plan' });
 export const AccountStatusEnum = builder.enumType(AccountStatus, { name: 'AccountStatus' });
 

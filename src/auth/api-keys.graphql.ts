@@ -1,8 +1,8 @@
 // API keys: list, create (the secret is returned once), revoke. Only a hash is ever stored.
 import type { ApiKey as ApiKeyRow } from '../../prisma/generated/client/client';
 import { ApiKeyScope } from '../../prisma/generated/client/enums';
-import { EnvironmentEnum } from '../accounts/accounts.graphql';
 import { builder } from '../graphql/builder';
+import { EnvironmentEnum } from '../graphql/environment';
 import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';

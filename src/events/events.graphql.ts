@@ -1,11 +1,9 @@
-// Event type and the events query. An event's license and product are batched per request with
-// DataLoader (events carry plain ids, not Prisma relations).
+// Event type and the events query. An event's `license` and `product` fields are added by the
+// licensing and products domains (they own those types), batched per request with DataLoader.
 import { builder } from '../graphql/builder';
-import { type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { type GraphQLContext, nodeWhere, tenant } from '../graphql/context';
 import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
-import { License } from '../licensing/licenses.graphql';
-import { Product } from '../products/products.graphql';
 import { EVENT_TYPES, type EventType } from './event-types';
 import { EventFilterInput } from './events.schemas';
 import { eventWhere } from './events.service';
@@ -15,11 +13,6 @@ export const EventTypeEnum = builder.enumType('EventType', {
   values: Object.fromEntries(
     EVENT_TYPES.map((type) => [type.replace('.', '_').toUpperCase(), { value: type }]),
   ) as Record<string, { value: EventType }>,
-});
-
-const byIds = (ids: readonly string[], ctx: GraphQLContext) => ({
-  id: { in: [...ids] },
-  ...tenantWhere(ctx),
 });
 
 export const Event = builder.prismaNode('Event', {
@@ -33,20 +26,6 @@ export const Event = builder.prismaNode('Event', {
     licenseId: t.exposeID('licenseId', { nullable: true }),
     productId: t.exposeID('productId', { nullable: true }),
     machineId: t.exposeID('machineId', { nullable: true, description: 'The activation id (`mach_…`).' }),
-    license: t.loadable({
-      type: License,
-      nullable: true,
-      load: (ids: string[], ctx) => ctx.deps.prisma.license.findMany({ where: byIds(ids, ctx) }),
-      sort: (l) => l.id,
-      resolve: (e) => e.licenseId,
-    }),
-    product: t.loadable({
-      type: Product,
-      nullable: true,
-      load: (ids: string[], ctx) => ctx.deps.prisma.product.findMany({ where: byIds(ids, ctx) }),
-      sort: (p) => p.id,
-      resolve: (e) => e.productId,
-    }),
   }),
 });
 

@@ -78,7 +78,9 @@ export class EventPubSub {
   async ready(): Promise<void> {
     await Promise.all(
       this.clients.map((c) =>
-        c.status === 'ready' ? undefined : new Promise<void>((resolve) => c.once('ready', () => resolve())),
+        c.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => c.once('ready', () => resolve())),
       ),
     );
   }

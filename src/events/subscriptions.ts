@@ -37,11 +37,11 @@ export function eventStream<T = WireEvent>(
     wake?.();
     wake = null;
   });
-  const finish = async (): Promise<IteratorResult<T>> => {
+  const finish = (): Promise<IteratorResult<T>> => {
     done = true;
     off();
     wake?.();
-    return { value: undefined, done: true };
+    return Promise.resolve({ value: undefined, done: true });
   };
   return {
     [Symbol.asyncIterator]() {

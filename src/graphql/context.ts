@@ -51,3 +51,9 @@ export function nodeWhere(id: string, ctx: GraphQLContext) {
   const t = tenantOf(ctx.principal);
   return t ? { id, ...inTenant(t) } : { id };
 }
+
+/** Where-clause for a DataLoader batch of ids, within the caller's tenant. */
+export const idsInTenant = (ids: readonly string[], ctx: GraphQLContext) => ({
+  id: { in: [...ids] },
+  ...tenantWhere(ctx),
+});

@@ -98,7 +98,9 @@ export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
 export const domainErrorsPlugin = 'domainErrors';
 SchemaBuilder.registerPlugin(domainErrorsPlugin, DomainErrorsPlugin);
 
+// Pothos types its plugins through this global namespace.
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
       domainErrors: DomainErrorsPlugin<Types>;

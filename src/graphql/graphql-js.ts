@@ -4,12 +4,22 @@
 // first (errors get masked, printSchema throws "from another module or realm"). Importing the CJS
 // entry by path keeps one copy in every runner. Import graphql values from here, not 'graphql'.
 export {
+  getIntrospectionQuery,
   getOperationAST,
   GraphQLError,
   Kind,
   lexicographicSortSchema,
   NoSchemaIntrospectionCustomRule,
+  OperationTypeNode,
+  print,
   printSchema,
   valueFromASTUntyped,
 } from 'graphql/index.js';
-export type { DocumentNode, ExecutionResult, GraphQLResolveInfo, ValueNode } from 'graphql';
+export type {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  GraphQLResolveInfo,
+  GraphQLSchema,
+  ValueNode,
+} from 'graphql';

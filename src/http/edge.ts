@@ -22,7 +22,7 @@ export const SUPPORTED_API_VERSIONS = ['2026-01-01'];
 export interface Admitted {
   principal: Principal;
   /** A credential that was sent but failed; routes that need one rethrow it. */
-  authError: unknown;
+  authError: Error | undefined;
   ip: string;
   requestId: string;
 }
@@ -43,11 +43,11 @@ export async function admit(deps: Deps, c: HttpCtx, isPublic: boolean, requestId
   }
   const ip = clientIp(ex, deps.config.trustProxy) ?? 'unknown';
   let principal: Principal = ANONYMOUS;
-  let authError: unknown = undefined;
+  let authError: Error | undefined = undefined;
   try {
     principal = await authenticate(deps, ex.headers.get('authorization'), ex.headers.get('cookie'));
   } catch (err) {
-    authError = err;
+    authError = err instanceof Error ? err : new Error(String(err));
   }
 
   const limits = deps.limits;

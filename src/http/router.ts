@@ -75,7 +75,8 @@ export function routeMatcher(routes: RouteDef[]): Matcher {
 
 /** Runs one matched route for an admitted caller. */
 export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted): Promise<Reply> {
-  const r = m.route;
+  // The table holds routes of every shape; each handler is typed by its own (see RouteDef).
+  const r = m.route as RouteDef<unknown, unknown>;
   if (who.authError) throw who.authError;
   const principal = who.principal;
   let tenant = tenantOf(principal);
@@ -88,7 +89,7 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
     if (r.rest) raw = r.rest(raw);
     body = parseWith(r.body, fromRest(raw, r.aliases), 'body');
   }
-  const query = r.query ? parseWith(r.query, fromRest(parseQuery(c.req.query)), 'query') : undefined;
+  const query: unknown = r.query ? parseWith(r.query, fromRest(parseQuery(c.req.query)), 'query') : undefined;
   const meta = { ip: who.ip, userAgent: c.req.headers.get('user-agent'), requestId: who.requestId };
   return r.handler(c, {
     body,

@@ -3,7 +3,8 @@
 import type { InputFieldBuilder } from '@pothos/core';
 import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/generated/client/enums';
 import { builder, type BuilderTypes } from '../graphql/builder';
-import { caller, type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
+import { Event } from '../events/events.graphql';
+import { caller, type GraphQLContext, idsInTenant, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
@@ -66,6 +67,17 @@ export const License = builder.prismaNode('License', {
     }),
   }),
 });
+
+/** An event's license (events carry plain ids, so the licenses of a page are loaded in one batch). */
+builder.objectField(Event, 'license', (t) =>
+  t.loadable({
+    type: License,
+    nullable: true,
+    load: (ids: string[], ctx) => ctx.deps.prisma.license.findMany({ where: idsInTenant(ids, ctx) }),
+    sort: (l) => l.id,
+    resolve: (e) => e.licenseId,
+  }),
+);
 
 export const LicenseFilter = builder.inputType('LicenseFilter', {
   fields: (t) => ({

@@ -1,6 +1,7 @@
 // Product type, queries and mutations. Arguments go straight to the services' input shapes.
 import { builder } from '../graphql/builder';
-import { caller, nodeWhere, tenantWhere } from '../graphql/context';
+import { Event } from '../events/events.graphql';
+import { caller, idsInTenant, nodeWhere, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
@@ -31,6 +32,17 @@ export const Product = builder.prismaNode('Product', {
     }),
   }),
 });
+
+/** An event's product, batched per request like Event.license. */
+builder.objectField(Event, 'product', (t) =>
+  t.loadable({
+    type: Product,
+    nullable: true,
+    load: (ids: string[], ctx) => ctx.deps.prisma.product.findMany({ where: idsInTenant(ids, ctx) }),
+    sort: (p) => p.id,
+    resolve: (e) => e.productId,
+  }),
+);
 
 const CreateProductInputRef = builder.inputType('CreateProductInput', {
   fields: (t) => ({

@@ -73,7 +73,7 @@ export class HttpCtx {
   }
 
   /** A web Response (from yoga) as the reply; headers already set here win over its own. */
-  async response(res: Response): Promise<Reply> {
+  response(res: Response): Reply {
     const headers: Record<string, HeaderValue> = {};
     res.headers.forEach((v, k) => {
       if (k !== 'set-cookie') headers[k] = v;

@@ -3,7 +3,7 @@
 // It depends on node built-ins and `jose` only, never on the server's code.
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { TrafficOrchestratorError } from './errors';
-import { heartbeatLoop } from './heartbeat';
+import { heartbeatLoop, type HeartbeatHandle, type StartHeartbeatOptions, type Timers } from './heartbeat';
 import { generateMachineId, type MachineIdOptions } from './machine-id';
 import {
   isJwks,
@@ -16,6 +16,8 @@ import {
 } from './offline';
 import { FileStorage, MemoryStorage, type SdkStorage } from './storage';
 import { failure, send, success } from './transport';
+
+export type { HeartbeatHandle, StartHeartbeatOptions, Timers };
 import type {
   ActivateInput,
   ActivateResult,
@@ -35,11 +37,6 @@ const JWKS_STORAGE_NAME = 'jwks';
 /** The server's default lease (15 minutes), used until a heartbeat tells the real one. */
 /** Validation codes after which the cached offline token of the license is dropped. */
 const LICENSE_GONE = new Set<string>(['NOT_FOUND', 'REVOKED', 'SUSPENDED', 'EXPIRED']);
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface TrafficOrchestratorOptions {
   /** The server's root URL, e.g. `https://licenses.example.com` (a trailing `/api/v1` is accepted). */
@@ -62,29 +59,6 @@ export interface TrafficOrchestratorOptions {
   timers?: Timers;
   /** Called when writing to the cache fails; the online call itself still succeeds. */
   onCacheError?: (err: unknown) => void;
-}
-
-export interface StartHeartbeatOptions extends HeartbeatInput {
-  /** Time between heartbeats. Default: a third of the lease the server reports (5 minutes without one). */
-  intervalMs?: number;
-  /** Send the first heartbeat at once (default) rather than after one interval. */
-  immediate?: boolean;
-  /**
-   * Failures, e.g. a TrafficOrchestratorError with code LEASE_EXPIRED. Network errors, 429 and 5xx
-   * answers are retried at the next interval; any other API error stops the loop (the seat is gone:
-   * activate again and start a new loop).
-   */
-  onError?: (err: unknown) => void;
-  /** Every successful heartbeat. */
-  onHeartbeat?: (result: HeartbeatResult) => void;
-}
-
-export interface HeartbeatHandle {
-  /** Stops the loop, cancels the pending timer and waits for a heartbeat in flight to settle. */
-  stop(): Promise<void>;
-  /** False once stopped, by `stop()` or by a definitive API error. */
-  readonly running: boolean;
-  readonly lastResult: HeartbeatResult | null;
 }
 
 const tokenStorageName = (licenseKey: string) => `token-${sha256Hex(normalizeKey(licenseKey)).slice(0, 32)}`;

@@ -1,8 +1,35 @@
 // The heartbeat loop behind TrafficOrchestrator.startHeartbeat(): renews a floating seat's lease
 // on an interval, retries what is worth retrying, and stops cleanly.
 import { NetworkError, TrafficOrchestratorError } from './errors';
-import type { HeartbeatHandle, StartHeartbeatOptions, Timers } from './client';
 import type { HeartbeatInput, HeartbeatResult } from './types';
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface StartHeartbeatOptions extends HeartbeatInput {
+  /** Time between heartbeats. Default: a third of the lease the server reports (5 minutes without one). */
+  intervalMs?: number;
+  /** Send the first heartbeat at once (default) rather than after one interval. */
+  immediate?: boolean;
+  /**
+   * Failures, e.g. a TrafficOrchestratorError with code LEASE_EXPIRED. Network errors, 429 and 5xx
+   * answers are retried at the next interval; any other API error stops the loop (the seat is gone:
+   * activate again and start a new loop).
+   */
+  onError?: (err: unknown) => void;
+  /** Every successful heartbeat. */
+  onHeartbeat?: (result: HeartbeatResult) => void;
+}
+
+export interface HeartbeatHandle {
+  /** Stops the loop, cancels the pending timer and waits for a heartbeat in flight to settle. */
+  stop(): Promise<void>;
+  /** False once stopped, by `stop()` or by a definitive API error. */
+  readonly running: boolean;
+  readonly lastResult: HeartbeatResult | null;
+}
 
 export const DEFAULT_LEASE_MS = 15 * 60_000;
 const MIN_DERIVED_INTERVAL_MS = 1000;

@@ -154,7 +154,8 @@ export class WebhookDispatcher {
       try {
         do {
           this.again = false;
-          await this.claimAndStart();
+          // Started sends are tracked (this.tracked) and end in a logged outcome, never a rejection.
+          void (await this.claimAndStart());
         } while (this.again && !this.stopping);
       } catch (err) {
         this.deps.logger.error({ err }, 'webhook claim failed');
@@ -180,7 +181,10 @@ export class WebhookDispatcher {
     const busyCounts: number[] = [];
     for (const [endpointId, n] of this.perEndpoint) {
       if (n >= cap) saturated.push(endpointId);
-      else (busyIds.push(endpointId), busyCounts.push(n));
+      else {
+        busyIds.push(endpointId);
+        busyCounts.push(n);
+      }
     }
     const now = this.deps.now();
     return this.deps.prisma.$queryRawUnsafe<Claimed[]>(

@@ -1,15 +1,7 @@
 // What the validate path's extras cost: REST validate on PGlite with everything on, with usage
 // recording off, with the rate limiter off, and with the limiter in Redis (when REDIS_URL is set),
 // against the same bare node:http baseline, in one run.
-import {
-  type BenchOptions,
-  type Figures,
-  load,
-  machineFacts,
-  type Row,
-  startServer,
-  tempDir,
-} from './lib';
+import { type BenchOptions, type Figures, load, machineFacts, type Row, startServer, tempDir } from './lib';
 import { summary, table, withRatios } from './report';
 import { inProcessOverheads } from './inprocess';
 import { checkRest, restTarget, withAppServer } from './validate';

@@ -1,7 +1,6 @@
 // The benchmark's output: the figures table with ratios to the baseline, and the JSON summary line.
 import { type BenchOptions, type Figures, machineFacts, type Row } from './lib';
 
-
 const isFigures = (r: Row): r is Figures => !('unavailable' in r);
 
 export function withRatios(rows: Row[], baselineName: string): Row[] {

@@ -26,9 +26,9 @@ async function baselineBroadcast(subscribers: number, events: number) {
   const clients = await Promise.all(
     Array.from({ length: subscribers }, async () => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-      ws.on('message', (m) => {
+      ws.on('message', (m: Buffer) => {
         received++;
-        latencies.push(Date.now() - JSON.parse(String(m)).sent);
+        latencies.push(Date.now() - (JSON.parse(m.toString('utf8')) as { sent: number }).sent);
       });
       await once(ws, 'open');
       return ws;
@@ -120,7 +120,7 @@ export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
     const want = subscribers * events;
     while (received < want && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 25));
     const seconds = (Date.now() - started) / 1000;
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map(async (c) => c.dispose()));
     const complete = perClient.filter((n) => n === events).length;
     console.log('');
     console.log(

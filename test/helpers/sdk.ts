@@ -5,7 +5,6 @@ import { makeApp } from './app';
 export const repoRoot = new URL('../..', import.meta.url).pathname;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 export async function started(overrides = {}) {
   const t = await makeApp(overrides);
   const port = await t.app.listen(0, '127.0.0.1');
@@ -51,4 +50,3 @@ export async function until(cond: () => boolean, ms: number) {
     await sleep(25);
   }
 }
-

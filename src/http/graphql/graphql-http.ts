@@ -7,15 +7,31 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLContext } from '../../graphql/context';
 import {
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   getOperationAST,
   GraphQLError,
+  type GraphQLSchema,
+  OperationTypeNode,
 } from '../../graphql/graphql-js';
 import type { HttpCtx, Reply } from '../../rest/context';
 import { readBody } from '../router';
 import type { ServerContext } from './yoga';
 
 type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
+
+/** What yoga's envelop hands out per request (its own typing is `any`). */
+export interface Enveloped {
+  schema: GraphQLSchema;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  contextFactory: () => Promise<unknown>;
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+/** yoga.getEnveloped, typed. */
+export const envelop = (yoga: Yoga, initial: object) => yoga.getEnveloped(initial as never) as Enveloped;
 
 interface Params {
   query: string;
@@ -83,7 +99,7 @@ export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp
       );
     }
     if (!isParams(params)) return viaYoga(c, ctx, text); // batches and odd shapes: yoga decides
-    const env = yoga.getEnveloped({ request: c.req, ...ctx, params } as never);
+    const env = envelop(yoga, { request: c.req, ...ctx, params });
     let document: DocumentNode;
     try {
       document = env.parse(params.query);
@@ -97,7 +113,7 @@ export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp
       });
     }
     const operation = getOperationAST(document, params.operationName ?? undefined)?.operation;
-    if (operation === 'subscription') return viaYoga(c, ctx, text);
+    if (operation === OperationTypeNode.SUBSCRIPTION) return viaYoga(c, ctx, text);
     const errors = env.validate(env.schema, document);
     if (errors.length > 0) return respond(c, { errors });
     let contextValue: GraphQLContext;

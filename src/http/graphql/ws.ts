@@ -10,6 +10,7 @@ import { authenticate } from '../../auth/authenticate';
 import type { Deps } from '../../deps';
 import type { GraphQLContext } from '../../graphql/context';
 import type { Principal } from '../../lib/principal';
+import { envelop } from './graphql-http';
 import type { ServerContext } from './yoga';
 
 interface Extra {
@@ -54,12 +55,12 @@ export function attachGraphQLWs(
         method: 'POST',
         headers: { authorization: ctx.extra.authorization ?? '', 'content-type': 'application/json' },
       });
-      const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      const { schema, execute, subscribe, contextFactory, parse, validate } = envelop(yoga, {
         request,
         requestId: `ws-${Date.now().toString(36)}`,
         principal: ctx.extra.principal,
         params: payload,
-      } as never);
+      });
       const args = {
         schema,
         operationName: payload.operationName,

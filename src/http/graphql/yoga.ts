@@ -8,7 +8,12 @@
 // - Everything decided during execution (a field needing `portal` without a credential →
 //   AUTH_REQUIRED, a missing scope → FORBIDDEN, bad input → VALIDATION_ERROR) is a GraphQL error
 //   in an HTTP 200 response, so other fields of the same document still resolve.
-import { type ExecutionResult, getOperationAST, GraphQLError } from '../../graphql/graphql-js';
+import {
+  type ExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+} from '../../graphql/graphql-js';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -16,7 +21,6 @@ import { authenticate } from '../../auth/authenticate';
 import type { Deps } from '../../deps';
 import { setStrictPrismaQueries } from '../../graphql/builder';
 import type { GraphQLContext } from '../../graphql/context';
-import { toGraphQLError } from '../../graphql/errors';
 import { AppError } from '../../lib/errors';
 import { ANONYMOUS, type Principal } from '../../lib/principal';
 import type { RequestView } from '../../rest/context';
@@ -30,7 +34,7 @@ export interface ServerContext {
   /** The Principal the HTTP edge already authenticated (and its failure), so that a request is
    * authenticated once; without them this door authenticates by itself. */
   principal?: Principal;
-  authError?: unknown;
+  authError?: Error;
 }
 
 /** Requests a browser may send cross-site without a CORS preflight (form posts, multipart) must not
@@ -124,7 +128,8 @@ function useJit(deps: Deps): Plugin {
   return useGraphQlJit(
     {},
     {
-      enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription',
+      enableIf: (args) =>
+        getOperationAST(args.document, args.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION,
       onError: (result) => deps.logger.warn({ errors: result.errors }, JIT_FALLBACK),
     },
   ) as Plugin;
@@ -159,7 +164,7 @@ export function createGraphQL(deps: Deps) {
     context: async ({ request, ...edge }) => ({
       deps,
       principal: await principalFor(deps, request, edge),
-      requestId: String(edge.requestId ?? ''),
+      requestId: typeof edge.requestId === 'string' ? edge.requestId : '',
       ip: edge.ip ?? null,
       userAgent: request.headers.get('user-agent'),
     }),
