@@ -7,6 +7,8 @@ const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   documents: ['src/sdk/documents/*.graphql'],
   ignoreNoDocuments: false,
+  // `./graphql.js`, not `./graphql`: the package is built with NodeNext resolution (src/sdk/package.json).
+  emitLegacyCommonJSImports: false,
   generates: {
     'src/sdk/gql/': {
       preset: 'client',

@@ -131,9 +131,26 @@ const configs = [
   {
     name: 'project/ignores',
     // Generated code is checked by its drift tests, not by lint rules.
-    ignores: ['src/sdk/gql/**', 'prisma/generated/**', 'schema/**', 'node_modules/**', 'scratch/**'],
+    ignores: [
+      'src/sdk/gql/**',
+      'src/sdk/dist*/**',
+      'prisma/generated/**',
+      'schema/**',
+      'node_modules/**',
+      'scratch/**',
+    ],
   },
-  { name: 'eslint/recommended', ...js.configs.recommended, files: [...ALL, 'src/eslint.config.js'] },
+  {
+    name: 'eslint/recommended',
+    ...js.configs.recommended,
+    files: [...ALL, 'src/eslint.config.js', 'src/sdk/build.mjs'],
+  },
+  {
+    // The SDK's build script: plain Node ESM, run by npm (src/sdk/package.json).
+    name: 'project/sdk-build',
+    files: ['src/sdk/build.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   ...tseslint.configs.recommendedTypeChecked.map((c) => withTsPlugin({ ...c, files: ALL })),
   {
     name: 'project/base',

@@ -35,6 +35,7 @@ describe('plan limits', () => {
       expect(over.body).toEqual({
         error: 'Rate limit exceeded',
         code: 'RATE_LIMITED',
+        help: '/docs#errors',
         retryAfter: expect.any(Number),
       });
       expect(over.body.retryAfter).toBeGreaterThanOrEqual(1);

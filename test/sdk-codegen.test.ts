@@ -26,6 +26,21 @@ function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+const sdkDir = join(repoRoot, 'src/sdk');
+
+/** The SDK's TypeScript sources, generated ones included; not its build output (dist, dist.next-…). */
+const sdkSources = () =>
+  filesUnder(sdkDir).filter((f) => f.endsWith('.ts') && !/^dist/.test(relative(sdkDir, f)));
+
+/** The module specifiers a file imports or re-exports, static or dynamic. */
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  return [
+    ...source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+    ...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
+}
+
 describe('GraphQL codegen', () => {
   it('src/sdk/gql is what `npm run generate` writes from schema/schema.graphql (no drift)', async () => {
     // Generated in memory (saveToFile false), then formatted as the codegen hook does.
@@ -48,21 +63,45 @@ describe('GraphQL codegen', () => {
   });
 
   it('the SDK and its generated files import only node built-ins, jose and each other', () => {
-    const sdkDir = join(repoRoot, 'src/sdk');
     const allowed = /^(node:.+|jose|@graphql-typed-document-node\/core)$/;
-    for (const file of filesUnder(sdkDir).filter((f) => f.endsWith('.ts'))) {
-      const source = readFileSync(file, 'utf8');
-      const specifiers = [
-        ...source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm),
-        ...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-      ].map((m) => m[1]!);
-      for (const spec of specifiers) {
+    for (const file of sdkSources()) {
+      for (const spec of importsOf(file)) {
         if (spec.startsWith('.')) {
           const target = resolve(file, '..', spec);
           expect(target.startsWith(sdkDir + '/'), `${relative(repoRoot, file)} imports ${spec}`).toBe(true);
         } else {
           expect(spec, `${relative(repoRoot, file)} imports ${spec}`).toMatch(allowed);
         }
+      }
+    }
+  });
+
+  it("the SDK's browser entry reaches no node: built-in, through any of its imports", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importsOf(file)) {
+        expect(spec.startsWith('node:'), `${relative(repoRoot, file)} imports ${spec}`).toBe(false);
+        if (spec.startsWith('.')) visit(resolve(file, '..', spec).replace(/\.js$/, '.ts'));
+      }
+    };
+    visit(join(sdkDir, 'browser.ts'));
+    expect(seen.size).toBeGreaterThan(5);
+    expect([...seen].map((f) => relative(sdkDir, f))).not.toContain('file-storage.ts');
+  });
+
+  it('the server imports nothing of the SDK (it ships apart, as @traffic-orchestrator/client)', () => {
+    const src = join(repoRoot, 'src');
+    const server = filesUnder(src).filter((f) => f.endsWith('.ts') && !f.startsWith(sdkDir + '/'));
+    expect(server.length).toBeGreaterThan(50);
+    for (const file of server) {
+      for (const spec of importsOf(file)) {
+        const into = spec.startsWith('.') && resolve(file, '..', spec).startsWith(sdkDir);
+        expect(
+          into || spec.startsWith('@traffic-orchestrator/'),
+          `${relative(repoRoot, file)} imports ${spec}`,
+        ).toBe(false);
       }
     }
   });

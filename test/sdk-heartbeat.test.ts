@@ -2,7 +2,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMachineId, TrafficOrchestrator, TrafficOrchestratorError } from '../src/sdk/index';
 import { productAndLicense, type TestApp } from './helpers/app';
@@ -129,18 +128,25 @@ describe('generateMachineId', () => {
     expect(salted).not.toBe(a);
     expect(generateMachineId({ salt: 'my-app' })).toBe(salted);
 
-    // Two more processes, through the package's `./client` export.
-    const run = () =>
+    // Two more processes under plain node, through the built package (the workspace link in
+    // node_modules), once as an ES module and once through require().
+    const run = (how: 'import' | 'require') =>
       execFileSync(
-        join(repoRoot, 'node_modules/.bin/tsx'),
-        [
-          '-e',
-          "import('traffic-orchestrator/client').then((m) => console.log(m.TrafficOrchestrator.generateMachineId()))",
-        ],
+        process.execPath,
+        how === 'import'
+          ? [
+              '--input-type=module',
+              '-e',
+              "import { TrafficOrchestrator } from '@traffic-orchestrator/client'; console.log(TrafficOrchestrator.generateMachineId())",
+            ]
+          : [
+              '-e',
+              "console.log(require('@traffic-orchestrator/client').TrafficOrchestrator.generateMachineId())",
+            ],
         { cwd: repoRoot, encoding: 'utf8' },
       ).trim();
-    const first = run();
-    const second = run();
+    const first = run('import');
+    const second = run('require');
     expect(first).toBe(a);
     expect(second).toBe(a);
   });

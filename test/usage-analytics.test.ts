@@ -31,8 +31,8 @@ describe('usage analytics', () => {
     expect(r.body.series[0].bucket).toMatch(/T\d\d:00:00\.000Z$/);
     expect(r.body.byCode).toEqual(
       expect.arrayContaining([
-        { code: 'VALID', success: true, count: 38 },
-        { code: 'NOT_ACTIVATED', success: false, count: 19 },
+        { kind: 'validate', code: 'VALID', success: true, count: 38 },
+        { kind: 'validate', code: 'NOT_ACTIVATED', success: false, count: 19 },
       ]),
     );
     expect(r.body.activeDevices).toBe(3);

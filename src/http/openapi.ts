@@ -1,6 +1,7 @@
 // OpenAPI 3.1 document printed from the REST route table and the same zod shapes that validate
 // requests (zod 4 emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect).
 import { z } from 'zod';
+import { SAMPLE_LICENSE } from '../licensing/license-keys.rest';
 import { VALIDATION_CODES } from '../licensing/validation';
 import { restName } from '../rest/input';
 import type { RouteDef } from '../rest/route';
@@ -18,14 +19,47 @@ const ErrorSchema = {
 
 const RateLimitedSchema = {
   type: 'object',
-  required: ['error', 'code', 'retryAfter'],
+  required: ['error', 'code', 'help', 'retryAfter'],
   properties: {
     error: { type: 'string', const: 'Rate limit exceeded' },
     code: { type: 'string', const: 'RATE_LIMITED' },
+    help: { type: 'string', examples: ['/docs#errors'] },
     retryAfter: { type: 'integer', description: 'Seconds to wait' },
   },
-  examples: [{ error: 'Rate limit exceeded', code: 'RATE_LIMITED', retryAfter: 23 }],
+  examples: [{ error: 'Rate limit exceeded', code: 'RATE_LIMITED', help: '/docs#errors', retryAfter: 23 }],
 };
+
+/** Validate's 404 (unknown key) and 403 (domain mismatch): a completed validation that is also an
+ * error, so it carries the validation's fields and the error body's. */
+const ValidationFailureSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/Validation' },
+    {
+      type: 'object',
+      required: ['error', 'code', 'help'],
+      properties: {
+        valid: { const: false },
+        error: { type: 'string', description: 'Human-readable message; may change' },
+        code: { type: 'string', enum: ['NOT_FOUND', 'DOMAIN_MISMATCH'] },
+        help: { type: 'string', examples: ['/docs#errors'] },
+      },
+    },
+  ],
+};
+
+/** An error status of POST /validate: the validation failure, or an ordinary error (a bad bearer). */
+const validationFailure = (description: string, example: object) => ({
+  description,
+  headers: rateHeaders,
+  content: {
+    'application/json': {
+      schema: {
+        anyOf: [{ $ref: '#/components/schemas/ValidationFailure' }, { $ref: '#/components/schemas/Error' }],
+      },
+      example,
+    },
+  },
+});
 
 const LicenseSchema = {
   type: 'object',
@@ -189,6 +223,27 @@ function operation(r: RouteDef) {
   if (r.path.includes(':') || isLicenseKeyRoute) {
     responses['404'] = errorResponse('Not found', { code: 'NOT_FOUND', error: 'License not found' });
   }
+  if (r.path === '/api/v1/validate') {
+    const failed = { license: null, validatedAt: '2024-01-15T12:00:00Z' };
+    responses['404'] = validationFailure('Unknown license key: a completed validation with `valid: false`', {
+      valid: false,
+      error: 'License not found',
+      code: 'NOT_FOUND',
+      help: '/docs#errors',
+      ...failed,
+    });
+    responses['403'] = validationFailure(
+      "The domain is outside the license's allowed domains (`valid: false`, DOMAIN_MISMATCH), or a bad JWT",
+      {
+        valid: false,
+        error: "Domain is not allowed by the license's allowed_domains",
+        code: 'DOMAIN_MISMATCH',
+        help: '/docs#errors',
+        ...failed,
+        license: SAMPLE_LICENSE,
+      },
+    );
+  }
   if (r.path === '/api/v1/activate') {
     responses['409'] = errorResponse('No seat left', {
       code: 'ACTIVATION_LIMIT_REACHED',
@@ -234,8 +289,11 @@ export function buildOpenApi(routes: RouteDef[]) {
       title: 'Traffic Orchestrator API',
       version: '1.0.0',
       description:
-        'Validate licenses, manage activations and offline tokens. Errors are `{error, code, help}`; ' +
-        'codes are stable across versions. Every response carries X-RateLimit-* and X-Request-Id headers.',
+        'Validate licenses, manage activations and offline tokens. Every error response is ' +
+        '`{error, code, help}` (plus fields of its own, such as `retryAfter` on a 429); codes are stable ' +
+        "across versions. Validate's 404 (unknown key) and 403 (domain mismatch) are completed validations: " +
+        'they carry `valid: false`, `license` and `validatedAt` beside `error`, `code` and `help`. Every ' +
+        'response carries X-RateLimit-* and X-Request-Id headers.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
@@ -259,6 +317,7 @@ export function buildOpenApi(routes: RouteDef[]) {
       schemas: {
         Error: ErrorSchema,
         RateLimited: RateLimitedSchema,
+        ValidationFailure: ValidationFailureSchema,
         License: LicenseSchema,
         Validation: {
           type: 'object',
@@ -271,6 +330,11 @@ export function buildOpenApi(routes: RouteDef[]) {
             },
             license: { oneOf: [{ $ref: '#/components/schemas/License' }, { type: 'null' }] },
             validatedAt: { type: 'string', format: 'date-time' },
+            error: {
+              type: 'string',
+              description: 'Only on the 404 (NOT_FOUND) and the 403 (DOMAIN_MISMATCH)',
+            },
+            help: { type: 'string', description: 'Only on the 404 and the 403', examples: ['/docs#errors'] },
             offline: {
               type: 'object',
               properties: { token: { type: 'string' }, graceUntil: { type: 'string', format: 'date-time' } },

@@ -11,9 +11,13 @@ import type { RouteDef } from '../rest/route';
 import type { Admitted } from './edge';
 
 /** An AppError as its status, headers and body; anything else is a logged 500 that tells the client
- * nothing more. */
+ * nothing more. Every error body carries `{error, code, help}`, whatever else its error adds (the
+ * 429's `retryAfter`, a 400's `issues`). */
 export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: string): Reply {
-  if (err instanceof AppError) return c.json(err.body(), err.status, err.headers);
+  if (err instanceof AppError) {
+    const body = err.body();
+    return c.json({ error: body.error, code: body.code, help: HELP, ...body }, err.status, err.headers);
+  }
   deps.logger.error({ err, reqId: requestId }, 'unhandled error');
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
 }

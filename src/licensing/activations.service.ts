@@ -10,12 +10,14 @@ import { newId } from '../lib/ids';
 import { listPage, type PageWindow } from '../lib/pagination';
 import { type Caller, inTenant, type KeyCaller } from '../lib/principal';
 import {
+  countRefusals,
   guardKeyLookup,
   leaseSeconds,
   licenseByKey,
   offlineToken,
   recordKeyUsage,
   requireUsable,
+  type Seen,
 } from './key-access';
 import type { ActivateInput, DeviceInput } from './license-keys.schemas';
 import type { LicenseWithCustomer } from './licenses.service';
@@ -42,21 +44,28 @@ export function activateLicense(
   caller: KeyCaller,
   input: ActivateInput,
 ): Promise<ActivateResult> {
-  return guardKeyLookup(deps, caller, async () => {
-    try {
-      return await activateOnce(deps, caller, input);
-    } catch (err) {
-      // Two requests for the same new device raced; the loser now finds the winner's activation.
-      if (isUniqueViolation(err)) return activateOnce(deps, caller, input);
-      throw err;
-    }
-  });
+  return guardKeyLookup(deps, caller, () =>
+    countRefusals(deps, caller, 'activate', input.machineId, async (seen) => {
+      try {
+        return await activateOnce(deps, caller, input, seen);
+      } catch (err) {
+        // Two requests for the same new device raced; the loser now finds the winner's activation.
+        if (isUniqueViolation(err)) return activateOnce(deps, caller, input, seen);
+        throw err;
+      }
+    }),
+  );
 }
 
-async function activateOnce(deps: Deps, caller: KeyCaller, input: ActivateInput): Promise<ActivateResult> {
+async function activateOnce(
+  deps: Deps,
+  caller: KeyCaller,
+  input: ActivateInput,
+  seen: Seen,
+): Promise<ActivateResult> {
   const now = deps.now();
   const { created, activation, lic } = await commit(deps, async (tx, staged) => {
-    const lic = await licenseByKey(tx, caller, input.key);
+    const lic = await licenseByKey(tx, caller, input.key, seen);
     requireUsable(lic, now);
     const leaseExpiresAt =
       lic.type === 'floating' ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
@@ -150,23 +159,25 @@ export function deactivateLicense(
   caller: KeyCaller,
   input: DeviceInput,
 ): Promise<DeactivateResult> {
-  return guardKeyLookup(deps, caller, async () => {
-    const result = await commit(deps, async (tx, staged) => {
-      const lic = await licenseByKey(tx, caller, input.key);
-      const activation = await tx.activation.findUnique({
-        where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
+  return guardKeyLookup(deps, caller, () =>
+    countRefusals(deps, caller, 'deactivate', input.machineId, async (seen) => {
+      const result = await commit(deps, async (tx, staged) => {
+        const lic = await licenseByKey(tx, caller, input.key, seen);
+        const activation = await tx.activation.findUnique({
+          where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
+        });
+        if (!activation) throw notFound('Activation');
+        return { activation, license: await removeActivation(tx, staged, activation, 'manual') };
       });
-      if (!activation) throw notFound('Activation');
-      return { activation, license: await removeActivation(tx, staged, activation, 'manual') };
-    });
-    recordKeyUsage(deps, caller, 'deactivate', result.license, {
-      code: 'DEACTIVATED',
-      success: true,
-      activationId: result.activation.id,
-      machineId: result.activation.machineId,
-    });
-    return result;
-  });
+      recordKeyUsage(deps, caller, 'deactivate', result.license, {
+        code: 'DEACTIVATED',
+        success: true,
+        activationId: result.activation.id,
+        machineId: result.activation.machineId,
+      });
+      return result;
+    }),
+  );
 }
 
 /** Removes an activation of the caller's tenant by id (the portal route). */

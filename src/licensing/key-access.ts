@@ -48,14 +48,49 @@ export const inScope = (l: { accountId: string; environment: string }, scope: Te
 
 const withProduct = { product: { select: { leaseDuration: true, offlineGracePeriod: true } } } as const;
 
+/** What a usage row needs to know of its license. */
+type UsageLicense = { id: string; accountId: string; environment: Tenant['environment']; productId: string };
+
+/** Filled in by licenseByKey once the key matched a license, so that a refusal after that point can be
+ * counted against it (see countRefusals). */
+export interface Seen {
+  license?: UsageLicense;
+}
+
 /** The license with this key (exact match after normalising), or UnknownKeyError. */
-export async function licenseByKey(db: Tx, caller: KeyCaller, key: string) {
+export async function licenseByKey(db: Tx, caller: KeyCaller, key: string, seen?: Seen) {
   const license = await db.license.findUnique({
     where: { key: normalizeLicenseKey(key) },
     include: withProduct,
   });
   if (!license || !inScope(license, caller.scope)) throw new UnknownKeyError();
+  if (seen) seen.license = license;
   return license;
+}
+
+/**
+ * Runs an activate, deactivate or heartbeat step and counts its refusal: an AppError thrown after
+ * the key matched a license (ACTIVATION_LIMIT_REACHED, REVOKED, SUSPENDED, EXPIRED, NOT_FOUND for an
+ * unknown device, NOT_ACTIVATED, LEASE_EXPIRED) becomes a usage row with `success: false` and the
+ * error's code, then goes on to the caller. An unknown key has no license, so no account to count it
+ * against: the enumeration guard counts it per IP instead.
+ */
+export async function countRefusals<T>(
+  deps: Deps,
+  caller: KeyCaller,
+  kind: Exclude<UsageKind, 'validate'>,
+  machineId: string,
+  step: (seen: Seen) => Promise<T>,
+): Promise<T> {
+  const seen: Seen = {};
+  try {
+    return await step(seen);
+  } catch (err) {
+    if (seen.license && err instanceof AppError && !(err instanceof UnknownKeyError)) {
+      recordKeyUsage(deps, caller, kind, seen.license, { code: err.code, success: false, machineId });
+    }
+    throw err;
+  }
 }
 
 /** Throws REVOKED, SUSPENDED or EXPIRED (403) for a license that cannot be used at all. */
@@ -115,7 +150,7 @@ export function recordKeyUsage(
   deps: Deps,
   caller: KeyCaller,
   kind: UsageKind,
-  license: { id: string; accountId: string; environment: Tenant['environment']; productId: string },
+  license: UsageLicense,
   result: {
     code: string;
     success: boolean;

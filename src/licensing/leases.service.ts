@@ -6,12 +6,14 @@ import type { EventInput } from '../events/events.service';
 import { AppError } from '../lib/errors';
 import type { KeyCaller } from '../lib/principal';
 import {
+  countRefusals,
   guardKeyLookup,
   leaseSeconds,
   licenseByKey,
   offlineToken,
   recordKeyUsage,
   requireUsable,
+  type Seen,
 } from './key-access';
 import type { DeviceInput } from './license-keys.schemas';
 import type { OfflineToken } from './offline-token';
@@ -26,41 +28,50 @@ export interface HeartbeatResult {
 /** Renews the caller's seat. A seat that was already freed is not silently re-taken:
  * 404 NOT_ACTIVATED when there is no activation, 409 LEASE_EXPIRED when its lease ran out. */
 export function heartbeat(deps: Deps, caller: KeyCaller, input: DeviceInput): Promise<HeartbeatResult> {
-  return guardKeyLookup(deps, caller, async () => {
-    const now = deps.now();
-    const lic = await licenseByKey(deps.prisma, caller, input.key);
-    requireUsable(lic, now);
-    const activation = await deps.prisma.activation.findUnique({
-      where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
-    });
-    if (!activation) throw new AppError('NOT_ACTIVATED', 'This machine is not activated on the license');
-    const floating = lic.type === 'floating';
-    const leaseExpiresAt = floating ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
-    // Conditional: a lease that lapsed in the meantime (or was reaped) is not renewed.
-    const renewed = await commit(deps, async (tx, staged) => {
-      const r = await tx.activation.updateMany({
-        where: { id: activation.id, ...(floating ? { leaseExpiresAt: { gt: now } } : {}) },
-        data: { lastHeartbeatAt: now, ...(leaseExpiresAt ? { leaseExpiresAt } : {}) },
-      });
-      staged.invalidateLicense(lic.id);
-      return r.count;
-    });
-    if (renewed === 0) {
-      throw new AppError('LEASE_EXPIRED', 'The lease expired; activate again to take a seat');
-    }
-    recordKeyUsage(deps, caller, 'heartbeat', lic, {
-      code: 'OK',
-      success: true,
-      activationId: activation.id,
-      machineId: input.machineId,
-      at: now,
-    });
-    return {
-      activation: { ...activation, lastHeartbeatAt: now, leaseExpiresAt },
-      leaseExpiresAt,
-      offline: offlineToken(deps, lic, input.machineId, now),
-    };
+  return guardKeyLookup(deps, caller, () =>
+    countRefusals(deps, caller, 'heartbeat', input.machineId, (seen) => renew(deps, caller, input, seen)),
+  );
+}
+
+async function renew(
+  deps: Deps,
+  caller: KeyCaller,
+  input: DeviceInput,
+  seen: Seen,
+): Promise<HeartbeatResult> {
+  const now = deps.now();
+  const lic = await licenseByKey(deps.prisma, caller, input.key, seen);
+  requireUsable(lic, now);
+  const activation = await deps.prisma.activation.findUnique({
+    where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
   });
+  if (!activation) throw new AppError('NOT_ACTIVATED', 'This machine is not activated on the license');
+  const floating = lic.type === 'floating';
+  const leaseExpiresAt = floating ? new Date(now.getTime() + leaseSeconds(lic) * 1000) : null;
+  // Conditional: a lease that lapsed in the meantime (or was reaped) is not renewed.
+  const renewed = await commit(deps, async (tx, staged) => {
+    const r = await tx.activation.updateMany({
+      where: { id: activation.id, ...(floating ? { leaseExpiresAt: { gt: now } } : {}) },
+      data: { lastHeartbeatAt: now, ...(leaseExpiresAt ? { leaseExpiresAt } : {}) },
+    });
+    staged.invalidateLicense(lic.id);
+    return r.count;
+  });
+  if (renewed === 0) {
+    throw new AppError('LEASE_EXPIRED', 'The lease expired; activate again to take a seat');
+  }
+  recordKeyUsage(deps, caller, 'heartbeat', lic, {
+    code: 'OK',
+    success: true,
+    activationId: activation.id,
+    machineId: input.machineId,
+    at: now,
+  });
+  return {
+    activation: { ...activation, lastHeartbeatAt: now, leaseExpiresAt },
+    leaseExpiresAt,
+    offline: offlineToken(deps, lic, input.machineId, now),
+  };
 }
 
 interface Reaped {

@@ -1,11 +1,12 @@
 // The JSON views of licensing (the seed's camelCase shapes): licenses and activations, shared by
 // every REST answer that carries one.
 import type { Activation, License } from '../../prisma/generated/client/client';
+import { HELP } from '../lib/errors';
 import type { ActivateResult, DeactivateResult } from './activations.service';
 import type { HeartbeatResult } from './leases.service';
 import type { OfflineToken } from './offline-token';
 import type { ValidationResult } from './validate.service';
-import { isExpired, type ValidationCode } from './validation';
+import { isExpired, type ValidationCode, validationStatus } from './validation';
 
 export interface LicenseJson {
   id: string;
@@ -82,17 +83,37 @@ export function activationJson(a: Activation): ActivationJson {
   };
 }
 
-/** POST /validate: always `valid`, `code`, `license` (or null) and `validatedAt`; `offline` when valid. */
-export function validationJson(r: ValidationResult): {
+/** POST /validate's answer. The two completed validations that are HTTP errors (404 NOT_FOUND, 403
+ * DOMAIN_MISMATCH) also carry `error` and `help`, so they read like every other error body. */
+export interface ValidationJson {
   valid: boolean;
+  /** Only on the 404 and the 403. */
+  error?: string;
   code: ValidationCode;
+  /** Only on the 404 and the 403. */
+  help?: string;
   license: LicenseJson | null;
   validatedAt: string;
   offline?: OfflineToken;
-} {
+}
+
+const VALIDATION_ERRORS: Partial<Record<ValidationCode, string>> = {
+  NOT_FOUND: 'License not found',
+  DOMAIN_MISMATCH: "Domain is not allowed by the license's allowed_domains",
+};
+
+/** POST /validate: always `valid`, `code`, `license` (or null) and `validatedAt`; `offline` when valid;
+ * `error` and `help` when the status is not 200 (see validationStatus). */
+export function validationJson(r: ValidationResult): ValidationJson {
+  const error =
+    validationStatus(r.code) === 200
+      ? undefined
+      : (VALIDATION_ERRORS[r.code] ?? `Validation failed: ${r.code}`);
   return {
     valid: r.valid,
+    ...(error ? { error } : {}),
     code: r.code,
+    ...(error ? { help: HELP } : {}),
     license: r.license ? licenseJson(r.license, r.validatedAt) : null,
     validatedAt: r.validatedAt.toISOString(),
     ...(r.offline ? { offline: r.offline } : {}),

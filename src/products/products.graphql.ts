@@ -5,7 +5,7 @@ import { caller, idsInTenant, nodeWhere, tenantWhere } from '../graphql/context'
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
-import { CreateProductInput, UpdateProductInput } from './products.schemas';
+import { CreateProductInput, PLATFORMS, UpdateProductInput } from './products.schemas';
 import { createProduct, deleteProduct, updateProduct } from './products.service';
 
 export const Product = builder.prismaNode('Product', {
@@ -14,7 +14,7 @@ export const Product = builder.prismaNode('Product', {
   nullable: true,
   fields: (t) => ({
     name: t.exposeString('name'),
-    platforms: t.exposeStringList('platforms'),
+    platforms: t.exposeStringList('platforms', { description: `Any of ${PLATFORMS.join(', ')}.` }),
     metadata: t.expose('metadata', { type: 'JSON' }),
     offlineGracePeriod: t.exposeInt('offlineGracePeriod', {
       description: 'Seconds an offline token stays usable (default 7 days).',
@@ -44,10 +44,12 @@ builder.objectField(Event, 'product', (t) =>
   }),
 );
 
+const PLATFORMS_DESCRIPTION = `Any of ${PLATFORMS.join(', ')} (case-insensitive; stored lower-case, each once). Anything else is a VALIDATION_ERROR naming the field.`;
+
 const CreateProductInputRef = builder.inputType('CreateProductInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    platforms: t.stringList(),
+    platforms: t.stringList({ description: PLATFORMS_DESCRIPTION }),
     metadata: t.field({ type: 'JSON' }),
     offlineGracePeriod: t.int({ description: 'Seconds; default 604800 (7 days).' }),
     leaseDuration: t.int({ description: 'Seconds; default 900 (15 minutes).' }),
@@ -57,7 +59,7 @@ const CreateProductInputRef = builder.inputType('CreateProductInput', {
 const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
   fields: (t) => ({
     name: t.string(),
-    platforms: t.stringList(),
+    platforms: t.stringList({ description: PLATFORMS_DESCRIPTION }),
     metadata: t.field({ type: 'JSON' }),
     offlineGracePeriod: t.int(),
     leaseDuration: t.int(),

@@ -3,8 +3,27 @@ import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
 import { metadata, optional } from '../lib/schema';
 
+/** The platforms a product can name: the seed's four (windows, mac, linux, web) and the two mobile
+ * ones, since apps on phones use the server too. Matched without regard to case; stored lower-case,
+ * each once, in the order given. */
+export const PLATFORMS = ['windows', 'mac', 'linux', 'web', 'ios', 'android'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+const platform = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(PLATFORMS, { error: () => `Unknown platform; use one of ${PLATFORMS.join(', ')}` }))
+  // What the OpenAPI document shows: the set, as the input it accepts (any case).
+  .meta({ enum: [...PLATFORMS], description: 'Case-insensitive; stored lower-case' });
+
 const fields = {
-  platforms: optional(z.array(z.string().trim().min(1).max(32)).max(20)),
+  platforms: optional(
+    z
+      .array(platform)
+      .max(20)
+      .transform((list) => [...new Set(list)]),
+  ),
   metadata: optional(metadata),
   /** Seconds an offline token stays usable (default 7 days). */
   offlineGracePeriod: optional(

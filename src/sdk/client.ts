@@ -1,21 +1,21 @@
 // The Traffic Orchestrator client: the public license routes, offline verification of the signed
-// tokens against a cached JWKS, and a heartbeat loop for floating seats.
-// It depends on node built-ins and `jose` only, never on the server's code.
+// tokens against a cached JWKS, and a heartbeat loop for floating seats. Platform-neutral: the Node
+// and browser entries (index.ts, browser.ts) each add their device fingerprint and default storage.
+// It depends on `jose` only, never on the server's code.
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
-import { TrafficOrchestratorError } from './errors';
-import { heartbeatLoop, type HeartbeatHandle, type StartHeartbeatOptions, type Timers } from './heartbeat';
-import { generateMachineId, type MachineIdOptions } from './machine-id';
+import { TrafficOrchestratorError } from './errors.js';
+import { heartbeatLoop, type HeartbeatHandle, type StartHeartbeatOptions, type Timers } from './heartbeat.js';
 import {
   isJwks,
   isObject,
   isOfflineToken,
   normalizeKey,
-  sha256Hex,
   type VerifyOfflineOptions,
   verifyOfflineToken,
-} from './offline';
-import { FileStorage, MemoryStorage, type SdkStorage } from './storage';
-import { failure, send, success } from './transport';
+} from './offline.js';
+import { sha256Hex } from './sha256.js';
+import { MemoryStorage, type SdkStorage } from './storage.js';
+import { failure, send, success } from './transport.js';
 
 export type { HeartbeatHandle, StartHeartbeatOptions, Timers };
 import type {
@@ -30,11 +30,10 @@ import type {
   OfflineToken,
   ValidateInput,
   ValidateResult,
-} from './types';
+} from './types.js';
 
 const JWKS_PATH = '/api/v1/.well-known/jwks.json';
 const JWKS_STORAGE_NAME = 'jwks';
-/** The server's default lease (15 minutes), used until a heartbeat tells the real one. */
 /** Validation codes after which the cached offline token of the license is dropped. */
 const LICENSE_GONE = new Set<string>(['NOT_FOUND', 'REVOKED', 'SUSPENDED', 'EXPIRED']);
 
@@ -49,7 +48,8 @@ export interface TrafficOrchestratorOptions {
   fetch?: typeof globalThis.fetch;
   /** Per-request timeout; a request that takes longer fails with a NetworkError (`TIMEOUT`). */
   timeoutMs?: number;
-  /** Keeps the JWKS and offline tokens in files here, so a later process can verify offline. */
+  /** Node: keeps the JWKS and offline tokens in files here, so a later process can verify offline.
+   * (In a browser pass `storage: new WebStorage()` instead.) */
   cacheDir?: string;
   /** Custom storage for the JWKS and offline tokens (takes precedence over `cacheDir`). */
   storage?: SdkStorage;
@@ -63,12 +63,11 @@ export interface TrafficOrchestratorOptions {
 
 const tokenStorageName = (licenseKey: string) => `token-${sha256Hex(normalizeKey(licenseKey)).slice(0, 32)}`;
 
-export class TrafficOrchestrator {
-  /** See {@link generateMachineId}. */
-  static generateMachineId(opts?: MachineIdOptions): string {
-    return generateMachineId(opts);
-  }
-
+/**
+ * The client without a platform: what the Node and browser builds of `TrafficOrchestrator` share.
+ * Use `TrafficOrchestrator` (it adds `generateMachineId()` and the default storage).
+ */
+export class TrafficOrchestratorBase {
   private readonly baseUrl: string;
   private readonly apiKey: string | undefined;
   private readonly productId: string | undefined;
@@ -94,13 +93,21 @@ export class TrafficOrchestrator {
     if (typeof f !== 'function') throw new TypeError('TrafficOrchestrator: no fetch available; pass `fetch`');
     this.fetchImpl = f;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.storage = opts.storage ?? (opts.cacheDir ? new FileStorage(opts.cacheDir) : new MemoryStorage());
+    this.storage = opts.storage ?? this.defaultStorage(opts);
     this.clock = opts.clock ?? (() => new Date());
     this.timers = opts.timers ?? {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     };
     this.onCacheError = opts.onCacheError ?? (() => {});
+  }
+
+  /** The storage used without `storage`: memory, or what the platform offers for `cacheDir`. */
+  protected defaultStorage(opts: TrafficOrchestratorOptions): SdkStorage {
+    if (opts.cacheDir !== undefined) {
+      throw new TypeError('TrafficOrchestrator: cacheDir needs a file system; pass `storage` instead');
+    }
+    return new MemoryStorage();
   }
 
   // ---- online calls ------------------------------------------------------------------------------

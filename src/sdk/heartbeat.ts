@@ -1,7 +1,7 @@
 // The heartbeat loop behind TrafficOrchestrator.startHeartbeat(): renews a floating seat's lease
 // on an interval, retries what is worth retrying, and stops cleanly.
-import { NetworkError, TrafficOrchestratorError } from './errors';
-import type { HeartbeatInput, HeartbeatResult } from './types';
+import { NetworkError, TrafficOrchestratorError } from './errors.js';
+import type { HeartbeatInput, HeartbeatResult } from './types.js';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;

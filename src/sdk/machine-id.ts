@@ -1,15 +1,14 @@
-// A stable, privacy-respecting device fingerprint: SHA-256 over a fixed salt and the machine's
-// identifiers. The raw identifiers never leave this function; only the hash is returned.
+// A stable, privacy-respecting device fingerprint (Node): SHA-256 over a fixed salt and the
+// machine's identifiers. The raw identifiers never leave this function; only the hash is returned.
+// The Python SDK (src/python, traffic_orchestrator/machine_id.py) computes the same inputs and the
+// same hash, so both give one id on one machine: change them together, or not at all.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { arch, cpus, hostname, platform } from 'node:os';
+import { BASE_SALT, hashInput, type MachineIdOptions } from './machine-id-common.js';
 
-export interface MachineIdOptions {
-  /** Namespaces the id: two apps with different salts get unrelated ids on the same machine. */
-  salt?: string;
-}
+export type { MachineIdOptions };
 
-const BASE_SALT = 'traffic-orchestrator/machine-id/v1';
 const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
 
 function osMachineId(): string {
@@ -30,13 +29,10 @@ export function generateMachineId(opts: MachineIdOptions = {}): string {
     BASE_SALT,
     opts.salt ?? '',
     osMachineId(),
-    os.hostname(),
-    os.platform(),
-    os.arch(),
-    os.cpus()[0]?.model.trim() ?? '',
+    hostname(),
+    platform(),
+    arch(),
+    cpus()[0]?.model.trim() ?? '',
   ];
-  const h = createHash('sha256');
-  // Length-prefixed, so that moving characters between fields cannot give the same input.
-  for (const p of parts) h.update(`${Buffer.byteLength(p)}:${p};`);
-  return h.digest('hex');
+  return createHash('sha256').update(hashInput(parts)).digest('hex');
 }

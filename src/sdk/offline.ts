@@ -1,8 +1,8 @@
 // Offline verification of the server's signed tokens against a cached JWKS, with no network call.
-import { createHash } from 'node:crypto';
 import { type createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import { OfflineTokenError, type OfflineTokenErrorCode } from './errors';
-import type { JsonWebKeySet, OfflineClaims, OfflineToken } from './types';
+import { OfflineTokenError, type OfflineTokenErrorCode } from './errors.js';
+import { sha256Hex } from './sha256.js';
+import type { JsonWebKeySet, OfflineClaims, OfflineToken } from './types.js';
 
 export const ISSUER = 'traffic-orchestrator';
 
@@ -17,7 +17,6 @@ export interface VerifyOfflineOptions {
   maxClockSkewSeconds?: number;
 }
 
-export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 export const normalizeKey = (key: string) => key.trim().toUpperCase();
 /** The server's key fingerprint (`kfp` claim): the first 16 hex characters of SHA-256(key). */
 export const licenseKeyFingerprint = (licenseKey: string) => sha256Hex(normalizeKey(licenseKey)).slice(0, 16);

@@ -1,7 +1,6 @@
 // Where the client keeps what it needs offline: the JWKS and the last offline token per license.
 // Values are JSON strings. Keys are short ASCII names; license keys never appear in them.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// FileStorage (Node only) is in file-storage.ts.
 
 export interface SdkStorage {
   get(name: string): Promise<string | null> | string | null;
@@ -23,34 +22,32 @@ export class MemoryStorage implements SdkStorage {
   }
 }
 
-/** One file per entry in `dir` (created on first write, files readable by the owner only). */
-export class FileStorage implements SdkStorage {
-  constructor(readonly dir: string) {}
+/** The part of the Web Storage API (`localStorage`, `sessionStorage`) that WebStorage uses. */
+export interface WebStorageArea {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
-  private path(name: string) {
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid storage name: ${name}`);
-    return join(this.dir, `${name}.json`);
+/** Browser storage: `localStorage` by default, under a prefix, so offline tokens outlive the page. */
+export class WebStorage implements SdkStorage {
+  private readonly area: WebStorageArea;
+
+  constructor(
+    area?: WebStorageArea,
+    readonly prefix = 'traffic-orchestrator:',
+  ) {
+    const found = area ?? (globalThis as { localStorage?: WebStorageArea }).localStorage;
+    if (!found) throw new TypeError('WebStorage: no localStorage here; pass a storage area');
+    this.area = found;
   }
-
-  async get(name: string) {
-    try {
-      return await readFile(this.path(name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+  get(name: string) {
+    return this.area.getItem(this.prefix + name);
   }
-
-  async set(name: string, value: string) {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const target = this.path(name);
-    // Write then rename, so a reader never sees half a file.
-    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, value, { mode: 0o600 });
-    await rename(tmp, target);
+  set(name: string, value: string) {
+    this.area.setItem(this.prefix + name, value);
   }
-
-  async delete(name: string) {
-    await rm(this.path(name), { force: true });
+  delete(name: string) {
+    this.area.removeItem(this.prefix + name);
   }
 }

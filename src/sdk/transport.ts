@@ -1,6 +1,6 @@
 // The SDK's HTTP: one JSON request with a timeout, and answers turned into results or typed errors.
-import { NetworkError, TrafficOrchestratorError } from './errors';
-import { isObject } from './offline';
+import { NetworkError, TrafficOrchestratorError } from './errors.js';
+import { isObject } from './offline.js';
 
 export interface Answer {
   status: number;
@@ -27,8 +27,11 @@ export async function send(
   if (to.apiKey && opts.auth !== false) headers.authorization = `Bearer ${to.apiKey}`;
   let res: Response;
   let text: string;
+  // Called unbound: browsers refuse `fetch` called as a method of anything but the window
+  // ("Illegal invocation"), which `to.fetch(…)` would be.
+  const fetchFn = to.fetch;
   try {
-    res = await to.fetch(`${to.baseUrl}${path}`, {
+    res = await fetchFn(`${to.baseUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

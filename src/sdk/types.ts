@@ -62,9 +62,18 @@ export interface ValidateInput {
   domain?: string;
 }
 
+/**
+ * A completed validation, also when it failed (`valid: false` with its `code`). The server answers
+ * an unknown key with HTTP 404 and a domain mismatch with 403; those two also carry the error
+ * format's `error` (a message) and `help` (a link). The SDK returns them as results all the same.
+ */
 export interface ValidateResult {
   valid: boolean;
+  /** Only for NOT_FOUND and DOMAIN_MISMATCH (HTTP 404 and 403). */
+  error?: string;
   code: ValidationCode;
+  /** Only for NOT_FOUND and DOMAIN_MISMATCH (HTTP 404 and 403). */
+  help?: string;
   license: License | null;
   validatedAt: string;
   /** Present when `valid`. */

@@ -1,6 +1,7 @@
 // Import-cycle check: `npm run lint:cycles` (tsx src/tools/import-cycles.ts).
 //
-// Reads every .ts file under src/ (not the generated src/sdk/gql), resolves its relative imports and
+// Reads every .ts file under src/ (not the generated src/sdk/gql, nor the SDK's build output in
+// src/sdk/dist), resolves its relative imports and
 // reports cycles twice: between files, and between folders, where a node is a top-level folder of src/
 // (src/licensing, src/http, …; subfolders count as their top folder) or a file directly in src/
 // (src/deps.ts, src/app.ts, …). Imports leaving src/ (../../prisma/generated/…) and packages are not
@@ -14,14 +15,14 @@
 // src/deps.ts: the Deps interface is the single seam every service takes, so every folder may see it
 // while deps.ts itself imports the services it wires.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 type Graph = Map<string, Set<string>>;
 
-function listFiles(dir: string, skip: string[]): string[] {
-  if (skip.includes(dir)) return [];
+function listFiles(dir: string, skip: (dir: string) => boolean): string[] {
+  if (skip(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return listFiles(p, skip);
@@ -198,7 +199,11 @@ export function analyse(src: string): Analysis {
   /** src/licensing/x.ts → src/licensing; src/app.ts → src/app.ts. */
   const folderOf = (file: string) => `src/${relative(src, file).split(sep)[0]}`;
   const deps = join(src, 'deps.ts');
-  const files = listFiles(src, [join(src, 'sdk', 'gql')]).sort(); // src/sdk/gql: `npm run codegen`
+  // src/sdk/gql: `npm run codegen`; src/sdk/dist (and dist.next-…, while a build runs): npm run sdk:build
+  const sdk = join(src, 'sdk');
+  const generated = (dir: string) =>
+    dir === join(sdk, 'gql') || (dirname(dir) === sdk && /^dist/.test(basename(dir)));
+  const files = listFiles(src, generated).sort();
   const fileGraph: Graph = new Map(files.map((f) => [show(f), new Set<string>()]));
   const folderGraph: Graph = new Map(files.map((f) => [folderOf(f), new Set<string>()]));
   const witness = new Map<string, string>();

@@ -46,9 +46,26 @@ const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBu
   }),
 });
 
+const UsageKindCount = builder.objectRef<UsageAnalytics['byKind'][number]>('UsageKindCount').implement({
+  description: 'The usage of one kind (validations, activations, …); kinds without any are left out.',
+  fields: (t) => ({
+    kind: t.field({ type: UsageKindEnum, resolve: (k) => k.kind }),
+    total: t.exposeInt('total'),
+    success: t.exposeInt('success'),
+    failure: t.exposeInt('failure', {
+      description: 'Refused calls (invalid validations, refused activations, …).',
+    }),
+  }),
+});
+
 const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'The result code, as in the REST answer (VALID, …).' }),
+    kind: t.field({ type: UsageKindEnum, resolve: (c) => c.kind }),
+    code: t.exposeString('code', {
+      description:
+        'The result code, as in the REST answer: VALID, NOT_ACTIVATED, … for validations; ACTIVATED, ' +
+        'ALREADY_ACTIVATED or the refusal (ACTIVATION_LIMIT_REACHED, REVOKED, …) for activations.',
+    }),
     success: t.exposeBoolean('success'),
     count: t.exposeInt('count'),
   }),
@@ -62,6 +79,7 @@ export const UsageAnalyticsRef = builder.objectRef<UsageAnalytics>('UsageAnalyti
     interval: t.field({ type: UsageIntervalEnum, resolve: (u) => u.interval }),
     totals: t.field({ type: UsageCounts, resolve: (u) => u.totals }),
     series: t.field({ type: [UsageBucket], resolve: (u) => u.series }),
+    byKind: t.field({ type: [UsageKindCount], resolve: (u) => u.byKind }),
     byCode: t.field({ type: [UsageCodeCount], resolve: (u) => u.byCode }),
     activeDevices: t.exposeInt('activeDevices', { description: 'Distinct machine ids seen.' }),
   }),

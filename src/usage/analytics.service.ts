@@ -1,9 +1,11 @@
-// Usage analytics over the usage rows: counts per hour or day, success/failure by code, distinct
-// active devices, filtered by product or license, over a time range.
+// Usage analytics over the usage rows: counts per hour or day, success/failure by kind and by code
+// (validations beside activations, deactivations and heartbeats, refusals included), distinct active
+// devices, filtered by product or license, over a time range.
 import type { Deps } from '../deps';
 import { validationError } from '../lib/errors';
 import type { Caller } from '../lib/principal';
 import type { AnalyticsInput } from './analytics.schemas';
+import type { UsageKind } from './usage-recorder';
 
 export interface UsageAnalytics {
   from: Date;
@@ -11,9 +13,14 @@ export interface UsageAnalytics {
   interval: 'hour' | 'day';
   totals: { total: number; success: number; failure: number };
   series: { bucket: Date; total: number; success: number; failure: number }[];
-  byCode: { code: string; success: boolean; count: number }[];
+  /** Per kind (validate, activate, deactivate, heartbeat) that had usage. */
+  byKind: { kind: UsageKind; total: number; success: number; failure: number }[];
+  /** Per kind and result code: VALID, ACTIVATED, ACTIVATION_LIMIT_REACHED, DEACTIVATED, LEASE_EXPIRED, … */
+  byCode: { kind: UsageKind; code: string; success: boolean; count: number }[];
   activeDevices: number;
 }
+
+const KINDS: readonly UsageKind[] = ['validate', 'activate', 'deactivate', 'heartbeat'];
 
 const MAX_BUCKETS = 24 * 93; // about three months of hours
 
@@ -47,9 +54,9 @@ export async function usageAnalytics(
          FROM "UsageRecord" WHERE ${where} GROUP BY 1 ORDER BY 1`,
       ...params,
     ),
-    db.$queryRawUnsafe<{ code: string; success: boolean; count: number }[]>(
-      `SELECT code, success, sum("count")::int AS count FROM "UsageRecord" WHERE ${where}
-        GROUP BY code, success ORDER BY count DESC, code`,
+    db.$queryRawUnsafe<{ kind: UsageKind; code: string; success: boolean; count: number }[]>(
+      `SELECT kind, code, success, sum("count")::int AS count FROM "UsageRecord" WHERE ${where}
+        GROUP BY kind, code, success ORDER BY count DESC, kind, code`,
       ...params,
     ),
     db.$queryRawUnsafe<{ n: number }[]>(
@@ -65,12 +72,19 @@ export async function usageAnalytics(
   }));
   const total = rows.reduce((n, r) => n + r.total, 0);
   const success = rows.reduce((n, r) => n + r.success, 0);
+  const byKind = KINDS.map((kind) => {
+    const mine = byCode.filter((c) => c.kind === kind);
+    const ok = mine.filter((c) => c.success).reduce((n, c) => n + c.count, 0);
+    const all = mine.reduce((n, c) => n + c.count, 0);
+    return { kind, total: all, success: ok, failure: all - ok };
+  }).filter((k) => k.total > 0);
   return {
     from: q.from,
     to: q.to,
     interval: q.interval,
     totals: { total, success, failure: total - success },
     series: rows,
+    byKind,
     byCode,
     activeDevices: devices[0]?.n ?? 0,
   };
