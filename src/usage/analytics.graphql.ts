@@ -32,6 +32,14 @@ const UsageCounts = builder.objectRef<Counts>('UsageCounts').implement({
   }),
 });
 
+const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'The result code, as in the REST answer (VALID, …).' }),
+    success: t.exposeBoolean('success'),
+    count: t.exposeInt('count'),
+  }),
+});
+
 const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBucket').implement({
   description: 'One hour or day (UTC) that had usage; buckets without any are left out.',
   fields: (t) => ({
@@ -43,14 +51,11 @@ const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBu
     total: t.exposeInt('total'),
     success: t.exposeInt('success'),
     failure: t.exposeInt('failure'),
-  }),
-});
-
-const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
-  fields: (t) => ({
-    code: t.exposeString('code', { description: 'The result code, as in the REST answer (VALID, …).' }),
-    success: t.exposeBoolean('success'),
-    count: t.exposeInt('count'),
+    byCode: t.field({
+      type: [UsageCodeCount],
+      description: "This bucket's counts by result code, largest first.",
+      resolve: (b) => b.byCode,
+    }),
   }),
 });
 

@@ -5,13 +5,19 @@ import { validationError } from '../lib/errors';
 import type { Caller } from '../lib/principal';
 import type { AnalyticsInput } from './analytics.schemas';
 
+interface CodeCount {
+  code: string;
+  success: boolean;
+  count: number;
+}
+
 export interface UsageAnalytics {
   from: Date;
   to: Date;
   interval: 'hour' | 'day';
   totals: { total: number; success: number; failure: number };
-  series: { bucket: Date; total: number; success: number; failure: number }[];
-  byCode: { code: string; success: boolean; count: number }[];
+  series: { bucket: Date; total: number; success: number; failure: number; byCode: CodeCount[] }[];
+  byCode: CodeCount[];
   activeDevices: number;
 }
 
@@ -40,16 +46,12 @@ export async function usageAnalytics(
   if (q.kind) where += ` AND "kind" = $${params.push(q.kind)}`;
   const trunc = q.interval === 'hour' ? 'hour' : 'day';
   const db = deps.prisma;
-  const [series, byCode, devices] = await Promise.all([
-    db.$queryRawUnsafe<{ bucket: Date; total: number; success: number }[]>(
-      `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket,
-              sum("count")::int AS total, COALESCE(sum("count") FILTER (WHERE success), 0)::int AS success
-         FROM "UsageRecord" WHERE ${where} GROUP BY 1 ORDER BY 1`,
-      ...params,
-    ),
-    db.$queryRawUnsafe<{ code: string; success: boolean; count: number }[]>(
-      `SELECT code, success, sum("count")::int AS count FROM "UsageRecord" WHERE ${where}
-        GROUP BY code, success ORDER BY count DESC, code`,
+  // One grouping by bucket and code gives the series, each bucket's codes and the totals by code.
+  const [groups, devices] = await Promise.all([
+    db.$queryRawUnsafe<{ bucket: Date; code: string; success: boolean; count: number }[]>(
+      `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket, code, success,
+              sum("count")::int AS count
+         FROM "UsageRecord" WHERE ${where} GROUP BY 1, 2, 3 ORDER BY 1`,
       ...params,
     ),
     db.$queryRawUnsafe<{ n: number }[]>(
@@ -57,12 +59,24 @@ export async function usageAnalytics(
       ...params,
     ),
   ]);
-  const rows = series.map((r) => ({
-    bucket: new Date(`${toIso(r.bucket).slice(0, 19)}Z`),
-    total: r.total,
-    success: r.success,
-    failure: r.total - r.success,
-  }));
+  const buckets = new Map<string, UsageAnalytics['series'][number]>();
+  const codes = new Map<string, CodeCount>();
+  for (const g of groups) {
+    const at = `${toIso(g.bucket).slice(0, 19)}Z`;
+    let b = buckets.get(at);
+    if (!b) buckets.set(at, (b = { bucket: new Date(at), total: 0, success: 0, failure: 0, byCode: [] }));
+    b.total += g.count;
+    if (g.success) b.success += g.count;
+    else b.failure += g.count;
+    b.byCode.push({ code: g.code, success: g.success, count: g.count });
+    const key = `${g.code}/${g.success}`;
+    const c = codes.get(key);
+    if (c) c.count += g.count;
+    else codes.set(key, { code: g.code, success: g.success, count: g.count });
+  }
+  const byCount = (a: CodeCount, b: CodeCount) => b.count - a.count || a.code.localeCompare(b.code);
+  const rows = [...buckets.values()];
+  for (const r of rows) r.byCode.sort(byCount);
   const total = rows.reduce((n, r) => n + r.total, 0);
   const success = rows.reduce((n, r) => n + r.success, 0);
   return {
@@ -71,7 +85,7 @@ export async function usageAnalytics(
     interval: q.interval,
     totals: { total, success, failure: total - success },
     series: rows,
-    byCode,
+    byCode: [...codes.values()].sort(byCount),
     activeDevices: devices[0]?.n ?? 0,
   };
 }
