@@ -124,14 +124,22 @@ const projectPlugin = {
   },
 };
 
-const ALL = ['src/**/*.ts', 'test/**/*.ts', 'prisma/*.ts', 'codegen.ts'];
+const ALL = ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'prisma/*.ts', 'codegen.ts'];
 const domainFiles = (depth) => DOMAINS.map((d) => `src/${d}/${'*/'.repeat(depth - 1)}*.ts`);
 
 const configs = [
   {
     name: 'project/ignores',
     // Generated code is checked by its drift tests, not by lint rules.
-    ignores: ['src/sdk/gql/**', 'prisma/generated/**', 'schema/**', 'node_modules/**', 'scratch/**'],
+    ignores: [
+      'src/sdk/gql/**',
+      'src/dashboard/gql/**',
+      'src/dashboard/dist/**',
+      'prisma/generated/**',
+      'schema/**',
+      'node_modules/**',
+      'scratch/**',
+    ],
   },
   { name: 'eslint/recommended', ...js.configs.recommended, files: [...ALL, 'src/eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked.map((c) => withTsPlugin({ ...c, files: ALL })),
@@ -198,6 +206,24 @@ const configs = [
     files: ['src/tools/**/*.ts'],
     rules: {
       'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }],
+    },
+  },
+  {
+    // The dashboard runs in the browser, built by Vite at install (src/dashboard/build.ts): its
+    // packages are build-time devDependencies, bundled, never loaded by the server.
+    name: 'project/dashboard',
+    files: ['src/dashboard/**/*.ts', 'src/dashboard/**/*.tsx'],
+    rules: {
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }],
+    },
+  },
+  {
+    // Browser code: JSX attributes take handlers that start promises (they handle their own errors).
+    name: 'project/dashboard-app',
+    files: ['src/dashboard/app/**/*.tsx', 'src/dashboard/app/**/*.ts'],
+    // Its own tsconfig (DOM types, Preact's JSX), which the root one leaves out.
+    rules: {
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
   {

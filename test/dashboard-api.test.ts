@@ -34,7 +34,9 @@ const overviewVars = () => {
 describe('connections', () => {
   it("every list of a node type returns that type's one connection (LicenseConnection, LicenseEdge)", async () => {
     const r = dataOf(
-      await gql(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`),
+      await gql(
+        `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`,
+      ),
     );
     const types: { name: string; fields: { name: string; type: any }[] | null }[] = r.__schema.types;
     const returns = (type: string, field: string) =>
@@ -49,7 +51,9 @@ describe('connections', () => {
       const node = name.replace(/Connection$/, '');
       const fields = types.find((x) => x.name === name)!.fields!;
       expect(fields.map((f) => f.name).sort(), name).toEqual(['edges', 'nodes', 'pageInfo', 'totalCount']);
-      expect(fields.find((f) => f.name === 'edges')!.type.ofType.ofType.ofType.name, name).toBe(`${node}Edge`);
+      expect(fields.find((f) => f.name === 'edges')!.type.ofType.ofType.ofType.name, name).toBe(
+        `${node}Edge`,
+      );
     }
     expect(connections.sort()).toEqual(
       [

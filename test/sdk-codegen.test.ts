@@ -39,7 +39,9 @@ describe('GraphQL codegen', () => {
     }
     expect(generated.size).toBeGreaterThan(0);
     const committed = gqlDirs.flatMap(filesUnder).sort();
-    expect(committed, 'files in src/sdk/gql and src/dashboard/gql (run `npm run generate`)').toEqual([...generated.keys()].sort());
+    expect(committed, 'files in src/sdk/gql and src/dashboard/gql (run `npm run generate`)').toEqual(
+      [...generated.keys()].sort(),
+    );
     for (const [file, content] of generated) {
       expect(
         readFileSync(file, 'utf8'),
