@@ -77,7 +77,7 @@ describe('/dashboard', () => {
     const c = new HttpCtx(fetchExchange(new Request('http://x/dashboard')));
     const reply = dashboard(c, '/dashboard')!;
     expect(reply.status).toBe(503);
-    expect(String(reply.body)).toContain('npm run dashboard:build');
+    expect(reply.body as string).toContain('npm run dashboard:build');
     expect(reply.headers['content-security-policy']).toBe(DASHBOARD_CSP);
     expect(toResponse(reply, 'GET').headers.get('cache-control')).toBe('no-store');
     // Other paths are not the dashboard's business.
