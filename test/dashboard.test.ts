@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIST } from '../src/http/dashboard';
 import { makeApp, type TestApp } from './helpers/app';
@@ -207,6 +207,34 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     const acts = await rest('GET', `/api/v1/licenses/${license.id}/activations`);
     expect(acts.body.data).toEqual([]);
     await a.locator('ol.events li[data-event-type="LICENSE_DEACTIVATED"]').first().waitFor();
+  });
+
+  it('after the live connection drops and comes back, the page refetches: a change made meanwhile shows', async () => {
+    const c = await ctxA.newPage();
+    let down = false;
+    const open: WebSocketRoute[] = [];
+    // The page's WebSocket goes through here: while "down", every attempt is refused.
+    await c.routeWebSocket(/\/graphql$/, (ws) => {
+      if (down) return void ws.close({ code: 1012, reason: 'test: server restarting' });
+      ws.connectToServer();
+      open.push(ws);
+    });
+    try {
+      await go(c, `/licenses/${license.id}`, license.key);
+      await c.getByTestId('license-status').filter({ hasText: 'active' }).waitFor();
+      await c.waitForFunction(() => document.querySelector('[data-testid="license-status"]') !== null);
+      expect(open.length).toBeGreaterThan(0);
+      down = true;
+      for (const ws of open.splice(0)) await ws.close({ code: 1012, reason: 'test: server restarting' });
+      // Made while the page has no live connection: no event can reach it.
+      expect((await rest('POST', `/api/v1/licenses/${license.id}/suspend`)).status).toBe(200);
+      down = false;
+      await c.getByTestId('license-status').filter({ hasText: 'suspended' }).waitFor({ timeout: 20_000 });
+      expect(open.length).toBeGreaterThan(0); // it did reconnect
+    } finally {
+      await rest('POST', `/api/v1/licenses/${license.id}/reinstate`);
+      await c.close();
+    }
   });
 
   it('creates a webhook and shows its secret once', async () => {

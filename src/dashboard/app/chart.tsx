@@ -20,7 +20,7 @@ export function ValidationsChart(props: { series: Bucket[]; from: Date; days: nu
   const max = Math.max(1, ...props.series.map((b) => b.total));
   const W = 720;
   const H = 200;
-  const pad = { l: 40, r: 8, t: 8, b: 24 };
+  const pad = { l: 52, r: 8, t: 22, b: 34 };
   const bw = (W - pad.l - pad.r) / days.length;
   const y = (v: number) => (v / max) * (H - pad.t - pad.b);
   const total = props.series.reduce((n, b) => n + b.total, 0);
@@ -33,7 +33,7 @@ export function ValidationsChart(props: { series: Bucket[]; from: Date; days: nu
         aria-label={`Validations per day over ${props.days} days: ${total.toLocaleString()} in all, ${failed.toLocaleString()} failed.`}
       >
         <line x1={pad.l} x2={W - pad.r} y1={H - pad.b} y2={H - pad.b} class="axis" />
-        <text x={pad.l - 6} y={pad.t + 10} class="tick" text-anchor="end">
+        <text x={pad.l - 6} y={pad.t + 4} class="tick" text-anchor="end">
           {max.toLocaleString()}
         </text>
         <text x={pad.l - 6} y={H - pad.b} class="tick" text-anchor="end">
@@ -68,7 +68,7 @@ export function ValidationsChart(props: { series: Bucket[]; from: Date; days: nu
                 );
               })}
               {i % 5 === 0 && (
-                <text x={x + bw / 2} y={H - 6} class="tick" text-anchor="middle">
+                <text x={x + bw / 2} y={H - 4} class="tick" text-anchor="middle">
                   {d.slice(5)}
                 </text>
               )}

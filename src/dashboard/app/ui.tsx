@@ -1,7 +1,7 @@
 // Building blocks every page uses: labelled fields with their error beside them, buttons that say
 // when they are busy, a secret shown once, status badges, tables, and the pager.
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 let nextId = 0;
 const useId = (prefix: string) => useState(() => `${prefix}-${++nextId}`)[0];
@@ -229,5 +229,29 @@ export function Coming(props: { title: string; children: ComponentChildren }) {
       </h2>
       {props.children}
     </section>
+  );
+}
+
+/** A table that becomes one card per row on narrow screens: each cell is labelled with its column's
+ * header (data-label, shown by the stylesheet), so nothing hides in a sideways scroll. */
+export function Table(props: { children: ComponentChildren; class?: string; caption?: string }) {
+  const ref = useRef<HTMLTableElement>(null);
+  useLayoutEffect(() => {
+    const table = ref.current;
+    if (!table) return;
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i]) cell.setAttribute('data-label', heads[i]);
+      });
+    }
+  });
+  return (
+    <div class="table-wrap">
+      <table ref={ref} class={`stack ${props.class ?? ''}`}>
+        {props.caption && <caption class="sr-only">{props.caption}</caption>}
+        {props.children}
+      </table>
+    </div>
   );
 }

@@ -6,7 +6,17 @@ import { dateTime } from '../format';
 import { useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
 import type { Environment } from '../session';
-import { ActionButton, Badge, Empty, FormError, Loading, QueryError, SecretOnce, TextField } from '../ui';
+import {
+  ActionButton,
+  Badge,
+  Empty,
+  FormError,
+  Loading,
+  QueryError,
+  SecretOnce,
+  TextField,
+  Table,
+} from '../ui';
 
 export function ApiKeysPage(props: { environment: Environment }) {
   const client = useClient();
@@ -56,55 +66,48 @@ export function ApiKeysPage(props: { environment: Environment }) {
       {!keys && !r.error && <Loading what="API keys" />}
       {keys?.length === 0 && <Empty>No API keys.</Empty>}
       {keys && keys.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+        <Table class="list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Scope</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id} data-key={k.prefix}>
+                <td>{k.name}</td>
+                <td class="mono">{k.prefix}…</td>
+                <td>{k.scope}</td>
+                <td>{dateTime(k.createdAt)}</td>
+                <td>{dateTime(k.lastUsedAt)}</td>
+                <td>{k.revokedAt ? <Badge value="revoked" /> : <Badge value="active" />}</td>
+                <td>
+                  {!k.revokedAt && (
+                    <ActionButton
+                      label="Revoke"
+                      kind="danger"
+                      ariaLabel={`Revoke ${k.name}`}
+                      confirm={`Revoke ${k.name}? It stops working at once.`}
+                      action={async () => {
+                        const res = await mutate(client, RevokeApiKeyDocument, { id: k.id }, 'revokeApiKey');
+                        if (!res.ok) return res.failure.form;
+                        refetch();
+                      }}
+                    />
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id} data-key={k.prefix}>
-                  <td>{k.name}</td>
-                  <td class="mono">{k.prefix}…</td>
-                  <td>{k.scope}</td>
-                  <td>{dateTime(k.createdAt)}</td>
-                  <td>{dateTime(k.lastUsedAt)}</td>
-                  <td>{k.revokedAt ? <Badge value="revoked" /> : <Badge value="active" />}</td>
-                  <td>
-                    {!k.revokedAt && (
-                      <ActionButton
-                        label="Revoke"
-                        kind="danger"
-                        ariaLabel={`Revoke ${k.name}`}
-                        confirm={`Revoke ${k.name}? It stops working at once.`}
-                        action={async () => {
-                          const res = await mutate(
-                            client,
-                            RevokeApiKeyDocument,
-                            { id: k.id },
-                            'revokeApiKey',
-                          );
-                          if (!res.ok) return res.failure.form;
-                          refetch();
-                        }}
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </Table>
       )}
     </section>
   );

@@ -6,7 +6,7 @@ import { CreateCustomerDocument, CustomersDocument, DeleteCustomerDocument } fro
 import { date } from '../format';
 import { useDebounced, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
-import { ActionButton, Empty, FormError, Loading, Pager, QueryError, TextField } from '../ui';
+import { ActionButton, Empty, FormError, Loading, Pager, QueryError, TextField, Table } from '../ui';
 
 const SIZE = 25;
 
@@ -80,57 +80,55 @@ export function CustomersPage() {
       {page?.nodes.length === 0 && <Empty>{search ? 'No customer matches.' : 'No customers yet.'}</Empty>}
       {page && page.nodes.length > 0 && (
         <>
-          <div class="table-wrap">
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Licenses</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
+          <Table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Licenses</th>
+                <th scope="col">Since</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.nodes.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.email}</td>
+                  <td>{c.name ?? '—'}</td>
+                  <td>{c.licenses.totalCount}</td>
+                  <td>{date(c.createdAt)}</td>
+                  <td class="row-actions">
+                    <button
+                      type="button"
+                      disabled
+                      aria-describedby="portal-note"
+                      aria-label={`Copy customer page link for ${c.email}`}
+                    >
+                      Copy customer page link
+                    </button>
+                    <ActionButton
+                      label="Delete"
+                      kind="danger"
+                      ariaLabel={`Delete ${c.email}`}
+                      confirm={`Delete ${c.email}? Their licenses are kept, unlinked.`}
+                      action={async () => {
+                        const res = await mutate(
+                          client,
+                          DeleteCustomerDocument,
+                          { id: c.id },
+                          'deleteCustomer',
+                        );
+                        if (!res.ok) return res.failure.form;
+                        refetch();
+                      }}
+                    />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.nodes.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.email}</td>
-                    <td>{c.name ?? '—'}</td>
-                    <td>{c.licenses.totalCount}</td>
-                    <td>{date(c.createdAt)}</td>
-                    <td class="row-actions">
-                      <button
-                        type="button"
-                        disabled
-                        aria-describedby="portal-note"
-                        aria-label={`Copy customer page link for ${c.email}`}
-                      >
-                        Copy customer page link
-                      </button>
-                      <ActionButton
-                        label="Delete"
-                        kind="danger"
-                        ariaLabel={`Delete ${c.email}`}
-                        confirm={`Delete ${c.email}? Their licenses are kept, unlinked.`}
-                        action={async () => {
-                          const res = await mutate(
-                            client,
-                            DeleteCustomerDocument,
-                            { id: c.id },
-                            'deleteCustomer',
-                          );
-                          if (!res.ok) return res.failure.form;
-                          refetch();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </Table>
           <p class="hint" id="portal-note">
             The customer page (sign-in by magic link, devices, self-service deactivation) and its one-click
             links arrive with the commerce work.

@@ -19,7 +19,7 @@ import { DAY, dateTime } from '../format';
 import { useDebounced, useEvents, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
 import { Link } from '../router';
-import { ActionButton, Badge, Empty, FormError, Loading, QueryError, TextField } from '../ui';
+import { ActionButton, Badge, Empty, FormError, Loading, QueryError, TextField, Table } from '../ui';
 
 type License = NonNullable<LicenseQuery['license']>;
 
@@ -184,50 +184,50 @@ function Devices(props: { license: License; client: Client; onChange: () => void
       {devices.length === 0 ? (
         <Empty>No device is activated.</Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Platform</th>
-                <th scope="col">Activated</th>
-                <th scope="col">Last validated</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {devices.map((a) => (
-                <tr key={a.id} data-device={a.machineId}>
-                  <td>
+        <Table>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Platform</th>
+              <th scope="col">Activated</th>
+              <th scope="col">Last validated</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {devices.map((a) => (
+              <tr key={a.id} data-device={a.machineId}>
+                <td>
+                  <span>
                     {a.label ?? <span class="mono">{a.machineId}</span>}
-                    {a.label && <div class="muted mono">{a.machineId}</div>}
-                  </td>
-                  <td>{a.platform ?? '—'}</td>
-                  <td>{dateTime(a.createdAt)}</td>
-                  <td>{dateTime(a.lastValidatedAt)}</td>
-                  <td>
-                    <ActionButton
-                      label="Deactivate"
-                      ariaLabel={`Deactivate ${a.label ?? a.machineId}`}
-                      action={async () => {
-                        const r = await mutate(
-                          props.client,
-                          DeleteActivationDocument,
-                          { id: a.id },
-                          'deleteActivation',
-                        );
-                        if (!r.ok) return r.failure.form;
-                        props.onChange();
-                      }}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    {a.label && <span class="muted mono device-id">{a.machineId}</span>}
+                  </span>
+                </td>
+                <td>{a.platform ?? '—'}</td>
+                <td>{dateTime(a.createdAt)}</td>
+                <td>{dateTime(a.lastValidatedAt)}</td>
+                <td>
+                  <ActionButton
+                    label="Deactivate"
+                    ariaLabel={`Deactivate ${a.label ?? a.machineId}`}
+                    action={async () => {
+                      const r = await mutate(
+                        props.client,
+                        DeleteActivationDocument,
+                        { id: a.id },
+                        'deleteActivation',
+                      );
+                      if (!r.ok) return r.failure.form;
+                      props.onChange();
+                    }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
       )}
     </section>
   );

@@ -15,7 +15,7 @@ import { date, dateTime } from '../format';
 import { useDebounced, useEvents, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
 import { Link, navigate } from '../router';
-import { Badge, Empty, FormError, Loading, Pager, QueryError, SelectField, TextField } from '../ui';
+import { Badge, Empty, FormError, Loading, Pager, QueryError, SelectField, TextField, Table } from '../ui';
 
 const SIZE = 25;
 const STATUSES = ['active', 'expired', 'suspended', 'revoked'];
@@ -135,45 +135,43 @@ export function LicensesPage() {
       )}
       {page && page.nodes.length > 0 && (
         <>
-          <div class="table-wrap">
-            <table class="list">
-              <caption class="sr-only">Licenses, {SORTS[sort]![2].toLowerCase()}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Product</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Seats</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last validated</th>
+          <Table class="list licenses">
+            <caption class="sr-only">Licenses, {SORTS[sort]![2].toLowerCase()}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Status</th>
+                <th scope="col">Type</th>
+                <th scope="col">Product</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Seats</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Last validated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.nodes.map((l) => (
+                <tr key={l.id}>
+                  <td>
+                    <Link to={`/licenses/${l.id}`} class="mono">
+                      {l.key}
+                    </Link>
+                  </td>
+                  <td>
+                    <Badge value={l.status} />
+                  </td>
+                  <td>{l.type}</td>
+                  <td>{l.product.name}</td>
+                  <td>{l.email ?? '—'}</td>
+                  <td>
+                    {l.activationCount} / {l.maxActivations}
+                  </td>
+                  <td>{date(l.expiresAt)}</td>
+                  <td>{dateTime(l.lastValidatedAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.nodes.map((l) => (
-                  <tr key={l.id}>
-                    <td>
-                      <Link to={`/licenses/${l.id}`} class="mono">
-                        {l.key}
-                      </Link>
-                    </td>
-                    <td>
-                      <Badge value={l.status} />
-                    </td>
-                    <td>{l.type}</td>
-                    <td>{l.product.name}</td>
-                    <td>{l.email ?? '—'}</td>
-                    <td>
-                      {l.activationCount} / {l.maxActivations}
-                    </td>
-                    <td>{date(l.expiresAt)}</td>
-                    <td>{dateTime(l.lastValidatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </Table>
           <Pager
             page={cursors.length}
             size={SIZE}

@@ -10,7 +10,7 @@ import {
 import { date } from '../format';
 import { useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
-import { ActionButton, Empty, FormError, Loading, QueryError, TextField } from '../ui';
+import { ActionButton, Empty, FormError, Loading, QueryError, TextField, Table } from '../ui';
 
 const FIELDS = ['name', 'platforms', 'offlineGracePeriod', 'leaseDuration'];
 const list = (s: string) =>
@@ -84,58 +84,56 @@ export function ProductsPage() {
       {!products && !r.error && <Loading what="products" />}
       {products?.length === 0 && <Empty>No products yet.</Empty>}
       {products && products.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Platforms</th>
-                <th scope="col">Licenses</th>
-                <th scope="col">Created</th>
-                <th scope="col">ID</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((p) =>
-                editing === p.id ? (
-                  <EditRow key={p.id} product={p} onDone={() => (setEditing(null), refetch())} />
-                ) : (
-                  <tr key={p.id}>
-                    <td>{p.name}</td>
-                    <td>{p.platforms.join(', ') || '—'}</td>
-                    <td>{p.licenses.totalCount.toLocaleString()}</td>
-                    <td>{date(p.createdAt)}</td>
-                    <td class="mono">{p.id}</td>
-                    <td class="row-actions">
-                      <button type="button" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p.id)}>
-                        Edit
-                      </button>
-                      <ActionButton
-                        label="Delete"
-                        kind="danger"
-                        ariaLabel={`Delete ${p.name}`}
-                        confirm={`Delete the product ${p.name}?`}
-                        action={async () => {
-                          const res = await mutate(
-                            client,
-                            DeleteProductDocument,
-                            { id: p.id },
-                            'deleteProduct',
-                          );
-                          if (!res.ok) return res.failure.form;
-                          refetch();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </div>
+        <Table class="list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Platforms</th>
+              <th scope="col">Licenses</th>
+              <th scope="col">Created</th>
+              <th scope="col">ID</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {products.map((p) =>
+              editing === p.id ? (
+                <EditRow key={p.id} product={p} onDone={() => (setEditing(null), refetch())} />
+              ) : (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td>{p.platforms.join(', ') || '—'}</td>
+                  <td>{p.licenses.totalCount.toLocaleString()}</td>
+                  <td>{date(p.createdAt)}</td>
+                  <td class="mono">{p.id}</td>
+                  <td class="row-actions">
+                    <button type="button" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p.id)}>
+                      Edit
+                    </button>
+                    <ActionButton
+                      label="Delete"
+                      kind="danger"
+                      ariaLabel={`Delete ${p.name}`}
+                      confirm={`Delete the product ${p.name}?`}
+                      action={async () => {
+                        const res = await mutate(
+                          client,
+                          DeleteProductDocument,
+                          { id: p.id },
+                          'deleteProduct',
+                        );
+                        if (!res.ok) return res.failure.form;
+                        refetch();
+                      }}
+                    />
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </Table>
       )}
     </section>
   );

@@ -22,6 +22,7 @@ import {
   SecretOnce,
   SelectField,
   TextField,
+  Table,
 } from '../ui';
 
 const ROLES = ['owner', 'developer', 'readonly'].map((r) => ({ value: r, label: r }));
@@ -67,54 +68,52 @@ export function SettingsPage() {
         <QueryError error={r.error} retry={refetch} />
         {!r.data && !r.error && <Loading what="users" />}
         {r.data && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.data.users.nodes.map((u) => (
-                  <tr key={u.id}>
-                    <td>
-                      {u.email} {u.id === me && <span class="muted">(you)</span>}
-                    </td>
-                    <td>
-                      <RoleSelect
-                        id={u.id}
-                        email={u.email}
-                        role={u.role}
-                        disabled={u.id === me}
-                        onChange={refetch}
+          <Table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Since</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.data.users.nodes.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    {u.email} {u.id === me && <span class="muted">(you)</span>}
+                  </td>
+                  <td>
+                    <RoleSelect
+                      id={u.id}
+                      email={u.email}
+                      role={u.role}
+                      disabled={u.id === me}
+                      onChange={refetch}
+                    />
+                  </td>
+                  <td>{date(u.createdAt)}</td>
+                  <td>
+                    {u.id !== me && (
+                      <ActionButton
+                        label="Remove"
+                        kind="danger"
+                        ariaLabel={`Remove ${u.email}`}
+                        confirm={`Remove ${u.email} from the team?`}
+                        action={async () => {
+                          const res = await mutate(client, DeleteUserDocument, { id: u.id }, 'deleteUser');
+                          if (!res.ok) return res.failure.form;
+                          refetch();
+                        }}
                       />
-                    </td>
-                    <td>{date(u.createdAt)}</td>
-                    <td>
-                      {u.id !== me && (
-                        <ActionButton
-                          label="Remove"
-                          kind="danger"
-                          ariaLabel={`Remove ${u.email}`}
-                          confirm={`Remove ${u.email} from the team?`}
-                          action={async () => {
-                            const res = await mutate(client, DeleteUserDocument, { id: u.id }, 'deleteUser');
-                            if (!res.ok) return res.failure.form;
-                            refetch();
-                          }}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
         )}
         <form class="form inline" onSubmit={(e) => void invite(e)} noValidate aria-labelledby="invite-title">
           <h3 id="invite-title">Add a user</h3>

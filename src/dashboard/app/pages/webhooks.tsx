@@ -17,7 +17,17 @@ import { dateTime, EVENT_TYPES, eventName } from '../format';
 import { useDebounced, useEvents, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
 import { Link, navigate } from '../router';
-import { ActionButton, Badge, Empty, FormError, Loading, QueryError, SecretOnce, TextField } from '../ui';
+import {
+  ActionButton,
+  Badge,
+  Empty,
+  FormError,
+  Loading,
+  QueryError,
+  SecretOnce,
+  TextField,
+  Table,
+} from '../ui';
 
 export function WebhooksPage() {
   const client = useClient();
@@ -92,35 +102,33 @@ export function WebhooksPage() {
       {!endpoints && !r.error && <Loading what="endpoints" />}
       {endpoints?.length === 0 && <Empty>No webhook endpoints yet.</Empty>}
       {endpoints && endpoints.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">State</th>
-                <th scope="col">Secret</th>
-                <th scope="col">Created</th>
+        <Table class="list">
+          <thead>
+            <tr>
+              <th scope="col">URL</th>
+              <th scope="col">Events</th>
+              <th scope="col">State</th>
+              <th scope="col">Secret</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {endpoints.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link to={`/webhooks/${w.id}`}>{w.url}</Link>
+                  {w.description && <div class="muted">{w.description}</div>}
+                </td>
+                <td>{w.events.length ? w.events.map(eventName).join(', ') : 'every event'}</td>
+                <td>
+                  <Badge value={w.enabled ? 'enabled' : 'disabled'} />
+                </td>
+                <td class="mono">{w.secretPrefix}…</td>
+                <td>{dateTime(w.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {endpoints.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link to={`/webhooks/${w.id}`}>{w.url}</Link>
-                    {w.description && <div class="muted">{w.description}</div>}
-                  </td>
-                  <td>{w.events.length ? w.events.map(eventName).join(', ') : 'every event'}</td>
-                  <td>
-                    <Badge value={w.enabled ? 'enabled' : 'disabled'} />
-                  </td>
-                  <td class="mono">{w.secretPrefix}…</td>
-                  <td>{dateTime(w.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </Table>
       )}
     </section>
   );
@@ -220,51 +228,49 @@ export function WebhookPage(props: { id: string }) {
         {w.deliveries.nodes.length === 0 ? (
           <Empty>No deliveries yet.</Empty>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last answer</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
+          <Table>
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last answer</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {w.deliveries.nodes.map((d) => (
+                <tr key={d.id}>
+                  <td>{eventName(d.eventType)}</td>
+                  <td>
+                    <Badge value={d.status} />
+                  </td>
+                  <td>{d.attempts}</td>
+                  <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</td>
+                  <td>{dateTime(d.createdAt)}</td>
+                  <td>
+                    <ActionButton
+                      label="Redeliver"
+                      ariaLabel={`Redeliver ${eventName(d.eventType)} of ${dateTime(d.createdAt)}`}
+                      action={() =>
+                        run(
+                          mutate(
+                            client,
+                            RedeliverWebhookDeliveryDocument,
+                            { id: d.id },
+                            'redeliverWebhookDelivery',
+                          ),
+                        )
+                      }
+                    />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {w.deliveries.nodes.map((d) => (
-                  <tr key={d.id}>
-                    <td>{eventName(d.eventType)}</td>
-                    <td>
-                      <Badge value={d.status} />
-                    </td>
-                    <td>{d.attempts}</td>
-                    <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</td>
-                    <td>{dateTime(d.createdAt)}</td>
-                    <td>
-                      <ActionButton
-                        label="Redeliver"
-                        ariaLabel={`Redeliver ${eventName(d.eventType)} of ${dateTime(d.createdAt)}`}
-                        action={() =>
-                          run(
-                            mutate(
-                              client,
-                              RedeliverWebhookDeliveryDocument,
-                              { id: d.id },
-                              'redeliverWebhookDelivery',
-                            ),
-                          )
-                        }
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </Table>
         )}
       </section>
     </section>
