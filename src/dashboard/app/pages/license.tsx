@@ -237,7 +237,11 @@ const EDIT_FIELDS = ['maxActivations', 'email', 'expiresAt', 'plan', 'allowedDom
 
 function EditLicense(props: { license: License; client: Client; onDone: () => void }) {
   const l = props.license;
-  const local = (iso: string | null) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
+  // <input type="datetime-local"> holds the browser's wall-clock time, without a zone.
+  const local = (iso: string | null) =>
+    iso
+      ? new Date(Date.parse(iso) - new Date(iso).getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+      : '';
   const [v, setV] = useState({
     maxActivations: String(l.maxActivations),
     email: l.customer?.email ?? '',
@@ -263,7 +267,7 @@ function EditLicense(props: { license: License; client: Client; onDone: () => vo
           maxActivations: Number(v.maxActivations),
           email: v.email || null,
           expiresAt: v.expiresAt
-            ? new Date(`${v.expiresAt}Z`).toISOString()
+            ? new Date(v.expiresAt).toISOString()
             : l.type === 'perpetual'
               ? undefined
               : null,
@@ -287,7 +291,7 @@ function EditLicense(props: { license: License; client: Client; onDone: () => vo
         <TextField label="Max activations" type="number" min={1} {...input('maxActivations')} />
         <TextField label="Customer email" type="email" {...input('email')} />
         {l.type !== 'perpetual' && (
-          <TextField label="Expires at (UTC)" type="datetime-local" {...input('expiresAt')} />
+          <TextField label="Expires at" type="datetime-local" {...input('expiresAt')} />
         )}
         <TextField label="Plan" {...input('plan')} />
         <TextField

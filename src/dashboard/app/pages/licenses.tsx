@@ -11,7 +11,7 @@ import {
   type OrderDirection,
   ProductOptionsDocument,
 } from '../../gql/graphql';
-import { date, dateTime } from '../format';
+import { ago, date, dateTime } from '../format';
 import { useDebounced, useEvents, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
 import { Link, navigate } from '../router';
@@ -167,7 +167,15 @@ export function LicensesPage() {
                     {l.activationCount} / {l.maxActivations}
                   </td>
                   <td>{date(l.expiresAt)}</td>
-                  <td>{dateTime(l.lastValidatedAt)}</td>
+                  <td>
+                    {l.lastValidatedAt ? (
+                      <time dateTime={l.lastValidatedAt} title={dateTime(l.lastValidatedAt)}>
+                        {ago(l.lastValidatedAt)}
+                      </time>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
