@@ -92,6 +92,10 @@ export function App() {
     const page =
       NAV.find(([p]) => p === path)?.[1] ?? (path.startsWith('/licenses/') ? 'License' : 'Dashboard');
     document.title = `${page} · Traffic Orchestrator`;
+    // On a phone the navigation scrolls sideways: keep the current page's link in view.
+    document
+      .querySelector('.side a[aria-current="page"]')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [path]);
 
   if (session === undefined) return <p class="boot">Loading the dashboard…</p>;

@@ -83,7 +83,9 @@ export function SettingsPage() {
               {r.data.users.nodes.map((u) => (
                 <tr key={u.id}>
                   <td>
-                    {u.email} {u.id === me && <span class="muted">(you)</span>}
+                    <span>
+                      {u.email} {u.id === me && <span class="muted">(you)</span>}
+                    </span>
                   </td>
                   <td>
                     <RoleSelect
