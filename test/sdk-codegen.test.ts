@@ -18,7 +18,8 @@ import {
 import { makeApp, type TestApp } from './helpers/app';
 
 const repoRoot = resolve(new URL('..', import.meta.url).pathname);
-const gqlDir = join(repoRoot, 'src/sdk/gql');
+// Typed documents are generated for the SDK and for the dashboard.
+const gqlDirs = ['src/sdk/gql', 'src/dashboard/gql'].map((d) => join(repoRoot, d));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -42,7 +43,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('GraphQL codegen', () => {
-  it('src/sdk/gql is what `npm run generate` writes from schema/schema.graphql (no drift)', async () => {
+  it('src/sdk/gql and src/dashboard/gql are what `npm run generate` writes from schema/schema.graphql (no drift)', async () => {
     // Generated in memory (saveToFile false), then formatted as the codegen hook does.
     const outputs = await generate({ ...config, cwd: repoRoot, silent: true }, false);
     const generated = new Map<string, string>();
@@ -52,8 +53,10 @@ describe('GraphQL codegen', () => {
       generated.set(abs, await prettier.format(o.content, { ...options, filepath: abs }));
     }
     expect(generated.size).toBeGreaterThan(0);
-    const committed = filesUnder(gqlDir).sort();
-    expect(committed, 'files in src/sdk/gql (run `npm run generate`)').toEqual([...generated.keys()].sort());
+    const committed = gqlDirs.flatMap(filesUnder).sort();
+    expect(committed, 'files in src/sdk/gql and src/dashboard/gql (run `npm run generate`)').toEqual(
+      [...generated.keys()].sort(),
+    );
     for (const [file, content] of generated) {
       expect(
         readFileSync(file, 'utf8'),

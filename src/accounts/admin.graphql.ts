@@ -2,6 +2,7 @@
 // They call admin.service, as the REST /api/v1/admin routes do, with the same input shapes.
 import type { Account as AccountRow } from '../../prisma/generated/client/client';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { ConflictError, NotFoundError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { oldestFirst } from '../lib/pagination';
@@ -49,22 +50,27 @@ const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
   }),
 });
 
+export const AccountConnection = nodeConnection(Account, 'Account');
+
 builder.queryFields((t) => ({
-  accounts: t.prismaConnection({
-    type: Account,
-    cursor: 'id',
-    description: 'Every account of the deployment, oldest first (admin scope).',
-    authScopes: { admin: true },
-    args: { status: t.arg({ type: AccountStatusEnum }) },
-    resolve: (query, _root, { status }, ctx) =>
-      ctx.deps.prisma.account.findMany({
-        ...query,
-        where: accountsWhere(parseInput(AccountFilterInput, { status })),
-        orderBy: oldestFirst(),
-      }),
-    totalCount: (_root, { status }, ctx) =>
-      ctx.deps.prisma.account.count({ where: accountsWhere(parseInput(AccountFilterInput, { status })) }),
-  }),
+  accounts: t.prismaConnection(
+    {
+      type: Account,
+      cursor: 'id',
+      description: 'Every account of the deployment, oldest first (admin scope).',
+      authScopes: { admin: true },
+      args: { status: t.arg({ type: AccountStatusEnum }) },
+      resolve: (query, _root, { status }, ctx) =>
+        ctx.deps.prisma.account.findMany({
+          ...query,
+          where: accountsWhere(parseInput(AccountFilterInput, { status })),
+          orderBy: oldestFirst(),
+        }),
+      totalCount: (_root, { status }, ctx) =>
+        ctx.deps.prisma.account.count({ where: accountsWhere(parseInput(AccountFilterInput, { status })) }),
+    },
+    AccountConnection,
+  ),
   account: t.prismaField({
     type: Account,
     nullable: true,

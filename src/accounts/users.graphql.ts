@@ -4,6 +4,7 @@
 import type { User as UserRow } from '../../prisma/generated/client/client';
 import { UserRole } from '../../prisma/generated/client/enums';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, tenant } from '../graphql/context';
 import { ConflictError, NotFoundError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -44,20 +45,25 @@ const CreateUserInputRef = builder.inputType('CreateUserInput', {
   }),
 });
 
+export const UserConnection = nodeConnection(User, 'User');
+
 builder.queryField('users', (t) =>
-  t.prismaConnection({
-    type: User,
-    cursor: 'id',
-    description: "The account's users (both environments), oldest first.",
-    authScopes: { portal: 'read' },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.prisma.user.findMany({
-        ...query,
-        where: usersWhere(tenant(ctx)),
-        orderBy: oldestFirst(),
-      }),
-    totalCount: (_root, _args, ctx) => ctx.deps.prisma.user.count({ where: usersWhere(tenant(ctx)) }),
-  }),
+  t.prismaConnection(
+    {
+      type: User,
+      cursor: 'id',
+      description: "The account's users (both environments), oldest first.",
+      authScopes: { portal: 'read' },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.prisma.user.findMany({
+          ...query,
+          where: usersWhere(tenant(ctx)),
+          orderBy: oldestFirst(),
+        }),
+      totalCount: (_root, _args, ctx) => ctx.deps.prisma.user.count({ where: usersWhere(tenant(ctx)) }),
+    },
+    UserConnection,
+  ),
 );
 
 builder.mutationFields((t) => ({

@@ -2,6 +2,7 @@
 import type { ApiKey as ApiKeyRow } from '../../prisma/generated/client/client';
 import { ApiKeyScope } from '../../prisma/generated/client/enums';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { EnvironmentEnum } from '../graphql/environment';
 import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { NotFoundError, ValidationError } from '../graphql/errors';
@@ -48,16 +49,21 @@ const CreateApiKeyInputRef = builder.inputType('CreateApiKeyInput', {
   }),
 });
 
+export const ApiKeyConnection = nodeConnection(ApiKey, 'ApiKey');
+
 builder.queryField('apiKeys', (t) =>
-  t.prismaConnection({
-    type: ApiKey,
-    cursor: 'id',
-    description: "The environment's API keys (secrets are never shown again).",
-    authScopes: { portal: 'read' },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.prisma.apiKey.findMany({ ...query, where: tenantWhere(ctx), orderBy: newestFirst() }),
-    totalCount: (_root, _args, ctx) => ctx.deps.prisma.apiKey.count({ where: tenantWhere(ctx) }),
-  }),
+  t.prismaConnection(
+    {
+      type: ApiKey,
+      cursor: 'id',
+      description: "The environment's API keys (secrets are never shown again).",
+      authScopes: { portal: 'read' },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.prisma.apiKey.findMany({ ...query, where: tenantWhere(ctx), orderBy: newestFirst() }),
+      totalCount: (_root, _args, ctx) => ctx.deps.prisma.apiKey.count({ where: tenantWhere(ctx) }),
+    },
+    ApiKeyConnection,
+  ),
 );
 
 builder.mutationFields((t) => ({

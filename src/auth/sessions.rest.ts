@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
 import { defineRoutes, route } from '../rest/route';
-import { LoginInput } from './sessions.schemas';
+import { LoginInput, RefreshInput } from './sessions.schemas';
 import {
   authenticateSession,
   checkCredentials,
@@ -26,7 +26,13 @@ export function sessionRoutes(deps: Deps) {
       tag: 'Sessions',
       summary: 'Sign in with email and password: returns a 24 h JWT and sets an HttpOnly session cookie',
       body: LoginInput,
-      example: { request: { email: 'owner@example.com', password: '••••••••' } },
+      example: {
+        request: {
+          email: 'owner@example.com',
+          password: 'correct-horse-battery-staple',
+          environment: 'live',
+        },
+      },
       async handler(c, { body, keyCaller }) {
         const ip = keyCaller.ip ?? 'unknown';
         const email = body.email.toLowerCase();
@@ -54,15 +60,22 @@ export function sessionRoutes(deps: Deps) {
       path: '/api/v1/auth/refresh',
       access: 'public',
       tag: 'Sessions',
-      summary: 'Renew the session token from the session cookie (or a still-valid bearer JWT)',
-      async handler(c) {
+      summary:
+        'Renew the session token from the session cookie (or a still-valid bearer JWT), optionally in the other environment',
+      body: RefreshInput,
+      example: {
+        request: { environment: 'test' },
+        response: { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', expiresAt: '2026-01-02T12:00:00.000Z' },
+      },
+      async handler(c, { body }) {
         const auth = c.req.headers.get('authorization');
         const token =
           readCookie(c.req.headers.get('cookie'), SESSION_COOKIE) ??
           /^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1];
         if (!token || token.startsWith('to_')) throw new AppError('AUTH_REQUIRED', 'No session to refresh');
         const p = await authenticateSession(deps, token);
-        const session = await issueSession(deps, { id: p.userId!, accountId: p.accountId! }, p.environment!);
+        const environment = body.environment ?? p.environment!;
+        const session = await issueSession(deps, { id: p.userId!, accountId: p.accountId! }, environment);
         c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json(session);
       },

@@ -8,3 +8,7 @@ export const LoginInput = z.object({
   /** The environment the session works in. */
   environment: optional(z.enum(['live', 'test'])),
 });
+
+/** Renewing a session may move it to the other environment of the same account (the dashboard's
+ * "Test mode" switch); without one it stays where it is. */
+export const RefreshInput = z.object({ environment: optional(z.enum(['live', 'test'])) });

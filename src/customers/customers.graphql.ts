@@ -1,5 +1,6 @@
 // Customer type, queries and mutations. Arguments go straight to the services' input shapes.
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -17,12 +18,7 @@ export const Customer = builder.prismaNode('Customer', {
     metadata: t.expose('metadata', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    licenses: t.relatedConnection('licenses', {
-      authScopes: { portal: 'read' },
-      cursor: 'id',
-      totalCount: true,
-      query: () => ({ orderBy: newestFirst() }),
-    }),
+    // `licenses` (LicenseConnection) is added by the licensing domain, which owns the License type.
   }),
 });
 
@@ -46,23 +42,32 @@ const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
   }),
 });
 
-const filtered = (ctx: GraphQLContext, filter: unknown) =>
-  customerWhere(tenant(ctx), parseInput(CustomerFilterInput, filter));
+const filtered = (ctx: GraphQLContext, filter: unknown, search?: string | null) =>
+  customerWhere(tenant(ctx), parseInput(CustomerFilterInput, { ...(filter ?? {}), search }));
+
+export const CustomerConnection = nodeConnection(Customer, 'Customer');
 
 builder.queryFields((t) => ({
-  customers: t.prismaConnection({
-    type: Customer,
-    cursor: 'id',
-    authScopes: { portal: 'read' },
-    args: { filter: t.arg({ type: CustomerFilter }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.customer.findMany({
-        ...query,
-        where: filtered(ctx, filter),
-        orderBy: newestFirst(),
-      }),
-    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.customer.count({ where: filtered(ctx, filter) }),
-  }),
+  customers: t.prismaConnection(
+    {
+      type: Customer,
+      cursor: 'id',
+      authScopes: { portal: 'read' },
+      args: {
+        filter: t.arg({ type: CustomerFilter }),
+        search: t.arg.string({ description: 'Part of the email or the name, any case.' }),
+      },
+      resolve: (query, _root, { filter, search }, ctx) =>
+        ctx.deps.prisma.customer.findMany({
+          ...query,
+          where: filtered(ctx, filter, search),
+          orderBy: newestFirst(),
+        }),
+      totalCount: (_root, { filter, search }, ctx) =>
+        ctx.deps.prisma.customer.count({ where: filtered(ctx, filter, search) }),
+    },
+    CustomerConnection,
+  ),
   customer: t.prismaField({
     type: Customer,
     nullable: true,

@@ -19,6 +19,8 @@ export type UpdateCustomerInput = z.output<typeof UpdateCustomerInput>;
 export const CustomerFilterInput = z.object({
   /** Exact match, case-insensitive. */
   email: optional(z.string().max(254)),
+  /** Part of the email or the name, case-insensitive. */
+  search: optional(z.string().trim().max(254)),
 });
 export type CustomerFilter = z.output<typeof CustomerFilterInput>;
 

@@ -25,7 +25,18 @@ export async function upsertCustomerByEmail(tx: Tx, tenant: Tenant, email: strin
 }
 
 export function customerWhere(tenant: Tenant, f: CustomerFilter = {}): Prisma.CustomerWhereInput {
-  return { ...inTenant(tenant), ...(f.email ? { email: normalizeEmail(f.email) } : {}) };
+  return {
+    ...inTenant(tenant),
+    ...(f.email ? { email: normalizeEmail(f.email) } : {}),
+    ...(f.search
+      ? {
+          OR: [
+            { email: { contains: f.search.toLowerCase() } },
+            { name: { contains: f.search, mode: 'insensitive' as const } },
+          ],
+        }
+      : {}),
+  };
 }
 
 export function createCustomer(deps: Deps, caller: Caller, input: CreateCustomerInput): Promise<Customer> {

@@ -1,6 +1,7 @@
 // Event type and the events query. An event's `license` and `product` fields are added by the
 // licensing and products domains (they own those types), batched per request with DataLoader.
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { type GraphQLContext, nodeWhere, tenant } from '../graphql/context';
 import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
@@ -40,15 +41,20 @@ export const EventFilter = builder.inputType('EventFilter', {
 const whereOf = (ctx: GraphQLContext, filter: unknown) =>
   eventWhere(tenant(ctx), parseInput(EventFilterInput, filter));
 
+export const EventConnection = nodeConnection(Event, 'Event');
+
 builder.queryField('events', (t) =>
-  t.prismaConnection({
-    type: Event,
-    cursor: 'id',
-    description: 'Events, newest first.',
-    authScopes: { portal: 'read' },
-    args: { filter: t.arg({ type: EventFilter }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.event.findMany({ ...query, where: whereOf(ctx, filter), orderBy: newestFirst() }),
-    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.event.count({ where: whereOf(ctx, filter) }),
-  }),
+  t.prismaConnection(
+    {
+      type: Event,
+      cursor: 'id',
+      description: 'Events, newest first.',
+      authScopes: { portal: 'read' },
+      args: { filter: t.arg({ type: EventFilter }) },
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.deps.prisma.event.findMany({ ...query, where: whereOf(ctx, filter), orderBy: newestFirst() }),
+      totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.event.count({ where: whereOf(ctx, filter) }),
+    },
+    EventConnection,
+  ),
 );

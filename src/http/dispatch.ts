@@ -1,12 +1,13 @@
 // Every HTTP request, whatever the transport, goes through here: request id, API version echo, CORS,
-// the edge (auth and rate limits) on /api/v1 and /graphql, then the route table, GraphQL, /metrics
-// or a 404; errors in the seed's format; a metric and a log line per request.
+// the edge (auth and rate limits) on /api/v1 and /graphql, then the route table, GraphQL, /metrics,
+// the dashboard (and / redirecting to it) or a 404; errors in the seed's format; a metric and a log line per request.
 import type { Deps } from '../deps';
 import { HELP } from '../lib/errors';
 import { ANONYMOUS } from '../lib/principal';
 import { type Exchange, HttpCtx, type Reply } from '../rest/context';
 import type { RouteDef } from '../rest/route';
 import { corsPolicy } from './cors';
+import { createDashboard } from './dashboard';
 import { admit } from './edge';
 import type { GraphQLHttp } from './graphql/graphql-http';
 import { requestIdFrom } from './request-id';
@@ -20,6 +21,7 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
   const { logger, metrics } = deps;
   const match = routeMatcher(routes);
   const cors = corsPolicy(deps.config.corsOrigins);
+  const dashboard = createDashboard();
 
   async function handle(
     c: HttpCtx,
@@ -43,6 +45,9 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
     } else if (path === '/metrics' && ex.method === 'GET') {
       const text = await metrics.registry.metrics();
       return c.body(text, 200, { 'Content-Type': metrics.registry.contentType });
+    } else {
+      const page = dashboard(c, path);
+      if (page) return page;
     }
     const allowed = match.allowed(path);
     if (allowed.length > 0) {
@@ -65,7 +70,15 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
     const path = routingPath(ex.path);
     const m = match(ex.method, path);
     const isGraphql = !m && path === '/graphql' && (ex.method === 'POST' || ex.method === 'GET');
-    const label = m ? m.route.path : isGraphql ? '/graphql' : path === '/metrics' ? '/metrics' : 'unmatched';
+    const label = m
+      ? m.route.path
+      : isGraphql
+        ? '/graphql'
+        : path === '/metrics'
+          ? '/metrics'
+          : path === '/' || path.startsWith('/dashboard')
+            ? '/dashboard'
+            : 'unmatched';
     let reply: Reply;
     try {
       reply = await handle(c, requestId, path, m, isGraphql);

@@ -45,6 +45,7 @@ export function docsRoutes(routes: () => RouteDef[]) {
       access: 'public',
       tag: 'Operations',
       summary: 'Interactive API reference (Scalar), no external requests',
+      internal: true,
       handler: (c) => c.html(DOCS_HTML),
     }),
     route({
@@ -53,6 +54,7 @@ export function docsRoutes(routes: () => RouteDef[]) {
       access: 'public',
       tag: 'Operations',
       summary: 'The Scalar bundle behind /docs, from node_modules',
+      internal: true,
       handler(c) {
         c.header('Cache-Control', 'public, max-age=86400');
         return c.body(scalarBundle(), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });

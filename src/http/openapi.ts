@@ -1,11 +1,11 @@
 // OpenAPI 3.1 document printed from the REST route table and the same zod shapes that validate
 // requests (zod 4 emits JSON Schema 2020-12, which is OpenAPI 3.1's dialect).
-import { z } from 'zod';
 import { SAMPLE_LICENSE } from '../licensing/license-keys.rest';
 import { VALIDATION_CODES } from '../licensing/validation';
-import { restName } from '../rest/input';
 import type { RouteDef } from '../rest/route';
 import { SUPPORTED_API_VERSIONS } from './edge';
+import { exampleOf, exampleParam } from './examples';
+import { jsonSchema } from './openapi-json-schema';
 
 const ErrorSchema = {
   type: 'object',
@@ -99,62 +99,6 @@ const errorResponse = (description: string, example: { code: string; error: stri
   },
 });
 
-type Json = Record<string, unknown>;
-
-/** Reads zod's JSON Schema the way a REST client needs it: `X or null` as a nullable X, and a date
- * input (a Date for GraphQL, an ISO date-time or date for JSON) as the string it is on the wire. */
-function simplify(s: Json): Json {
-  if (!Array.isArray(s.anyOf)) return s;
-  const { anyOf, ...rest } = s as Json & { anyOf: Json[] };
-  let parts = anyOf
-    .map(simplify)
-    .flatMap((p) => (Array.isArray(p.anyOf) && Object.keys(p).length === 1 ? (p.anyOf as Json[]) : [p]));
-  const nullable = parts.some((p) => p.type === 'null');
-  parts = parts.filter((p) => p.type !== 'null');
-  if (parts.length > 1 && parts.every((p) => p.type === 'string' && /^date/.test(String(p.format)))) {
-    parts = [{ type: 'string', format: 'date-time', description: 'ISO 8601 date-time, or a date' }];
-  }
-  if (parts.length === 1) {
-    const p = parts[0]!;
-    return { ...p, ...rest, ...(nullable && typeof p.type === 'string' ? { type: [p.type, 'null'] } : {}) };
-  }
-  return { ...rest, anyOf: nullable ? [...parts, { type: 'null' }] : parts };
-}
-
-/** The JSON Schema of a camelCase input shape as REST sees it: top-level fields under their REST
- * names (snake_case, see src/rest/input.ts), plus the seed's aliases. */
-function jsonSchema(schema: z.ZodType, where: 'body' | 'query', aliases: Record<string, string> = {}): Json {
-  const s = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    override: (ctx) => {
-      if (ctx.zodSchema._zod.def.type === 'date')
-        Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' });
-    },
-  }) as Json;
-  delete s.$schema;
-  const props = s.properties as Record<string, Json> | undefined;
-  if (!props) return s;
-  const renamed: Record<string, Json> = {};
-  for (const [field, raw] of Object.entries(props)) {
-    const p = simplify(raw);
-    const name = restName(field);
-    // A query parameter is absent or a string; "null" only means something in a JSON body.
-    if (where === 'query' && Array.isArray(p.type)) p.type = (p.type as string[]).find((t) => t !== 'null');
-    renamed[name] = p;
-    if (where === 'query') continue;
-    for (const [alias, target] of Object.entries(aliases)) {
-      if (target === field && alias !== name) renamed[alias] = { ...p, description: `Same as ${name}` };
-    }
-    if (name === 'license_key') renamed.key = { ...p, description: 'Same as license_key' };
-  }
-  return {
-    ...s,
-    properties: renamed,
-    ...(Array.isArray(s.required) ? { required: (s.required as string[]).map(restName) } : {}),
-  };
-}
-
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 function operationId(r: RouteDef): string {
@@ -167,20 +111,30 @@ function operationId(r: RouteDef): string {
 }
 
 function operation(r: RouteDef) {
+  const example = exampleOf(r);
+  const id = exampleParam(r.path);
   const params: object[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
     name: m[1],
     in: 'path',
     required: true,
     schema: { type: 'string' },
+    ...(id ? { example: id } : {}),
   }));
   if (r.query) {
     const q = jsonSchema(r.query, 'query') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, schema] of Object.entries(q.properties ?? {})) {
-      params.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+      const value = example?.query?.[name];
+      params.push({
+        name,
+        in: 'query',
+        required: q.required?.includes(name) ?? false,
+        schema,
+        ...(value !== undefined ? { example: value } : {}),
+      });
     }
   }
   params.push({ $ref: '#/components/parameters/ApiVersion' });
-  const okStatus = String(r.example?.status ?? 200);
+  const okStatus = String(example?.status ?? 200);
   const isLicenseKeyRoute = r.tag === 'License keys';
   const responses: Record<string, object> = {
     [okStatus]: {
@@ -190,7 +144,7 @@ function operation(r: RouteDef) {
         'application/json': {
           schema:
             r.path === '/api/v1/validate' ? { $ref: '#/components/schemas/Validation' } : { type: 'object' },
-          ...(r.example?.response ? { example: r.example.response } : {}),
+          ...(example?.response ? { example: example.response } : {}),
         },
       },
     },
@@ -264,7 +218,7 @@ function operation(r: RouteDef) {
             content: {
               'application/json': {
                 schema: jsonSchema(r.body, 'body', r.aliases),
-                ...(r.example?.request ? { example: r.example.request } : {}),
+                ...(example?.request ? { example: example.request } : {}),
               },
             },
           },
@@ -275,14 +229,53 @@ function operation(r: RouteDef) {
   };
 }
 
-export function buildOpenApi(routes: RouteDef[]) {
-  const paths: Record<string, Record<string, object>> = {};
-  for (const r of routes) {
+/** The groups of /docs, in the order of the product document: what an app calls first, then what a
+ * vendor manages, then the rest. A tag missing here sorts last. */
+export const TAG_ORDER = [
+  'License keys',
+  'Offline tokens',
+  'Licenses',
+  'Activations',
+  'Products',
+  'Customers',
+  'Webhooks',
+  'Events',
+  'Analytics',
+  'API keys',
+  'Sessions',
+  'Users',
+  'Admin',
+  'Operations',
+];
+
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  'License keys':
+    'What your app calls: validate, activate, deactivate and heartbeat. Public: the license key is the credential.',
+  'Offline tokens':
+    'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
+  Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
+  Activations: "A license's devices; freeing a seat.",
+  Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
+  Sessions: 'Account users sign in with email and password (the dashboard does).',
+  Admin: "The deployment operator's routes (admin scope).",
+  Operations: 'Health, readiness and this document.',
+};
+
+export function buildOpenApi(all: RouteDef[]) {
+  const routes = all.filter((r) => !r.internal);
+  const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
+  // Grouped by tag in that order; within a group, in the order of the route table (validate first).
+  const ordered = routes
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r.tag) - rank(b.r.tag) || a.i - b.i)
+    .map(({ r }) => r);
+  const sorted: Record<string, Record<string, object>> = {};
+  for (const r of ordered) {
     const p = toOpenApiPath(r.path);
-    paths[p] ??= {};
-    paths[p][r.method] = operation(r);
+    sorted[p] ??= {};
+    sorted[p][r.method] = operation(r);
   }
-  const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  const tags = [...new Set(ordered.map((r) => r.tag))];
   return {
     openapi: '3.1.0',
     info: {
@@ -297,7 +290,10 @@ export function buildOpenApi(routes: RouteDef[]) {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/' }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: tags.map((name) => ({
+      name,
+      ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+    })),
     paths: sorted,
     components: {
       securitySchemes: {

@@ -1,6 +1,7 @@
 // Activation type, a license's activations, and deleteActivation (portal). The public key paths
 // (validate, activate, deactivate, heartbeat) are in license-keys.graphql.ts.
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { NotFoundError } from '../graphql/errors';
 import { newestFirst } from '../lib/pagination';
@@ -40,21 +41,26 @@ export const deactivationPayload = (name: string) =>
 
 export const DeleteActivationSuccess = deactivationPayload('DeleteActivationSuccess');
 
+export const ActivationConnection = nodeConnection(Activation, 'Activation');
+
 builder.queryField('activations', (t) =>
-  t.prismaConnection({
-    type: Activation,
-    cursor: 'id',
-    authScopes: { portal: 'read' },
-    args: { licenseId: t.arg.id({ required: true }) },
-    resolve: (query, _root, { licenseId }, ctx) =>
-      ctx.deps.prisma.activation.findMany({
-        ...query,
-        where: { licenseId, ...tenantWhere(ctx) },
-        orderBy: newestFirst(),
-      }),
-    totalCount: (_root, { licenseId }, ctx) =>
-      ctx.deps.prisma.activation.count({ where: { licenseId, ...tenantWhere(ctx) } }),
-  }),
+  t.prismaConnection(
+    {
+      type: Activation,
+      cursor: 'id',
+      authScopes: { portal: 'read' },
+      args: { licenseId: t.arg.id({ required: true }) },
+      resolve: (query, _root, { licenseId }, ctx) =>
+        ctx.deps.prisma.activation.findMany({
+          ...query,
+          where: { licenseId, ...tenantWhere(ctx) },
+          orderBy: newestFirst(),
+        }),
+      totalCount: (_root, { licenseId }, ctx) =>
+        ctx.deps.prisma.activation.count({ where: { licenseId, ...tenantWhere(ctx) } }),
+    },
+    ActivationConnection,
+  ),
 );
 
 builder.mutationField('deleteActivation', (t) =>

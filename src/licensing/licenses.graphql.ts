@@ -1,6 +1,6 @@
 // License type, license queries and lifecycle mutations. Arguments go straight to the services'
 // input shapes (licenses.schemas.ts), the same ones REST parses its renamed bodies with.
-import type { InputFieldBuilder } from '@pothos/core';
+import type { ArgBuilder, InputFieldBuilder } from '@pothos/core';
 import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/generated/client/enums';
 import { builder, type BuilderTypes } from '../graphql/builder';
 import { Event } from '../events/events.graphql';
@@ -8,9 +8,24 @@ import { caller, type GraphQLContext, idsInTenant, nodeWhere, tenant, tenantWher
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
-import { newestFirst } from '../lib/pagination';
-import { CreateLicenseInput, LicenseFilterInput, UpdateLicenseInput } from './licenses.schemas';
-import { createLicense, licenseWhere, transitionLicense, updateLicense } from './licenses.service';
+import { Customer } from '../customers/customers.graphql';
+import { nodeConnection, OrderDirection } from '../graphql/connections';
+import { Product } from '../products/products.graphql';
+import { type LicenseStats, licenseStats } from './license-stats.service';
+import {
+  CreateLicenseInput,
+  LICENSE_ORDER_FIELDS,
+  LicenseFilterInput,
+  LicenseOrderInput,
+  UpdateLicenseInput,
+} from './licenses.schemas';
+import {
+  createLicense,
+  licenseOrder,
+  licenseWhere,
+  transitionLicense,
+  updateLicense,
+} from './licenses.service';
 import { effectiveStatus } from './licenses.views';
 
 export const LicenseTypeEnum = builder.enumType(LicenseType, { name: 'LicenseType' });
@@ -79,6 +94,8 @@ builder.objectField(Event, 'license', (t) =>
   }),
 );
 
+export const LicenseConnection = nodeConnection(License, 'License');
+
 export const LicenseFilter = builder.inputType('LicenseFilter', {
   fields: (t) => ({
     status: t.field({ type: LicenseStatusEnum }),
@@ -86,6 +103,49 @@ export const LicenseFilter = builder.inputType('LicenseFilter', {
     productId: t.id(),
     customerId: t.id(),
     email: t.string({ description: "The customer's email, exact match, case-insensitive." }),
+    expiresBefore: t.field({ type: 'DateTime', description: 'Only licenses expiring before this moment.' }),
+    expiresAfter: t.field({
+      type: 'DateTime',
+      description: 'Only licenses expiring at or after this moment.',
+    }),
+  }),
+});
+
+const LicenseOrderField = builder.enumType('LicenseOrderField', {
+  values: Object.fromEntries(
+    LICENSE_ORDER_FIELDS.map((f) => [f.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), { value: f }]),
+  ) as Record<string, { value: (typeof LICENSE_ORDER_FIELDS)[number] }>,
+});
+
+export const LicenseOrder = builder.inputType('LicenseOrder', {
+  description: 'Sorts a list of licenses; ties are broken by id. Null expiresAt/lastValidatedAt sort last.',
+  fields: (t) => ({
+    field: t.field({ type: LicenseOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, required: true }),
+  }),
+});
+
+const LicenseStatusCount = builder
+  .objectRef<LicenseStats['byStatus'][number]>('LicenseStatusCount')
+  .implement({
+    fields: (t) => ({
+      status: t.field({ type: LicenseStatusEnum, resolve: (r) => r.status }),
+      count: t.exposeInt('count'),
+    }),
+  });
+
+const LicenseStatsRef = builder.objectRef<LicenseStats>('LicenseStats').implement({
+  description: 'The licenses of the environment at a glance (one SQL statement, whatever their number).',
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    byStatus: t.field({
+      type: [LicenseStatusCount],
+      description: 'Every status, with its count (0 included); expired means effectively expired.',
+      resolve: (s) => s.byStatus,
+    }),
+    activeDevices: t.exposeInt('activeDevices', {
+      description: 'Devices holding a seat, over all licenses.',
+    }),
   }),
 });
 
@@ -117,19 +177,58 @@ export const UpdateLicenseInputRef = builder.inputType('UpdateLicenseInput', {
   fields: (t) => licenseInputFields(t),
 });
 
-const filtered = (ctx: GraphQLContext, filter: unknown) =>
-  licenseWhere(tenant(ctx), parseInput(LicenseFilterInput, filter));
+interface ListArgs {
+  filter?: unknown;
+  search?: string | null;
+  orderBy?: unknown;
+}
+const filtered = (ctx: GraphQLContext, { filter, search }: ListArgs) =>
+  licenseWhere(tenant(ctx), parseInput(LicenseFilterInput, { ...(filter ?? {}), search }));
+const ordered = ({ orderBy }: ListArgs) =>
+  licenseOrder(orderBy == null ? undefined : parseInput(LicenseOrderInput, orderBy));
+
+const listArgs = (arg: ArgBuilder<BuilderTypes>) => ({
+  filter: arg({ type: LicenseFilter }),
+  search: arg.string({ description: 'Part of the license key or of the customer email, any case.' }),
+  orderBy: arg({ type: LicenseOrder, description: 'Default: newest first.' }),
+});
+
+// A product's and a customer's licenses take the same arguments as Query.licenses.
+const related = {
+  authScopes: { portal: 'read' as const },
+  cursor: 'id' as const,
+  totalCount: true,
+  query: (args: ListArgs, ctx: GraphQLContext) => ({ where: filtered(ctx, args), orderBy: ordered(args) }),
+};
+builder.prismaObjectField(Product, 'licenses', (t) =>
+  t.relatedConnection('licenses', { ...related, args: listArgs(t.arg) }, LicenseConnection),
+);
+builder.prismaObjectField(Customer, 'licenses', (t) =>
+  t.relatedConnection('licenses', { ...related, args: listArgs(t.arg) }, LicenseConnection),
+);
 
 builder.queryFields((t) => ({
-  licenses: t.prismaConnection({
-    type: License,
-    cursor: 'id',
-    defaultSize: 25,
+  licenses: t.prismaConnection(
+    {
+      type: License,
+      cursor: 'id',
+      defaultSize: 25,
+      authScopes: { portal: 'read' },
+      args: listArgs(t.arg),
+      resolve: (query, _root, args, ctx) =>
+        ctx.deps.prisma.license.findMany({
+          ...query,
+          where: filtered(ctx, args),
+          orderBy: ordered(args),
+        }),
+      totalCount: (_root, args, ctx) => ctx.deps.prisma.license.count({ where: filtered(ctx, args) }),
+    },
+    LicenseConnection,
+  ),
+  licenseStats: t.field({
+    type: LicenseStatsRef,
     authScopes: { portal: 'read' },
-    args: { filter: t.arg({ type: LicenseFilter }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.license.findMany({ ...query, where: filtered(ctx, filter), orderBy: newestFirst() }),
-    totalCount: (_root, { filter }, ctx) => ctx.deps.prisma.license.count({ where: filtered(ctx, filter) }),
+    resolve: (_root, _args, ctx) => licenseStats(ctx.deps, caller(ctx)),
   }),
   license: t.prismaField({
     type: License,

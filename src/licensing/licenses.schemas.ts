@@ -58,7 +58,26 @@ export const LicenseFilterInput = z.object({
   customerId: optional(z.string().max(64)),
   /** The customer's email, exact match, case-insensitive. */
   email: optional(z.string().max(254)),
+  /** Licenses whose expiresAt is before / at or after this moment (so never-expiring ones are left out). */
+  expiresBefore: optional(dateInput),
+  expiresAfter: optional(dateInput),
+  /** Part of the license key or of the customer's email, case-insensitive. */
+  search: optional(z.string().trim().max(254)),
 });
 export type LicenseFilter = z.output<typeof LicenseFilterInput>;
+
+export const LICENSE_ORDER_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'expiresAt',
+  'lastValidatedAt',
+  'key',
+] as const;
+/** How a list of licenses is sorted; `id` breaks ties. Default: newest first. */
+export const LicenseOrderInput = z.object({
+  field: z.enum(LICENSE_ORDER_FIELDS),
+  direction: z.enum(['asc', 'desc']),
+});
+export type LicenseOrder = z.output<typeof LicenseOrderInput>;
 
 export const ListLicensesQuery = PaginationQuery.extend(LicenseFilterInput.shape);

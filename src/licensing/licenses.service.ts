@@ -10,9 +10,9 @@ import type { EventInput } from '../events/events.service';
 import type { EventType } from '../events/event-types';
 import { AppError, notFound, validationError } from '../lib/errors';
 import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
-import { listPage, type PageWindow } from '../lib/pagination';
+import { listPage, newestFirst, type PageWindow } from '../lib/pagination';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
-import type { CreateLicenseInput, LicenseFilter, UpdateLicenseInput } from './licenses.schemas';
+import type { CreateLicenseInput, LicenseFilter, LicenseOrder, UpdateLicenseInput } from './licenses.schemas';
 
 export type LicenseWithCustomer = License & { customer: { email: string } | null };
 
@@ -133,7 +133,34 @@ export function licenseWhere(tenant: Tenant, f: LicenseFilter): Prisma.LicenseWh
     ...(f.customerId ? { customerId: f.customerId } : {}),
     ...(f.type ? { type: f.type } : {}),
     ...(f.email ? { customer: { email: f.email.trim().toLowerCase() } } : {}),
+    ...(f.expiresBefore || f.expiresAfter
+      ? {
+          expiresAt: {
+            ...(f.expiresBefore ? { lt: f.expiresBefore } : {}),
+            ...(f.expiresAfter ? { gte: f.expiresAfter } : {}),
+          },
+        }
+      : {}),
+    ...(f.search
+      ? {
+          OR: [
+            { key: { contains: f.search.toUpperCase() } },
+            { customer: { email: { contains: f.search.toLowerCase() } } },
+          ],
+        }
+      : {}),
   };
+}
+
+/** The sort of a license list, `id` breaking ties so pages and cursors are stable. Nulls (no expiry,
+ * never validated) sort last either way. */
+export function licenseOrder(o: LicenseOrder | undefined): Prisma.LicenseOrderByWithRelationInput[] {
+  if (!o) return newestFirst();
+  const nullable = o.field === 'expiresAt' || o.field === 'lastValidatedAt';
+  const first = nullable
+    ? { [o.field]: { sort: o.direction, nulls: 'last' as const } }
+    : { [o.field]: o.direction };
+  return [first, { id: o.direction }];
 }
 
 export const listLicenses = (deps: Deps, caller: Caller, filter: LicenseFilter, w: PageWindow) =>

@@ -1,5 +1,6 @@
 // Product type, queries and mutations. Arguments go straight to the services' input shapes.
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { Event } from '../events/events.graphql';
 import { caller, idsInTenant, nodeWhere, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
@@ -24,12 +25,7 @@ export const Product = builder.prismaNode('Product', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    licenses: t.relatedConnection('licenses', {
-      authScopes: { portal: 'read' },
-      cursor: 'id',
-      totalCount: true,
-      query: () => ({ orderBy: newestFirst() }),
-    }),
+    // `licenses` (LicenseConnection) is added by the licensing domain, which owns the License type.
   }),
 });
 
@@ -66,15 +62,20 @@ const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
   }),
 });
 
+export const ProductConnection = nodeConnection(Product, 'Product');
+
 builder.queryFields((t) => ({
-  products: t.prismaConnection({
-    type: Product,
-    cursor: 'id',
-    authScopes: { portal: 'read' },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.prisma.product.findMany({ ...query, where: tenantWhere(ctx), orderBy: newestFirst() }),
-    totalCount: (_root, _args, ctx) => ctx.deps.prisma.product.count({ where: tenantWhere(ctx) }),
-  }),
+  products: t.prismaConnection(
+    {
+      type: Product,
+      cursor: 'id',
+      authScopes: { portal: 'read' },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.prisma.product.findMany({ ...query, where: tenantWhere(ctx), orderBy: newestFirst() }),
+      totalCount: (_root, _args, ctx) => ctx.deps.prisma.product.count({ where: tenantWhere(ctx) }),
+    },
+    ProductConnection,
+  ),
   product: t.prismaField({
     type: Product,
     nullable: true,

@@ -26,7 +26,7 @@ function listFiles(dir: string, skip: (dir: string) => boolean): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return listFiles(p, skip);
-    return e.isFile() && e.name.endsWith('.ts') ? [p] : [];
+    return e.isFile() && /\.tsx?$/.test(e.name) ? [p] : [];
   });
 }
 
@@ -90,11 +90,13 @@ const isFile = (p: string) => {
   }
 };
 
-/** The .ts file a relative specifier names (`./x`, `./x.js`, `./x/index`), or undefined. */
+/** The .ts/.tsx file a relative specifier names (`./x`, `./x.js`, `./x/index`), or undefined. */
 function resolveRelative(from: string, spec: string): string | undefined {
   const base = resolve(dirname(from), spec);
-  const stem = base.replace(/\.(js|ts)$/, '');
-  return [`${stem}.ts`, join(base, 'index.ts'), base].find((p) => p.endsWith('.ts') && isFile(p));
+  const stem = base.replace(/\.(js|jsx|ts|tsx)$/, '');
+  return [`${stem}.ts`, `${stem}.tsx`, join(base, 'index.ts'), base].find(
+    (p) => /\.tsx?$/.test(p) && isFile(p),
+  );
 }
 
 /** Strongly connected components with more than one node (Tarjan): the tangles. */

@@ -32,6 +32,19 @@ const UsageCounts = builder.objectRef<Counts>('UsageCounts').implement({
   }),
 });
 
+const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
+  fields: (t) => ({
+    kind: t.field({ type: UsageKindEnum, resolve: (c) => c.kind }),
+    code: t.exposeString('code', {
+      description:
+        'The result code, as in the REST answer: VALID, NOT_ACTIVATED, … for validations; ACTIVATED, ' +
+        'ALREADY_ACTIVATED or the refusal (ACTIVATION_LIMIT_REACHED, REVOKED, …) for activations.',
+    }),
+    success: t.exposeBoolean('success'),
+    count: t.exposeInt('count'),
+  }),
+});
+
 const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBucket').implement({
   description: 'One hour or day (UTC) that had usage; buckets without any are left out.',
   fields: (t) => ({
@@ -43,6 +56,11 @@ const UsageBucket = builder.objectRef<UsageAnalytics['series'][number]>('UsageBu
     total: t.exposeInt('total'),
     success: t.exposeInt('success'),
     failure: t.exposeInt('failure'),
+    byCode: t.field({
+      type: [UsageCodeCount],
+      description: "This bucket's counts by result code, largest first.",
+      resolve: (b) => b.byCode,
+    }),
   }),
 });
 
@@ -55,19 +73,6 @@ const UsageKindCount = builder.objectRef<UsageAnalytics['byKind'][number]>('Usag
     failure: t.exposeInt('failure', {
       description: 'Refused calls (invalid validations, refused activations, …).',
     }),
-  }),
-});
-
-const UsageCodeCount = builder.objectRef<UsageAnalytics['byCode'][number]>('UsageCodeCount').implement({
-  fields: (t) => ({
-    kind: t.field({ type: UsageKindEnum, resolve: (c) => c.kind }),
-    code: t.exposeString('code', {
-      description:
-        'The result code, as in the REST answer: VALID, NOT_ACTIVATED, … for validations; ACTIVATED, ' +
-        'ALREADY_ACTIVATED or the refusal (ACTIVATION_LIMIT_REACHED, REVOKED, …) for activations.',
-    }),
-    success: t.exposeBoolean('success'),
-    count: t.exposeInt('count'),
   }),
 });
 

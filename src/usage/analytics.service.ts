@@ -7,16 +7,24 @@ import type { Caller } from '../lib/principal';
 import type { AnalyticsInput } from './analytics.schemas';
 import type { UsageKind } from './usage-recorder';
 
+interface CodeCount {
+  kind: UsageKind;
+  code: string;
+  success: boolean;
+  count: number;
+}
+
 export interface UsageAnalytics {
   from: Date;
   to: Date;
   interval: 'hour' | 'day';
   totals: { total: number; success: number; failure: number };
-  series: { bucket: Date; total: number; success: number; failure: number }[];
+  /** Per bucket, with its own counts by kind and code (the dashboard's chart of failures by code). */
+  series: { bucket: Date; total: number; success: number; failure: number; byCode: CodeCount[] }[];
   /** Per kind (validate, activate, deactivate, heartbeat) that had usage. */
   byKind: { kind: UsageKind; total: number; success: number; failure: number }[];
   /** Per kind and result code: VALID, ACTIVATED, ACTIVATION_LIMIT_REACHED, DEACTIVATED, LEASE_EXPIRED, … */
-  byCode: { kind: UsageKind; code: string; success: boolean; count: number }[];
+  byCode: CodeCount[];
   activeDevices: number;
 }
 
@@ -47,16 +55,12 @@ export async function usageAnalytics(
   if (q.kind) where += ` AND "kind" = $${params.push(q.kind)}`;
   const trunc = q.interval === 'hour' ? 'hour' : 'day';
   const db = deps.prisma;
-  const [series, byCode, devices] = await Promise.all([
-    db.$queryRawUnsafe<{ bucket: Date; total: number; success: number }[]>(
-      `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket,
-              sum("count")::int AS total, COALESCE(sum("count") FILTER (WHERE success), 0)::int AS success
-         FROM "UsageRecord" WHERE ${where} GROUP BY 1 ORDER BY 1`,
-      ...params,
-    ),
-    db.$queryRawUnsafe<{ kind: UsageKind; code: string; success: boolean; count: number }[]>(
-      `SELECT kind, code, success, sum("count")::int AS count FROM "UsageRecord" WHERE ${where}
-        GROUP BY kind, code, success ORDER BY count DESC, kind, code`,
+  // One grouping by bucket, kind and code gives the series, each bucket's codes and the totals.
+  const [groups, devices] = await Promise.all([
+    db.$queryRawUnsafe<{ bucket: Date; kind: UsageKind; code: string; success: boolean; count: number }[]>(
+      `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket, kind, code, success,
+              sum("count")::int AS count
+         FROM "UsageRecord" WHERE ${where} GROUP BY 1, 2, 3, 4 ORDER BY 1`,
       ...params,
     ),
     db.$queryRawUnsafe<{ n: number }[]>(
@@ -64,12 +68,26 @@ export async function usageAnalytics(
       ...params,
     ),
   ]);
-  const rows = series.map((r) => ({
-    bucket: new Date(`${toIso(r.bucket).slice(0, 19)}Z`),
-    total: r.total,
-    success: r.success,
-    failure: r.total - r.success,
-  }));
+  const buckets = new Map<string, UsageAnalytics['series'][number]>();
+  const codes = new Map<string, CodeCount>();
+  for (const g of groups) {
+    const at = `${toIso(g.bucket).slice(0, 19)}Z`;
+    let b = buckets.get(at);
+    if (!b) buckets.set(at, (b = { bucket: new Date(at), total: 0, success: 0, failure: 0, byCode: [] }));
+    b.total += g.count;
+    if (g.success) b.success += g.count;
+    else b.failure += g.count;
+    b.byCode.push({ kind: g.kind, code: g.code, success: g.success, count: g.count });
+    const key = `${g.kind}/${g.code}/${g.success}`;
+    const c = codes.get(key);
+    if (c) c.count += g.count;
+    else codes.set(key, { kind: g.kind, code: g.code, success: g.success, count: g.count });
+  }
+  const byCount = (a: CodeCount, b: CodeCount) =>
+    b.count - a.count || a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code);
+  const rows = [...buckets.values()];
+  for (const r of rows) r.byCode.sort(byCount);
+  const byCode = [...codes.values()].sort(byCount);
   const total = rows.reduce((n, r) => n + r.total, 0);
   const success = rows.reduce((n, r) => n + r.success, 0);
   const byKind = KINDS.map((kind) => {

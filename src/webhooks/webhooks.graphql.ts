@@ -9,6 +9,7 @@ import { DeliveryStatus } from '../../prisma/generated/client/enums';
 import { Event, EventTypeEnum } from '../events/events.graphql';
 import type { EventType } from '../events/event-types';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, nodeWhere, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, UrlNotAllowedError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -57,6 +58,8 @@ export const WebhookDelivery = builder.prismaNode('WebhookDelivery', {
   }),
 });
 
+export const WebhookDeliveryConnection = nodeConnection(WebhookDelivery, 'WebhookDelivery');
+
 export const WebhookEndpoint = builder.prismaNode('WebhookEndpoint', {
   id: { field: 'id' },
   findUnique: nodeWhere,
@@ -76,13 +79,17 @@ export const WebhookEndpoint = builder.prismaNode('WebhookEndpoint', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    deliveries: t.relatedConnection('deliveries', {
-      cursor: 'id',
-      description: 'The delivery log, newest first.',
-      totalCount: true,
-      args: { status: t.arg({ type: DeliveryStatusEnum }) },
-      query: ({ status }) => ({ where: status ? { status } : {}, orderBy: newestFirst() }),
-    }),
+    deliveries: t.relatedConnection(
+      'deliveries',
+      {
+        cursor: 'id',
+        description: 'The delivery log, newest first.',
+        totalCount: true,
+        args: { status: t.arg({ type: DeliveryStatusEnum }) },
+        query: ({ status }) => ({ where: status ? { status } : {}, orderBy: newestFirst() }),
+      },
+      WebhookDeliveryConnection,
+    ),
   }),
 });
 
@@ -133,16 +140,25 @@ const UpdateWebhookEndpointInputRef = builder.inputType('UpdateWebhookEndpointIn
   }),
 });
 
+export const WebhookEndpointConnection = nodeConnection(WebhookEndpoint, 'WebhookEndpoint');
+
 builder.queryFields((t) => ({
-  webhookEndpoints: t.prismaConnection({
-    type: WebhookEndpoint,
-    cursor: 'id',
-    description: 'Webhook endpoints, newest first.',
-    authScopes: { portal: 'read' },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.prisma.webhookEndpoint.findMany({ ...query, where: tenantWhere(ctx), orderBy: newestFirst() }),
-    totalCount: (_root, _args, ctx) => ctx.deps.prisma.webhookEndpoint.count({ where: tenantWhere(ctx) }),
-  }),
+  webhookEndpoints: t.prismaConnection(
+    {
+      type: WebhookEndpoint,
+      cursor: 'id',
+      description: 'Webhook endpoints, newest first.',
+      authScopes: { portal: 'read' },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.prisma.webhookEndpoint.findMany({
+          ...query,
+          where: tenantWhere(ctx),
+          orderBy: newestFirst(),
+        }),
+      totalCount: (_root, _args, ctx) => ctx.deps.prisma.webhookEndpoint.count({ where: tenantWhere(ctx) }),
+    },
+    WebhookEndpointConnection,
+  ),
   webhookEndpoint: t.prismaField({
     type: WebhookEndpoint,
     nullable: true,

@@ -32,6 +32,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     describe: 'lease reaper cost with BENCH_LEASES (1000,10000) live leases and with as many expired ones',
     run: async (opts) => (await import('./reaper')).reaperBench(opts),
   },
+  dashboard: {
+    describe:
+      'the Overview in headless Chromium on BENCH_LICENSES (10000) seeded licenses: navigation to drawn with data, first and later loads; its GraphQL request alone; bundle sizes',
+    run: async (opts) => (await import('./dashboard')).dashboardBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',

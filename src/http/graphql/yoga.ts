@@ -135,14 +135,49 @@ function useJit(deps: Deps): Plugin {
   ) as Plugin;
 }
 
+/** What GraphiQL opens with instead of its welcome text. */
+export const GRAPHIQL_EXAMPLE = `# Traffic Orchestrator's GraphQL API. Run this with the ▶ button (or Ctrl-Enter).
+#
+# Your credential goes in the Headers tab below, as JSON:
+#   {"Authorization": "Bearer to_live_…"}
+# (an API key: to_test_… for test data). Signed in to /dashboard in this browser, your session
+# cookie is used and no header is needed.
+query Example {
+  viewer {
+    kind
+    environment
+    account {
+      name
+    }
+  }
+  licenses(first: 5, orderBy: { field: CREATED_AT, direction: DESC }) {
+    totalCount
+    nodes {
+      id
+      key
+      status
+      email
+      product {
+        name
+      }
+    }
+  }
+}
+`;
+
 export function createGraphQL(deps: Deps) {
   let graphiqlPage: string | null = null;
   setStrictPrismaQueries(deps.config.env !== 'production');
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    // GraphiQL is a development aid; production deployments do not serve it.
-    graphiql: deps.config.env !== 'production',
+    // GraphiQL is a development aid; production deployments do not serve it. It opens on a query that
+    // works as it is (with the dashboard's session cookie, or a key in the Headers tab it shows).
+    graphiql: deps.config.env !== 'production' && {
+      title: 'Traffic Orchestrator GraphQL',
+      defaultQuery: GRAPHIQL_EXAMPLE,
+      defaultEditorToolsVisibility: 'headers',
+    },
     // GraphiQL with its assets inlined (about 9 MB, rendered once), so it works with no network;
     // yoga's default page loads them from a CDN.
     renderGraphiQL: (opts) => (graphiqlPage ??= renderGraphiQL(opts)),

@@ -30,6 +30,10 @@ export type LicenseFilter = {
   customerId?: string | number | null | undefined;
   /** The customer's email, exact match, case-insensitive. */
   email?: string | null | undefined;
+  /** Only licenses expiring at or after this moment. */
+  expiresAfter?: string | null | undefined;
+  /** Only licenses expiring before this moment. */
+  expiresBefore?: string | null | undefined;
   productId?: string | number | null | undefined;
   status?: LicenseStatus | null | undefined;
   type?: LicenseType | null | undefined;
