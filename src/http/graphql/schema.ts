@@ -5,6 +5,7 @@ import '../../accounts/admin.graphql';
 import '../../accounts/users.graphql';
 import '../../auth/api-keys.graphql';
 import '../../customers/customers.graphql';
+import '../../email/email.graphql';
 import '../../events/events.graphql';
 import '../../events/subscriptions.graphql';
 import '../../licensing/activations.graphql';
