@@ -8,6 +8,7 @@ import { sessionRoutes } from '../auth/sessions.rest';
 import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { emailRoutes } from '../email/email.rest';
+import { stripeRoutes } from '../integrations/stripe.rest';
 import { eventRoutes } from '../events/events.rest';
 import { licenseKeyRoutes } from '../licensing/license-keys.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
@@ -34,6 +35,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...analyticsRoutes(deps),
     ...brandingRoutes(deps),
     ...emailRoutes(deps),
+    ...stripeRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

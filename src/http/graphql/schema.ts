@@ -8,6 +8,7 @@ import '../../customers/customers.graphql';
 import '../../email/email.graphql';
 import '../../events/events.graphql';
 import '../../events/subscriptions.graphql';
+import '../../integrations/stripe.graphql';
 import '../../licensing/activations.graphql';
 import '../../licensing/license-keys.graphql';
 import '../../licensing/licenses.graphql';
