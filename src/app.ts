@@ -12,6 +12,8 @@ import { createGraphQLHttp } from './http/graphql/graphql-http';
 import { attachGraphQLWs } from './http/graphql/ws';
 import { createGraphQL } from './http/graphql/yoga';
 import { nodeListener } from './http/node-adapter';
+import { createPages } from './http/pages';
+import { customerPageRoutes } from './pages/pages.routes';
 import { allRoutes } from './http/routes';
 import { Scheduler } from './jobs/scheduler';
 import { licensingJobs } from './licensing/jobs';
@@ -97,7 +99,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const routes = allRoutes(deps);
   const graphql = createGraphQL(deps);
-  const dispatch = createDispatcher(deps, routes, createGraphQLHttp(graphql.yoga, config.maxBodyBytes));
+  const pages = createPages(deps, customerPageRoutes(deps));
+  const dispatch = createDispatcher(
+    deps,
+    routes,
+    createGraphQLHttp(graphql.yoga, config.maxBodyBytes),
+    pages,
+  );
 
   let server: Server | null = null;
   let ws: { close(): Promise<void> } | null = null;

@@ -9,6 +9,7 @@ import type { RouteDef } from '../rest/route';
 import { corsPolicy } from './cors';
 import { admit } from './edge';
 import type { GraphQLHttp } from './graphql/graphql-http';
+import type { Pages } from './pages';
 import { requestIdFrom } from './request-id';
 import { type Matched, renderError, routeMatcher, routingPath, runRoute } from './router';
 
@@ -16,7 +17,12 @@ export type Dispatch = (ex: Exchange) => Promise<Reply>;
 
 const behindEdge = (path: string) => path.startsWith('/api/v1/') || path === '/graphql';
 
-export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQLHttp): Dispatch {
+export function createDispatcher(
+  deps: Deps,
+  routes: RouteDef[],
+  graphql: GraphQLHttp,
+  pages: Pages = () => Promise.resolve(null),
+): Dispatch {
   const { logger, metrics } = deps;
   const match = routeMatcher(routes);
   const cors = corsPolicy(deps.config.corsOrigins);
@@ -31,6 +37,11 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
     const ex = c.req;
     const preflight = cors?.(c);
     if (preflight) return preflight;
+    // The customer page (/my/<account>/…, or a registered custom domain, whose `/` is its page).
+    if (!behindEdge(path)) {
+      const page = await pages(c, path, requestId);
+      if (page) return page;
+    }
     if (behindEdge(path)) {
       const who = await admit(deps, c, m?.route.access === 'public', requestId);
       if (m) return runRoute(deps, c, m, who);

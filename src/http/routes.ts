@@ -9,6 +9,7 @@ import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { emailRoutes } from '../email/email.rest';
 import { stripeRoutes } from '../integrations/stripe.rest';
+import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
 import { licenseKeyRoutes } from '../licensing/license-keys.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
@@ -26,6 +27,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...licenseRoutes(deps),
     ...productRoutes(deps),
     ...customerRoutes(deps),
+    ...portalRoutes(deps),
     ...apiKeyRoutes(deps),
     ...eventRoutes(deps),
     ...webhookRoutes(deps),

@@ -1,7 +1,7 @@
 // Product inputs (camelCase, door-neutral: see src/lib/schema.ts).
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
-import { metadata, optional } from '../lib/schema';
+import { clearable, metadata, optional } from '../lib/schema';
 
 const fields = {
   platforms: optional(z.array(z.string().trim().min(1).max(32)).max(20)),
@@ -22,6 +22,8 @@ const fields = {
       .min(10)
       .max(30 * 86400),
   ),
+  /** Devices a customer may free on the customer page, per license and calendar month; null: no cap. */
+  customerDeactivationsPerMonth: clearable(z.number().int().min(0).max(10_000)),
 };
 const name = z.string().trim().min(1).max(200);
 

@@ -2,6 +2,7 @@
 // this file only imports them for their side effects and builds the schema.
 import '../../accounts/accounts.graphql';
 import '../../accounts/admin.graphql';
+import '../../accounts/branding.graphql';
 import '../../accounts/users.graphql';
 import '../../auth/api-keys.graphql';
 import '../../customers/customers.graphql';
@@ -12,6 +13,7 @@ import '../../integrations/stripe.graphql';
 import '../../licensing/activations.graphql';
 import '../../licensing/license-keys.graphql';
 import '../../licensing/licenses.graphql';
+import '../../pages/portal.graphql';
 import '../../products/products.graphql';
 import '../../usage/analytics.graphql';
 import '../../webhooks/webhooks.graphql';
