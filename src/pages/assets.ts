@@ -22,11 +22,12 @@ body{margin:0;line-height:1.5;font-size:16px}
 .brand-name{font-size:1.25rem;font-weight:700}
 .logo{max-height:40px;max-width:180px;display:block}
 .who{display:flex;align-items:center;gap:12px;flex-wrap:wrap;font-size:.9rem;color:var(--muted)}
-main{padding-top:28px;padding-bottom:28px;outline:none}
+main.wrap{padding-top:32px;padding-bottom:32px;outline:none}
 h1{font-size:1.6rem;margin:0 0 6px}
 h2{font-size:1.15rem;margin:0}
 h3{font-size:1rem;margin:18px 0 8px}
 p{margin:0 0 12px}
+.card h2+p{margin-top:6px}
 .lead{color:var(--muted);margin-bottom:22px}
 a{color:var(--ink)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:20px;margin-bottom:18px}
@@ -66,7 +67,9 @@ button:hover{filter:brightness(.95)}
 .foot{padding-bottom:32px;color:var(--muted);font-size:.9rem}
 .empty{color:var(--muted)}
 [hidden]{display:none!important}
-@media (max-width:640px){.signin{grid-template-columns:1fr}.wrap{padding:0 14px}h1{font-size:1.35rem}.card{padding:16px}}
+@media (max-width:640px){.signin{grid-template-columns:1fr}.wrap{padding-left:14px;padding-right:14px}
+main.wrap{padding-top:22px}h1{font-size:1.35rem}.card{padding:16px}
+.who{width:100%;justify-content:space-between;gap:4px 12px}.who strong{word-break:break-all}}
 `;
 
 // Progressive enhancement only: the page works without it. It shows the Copy buttons (hidden in the

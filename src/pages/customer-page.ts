@@ -44,8 +44,8 @@ export function signInPage(v: View, flash?: Frame['flash'], email = ''): string 
 <p class="muted">Shows that one license only.</p>
 <form method="post" action="${v.base}/sign-in/key">${hidden(v.csrf)}
 <div class="field"><label for="key">License key</label>
-<input id="key" name="key" type="text" autocomplete="off" spellcheck="false" required placeholder="XXXX-XXXX-XXXX-XXXX" aria-describedby="key-hint"></div>
-<p id="key-hint" class="hint">As it appears in your purchase email.</p>
+<input id="key" name="key" type="text" autocomplete="off" spellcheck="false" required placeholder="XXXX-XXXX-XXXX-XXXX" aria-describedby="key-hint">
+<p id="key-hint" class="hint">As it appears in your purchase email.</p></div>
 <button type="submit" class="secondary">Sign in with key</button>
 </form>
 </section>

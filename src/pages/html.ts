@@ -54,6 +54,7 @@ export function page(f: Frame): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(f.title)} · ${esc(b.name)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${f.base}/page.css">
 <link rel="stylesheet" href="${f.base}/theme.css">
 <script src="${f.base}/page.js" defer></script>
