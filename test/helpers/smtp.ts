@@ -15,12 +15,15 @@ export interface Mailbox {
   messages: ParsedMail[];
   /** Every DATA command seen (accepted or refused). */
   attempts: number;
-  respond: (attempt: number) => SmtpAnswer;
+  /** Decides each message's answer (the n-th DATA overall, and the message as parsed). */
+  respond: (attempt: number, mail: ParsedMail) => SmtpAnswer;
   waitFor(predicate: () => boolean, ms?: number, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSmtp(opts: { port?: number; respond?: (attempt: number) => SmtpAnswer } = {}) {
+export async function startSmtp(
+  opts: { port?: number; respond?: (attempt: number, mail: ParsedMail) => SmtpAnswer } = {},
+) {
   const box: Mailbox = {
     url: '',
     port: 0,
@@ -42,9 +45,9 @@ export async function startSmtp(opts: { port?: number; respond?: (attempt: numbe
     logger: false,
     onData(stream, _session, callback) {
       const attempt = ++box.attempts;
-      const answer = box.respond(attempt);
       simpleParser(stream).then(
         (mail) => {
+          const answer = box.respond(attempt, mail);
           if (answer === 'accept') {
             box.messages.push(mail);
             callback();
