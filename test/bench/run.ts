@@ -32,6 +32,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
     describe: 'lease reaper cost with BENCH_LEASES (1000,10000) live leases and with as many expired ones',
     run: async (opts) => (await import('./reaper')).reaperBench(opts),
   },
+  emails: {
+    describe:
+      'emails/s through the outbox to a local SMTP server (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw nodemailer to it',
+    run: async (opts) => (await import('./emails')).emailsBench(opts),
+  },
+  stripe: {
+    describe:
+      'signed Stripe events/s through the receiver (checkout, invoice.paid, replays) vs a bare node:http server answering the same bodies',
+    run: async (opts) => (await import('./stripe')).stripeBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',
@@ -49,7 +59,8 @@ function usage(): string {
     '',
     'environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_WARMUP (s, default 2),',
     '             BENCH_CPU_PROF=1|<dir> (--cpu-prof the server children), DATABASE_URL (adds PostgreSQL),',
-    '             BENCH_WEBHOOK_N (deliveries per webhooks run, default 2000)',
+    '             BENCH_WEBHOOK_N (deliveries per webhooks run, default 2000), BENCH_EMAIL_N (2000),',
+    '             BENCH_STRIPE_N (events of each kind, 1000)',
   ].join('\n');
 }
 

@@ -18,7 +18,7 @@ import { deliveryHeaders } from '../../src/webhooks/signing';
 import { createWebhook } from '../../src/webhooks/webhooks.service';
 import { type BenchOptions, freshPgDatabase, machineFacts, startServer, tempDir } from './lib';
 
-interface Figure {
+export interface Figure {
   name: string;
   perSec: number;
   count: number;
@@ -29,7 +29,7 @@ interface Figure {
 
 const WARMUP = 200;
 
-function positiveInt(name: string, fallback: number): number {
+export function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (!raw) return fallback;
   const n = Number(raw);
@@ -160,7 +160,7 @@ async function dispatcherRate(
   }
 }
 
-function printTable(rows: Figure[]) {
+export function printTable(rows: Figure[]) {
   const head = ['target', 'per second', 'count', 'seconds', 'in flight', 'errors'];
   const body = rows.map((r) => [
     r.name,
