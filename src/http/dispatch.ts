@@ -76,7 +76,15 @@ export function createDispatcher(
     const path = routingPath(ex.path);
     const m = match(ex.method, path);
     const isGraphql = !m && path === '/graphql' && (ex.method === 'POST' || ex.method === 'GET');
-    const label = m ? m.route.path : isGraphql ? '/graphql' : path === '/metrics' ? '/metrics' : 'unmatched';
+    const label = m
+      ? m.route.path
+      : isGraphql
+        ? '/graphql'
+        : path === '/metrics'
+          ? '/metrics'
+          : path.startsWith('/my/')
+            ? '/my/:account'
+            : 'unmatched';
     let reply: Reply;
     try {
       reply = await handle(c, requestId, path, m, isGraphql);
