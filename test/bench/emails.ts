@@ -18,6 +18,11 @@ import { type Figure, positiveInt, printTable } from './webhooks';
 
 const WARMUP = 100;
 
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
 const params = (i: number) => ({
   productName: 'Bench Studio',
   pageUrl: 'http://localhost:4000/my/acct_bench/',
@@ -52,13 +57,15 @@ async function nodemailerRate(url: string, count: number, concurrency: number): 
       }
     };
     const started = performance.now();
+    const cpu = cpuNow();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { seconds: (performance.now() - started) / 1000, errors };
+    return { seconds: (performance.now() - started) / 1000, errors, cpuUs: (cpuNow() - cpu) / n };
   };
   try {
     await run(WARMUP);
-    const { seconds, errors } = await run(count);
+    const { seconds, errors, cpuUs } = await run(count);
     return {
+      cpuUs,
       name: `nodemailer raw, ${concurrency} in flight`,
       perSec: count / seconds,
       count,
@@ -110,6 +117,7 @@ async function outboxRate(
     if ((await app.emails.queueDepth()) !== count) throw new Error('expected the fill to be queued');
     const before = app.emails.stats.delivered;
     const started = performance.now();
+    const cpu = cpuNow();
     scheduler.add(app.emails.job());
     const deadline = Date.now() + 600_000;
     while (app.emails.stats.delivered - before < count) {
@@ -117,12 +125,14 @@ async function outboxRate(
       await new Promise((r) => setTimeout(r, 2));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuUs = (cpuNow() - cpu) / count;
     await scheduler.stop();
     const sent = await app.deps.prisma.emailMessage.count({ where: { status: 'sent' } });
     const s = app.emails.stats;
     return {
       name,
       perSec: count / seconds,
+      cpuUs,
       count,
       seconds,
       concurrency,
