@@ -12,6 +12,8 @@ import { createGraphQLHttp } from './http/graphql/graphql-http';
 import { attachGraphQLWs } from './http/graphql/ws';
 import { createGraphQL } from './http/graphql/yoga';
 import { nodeListener } from './http/node-adapter';
+import { createPages } from './http/pages';
+import { customerPageRoutes } from './pages/pages.routes';
 import { allRoutes } from './http/routes';
 import { Scheduler } from './jobs/scheduler';
 import { licensingJobs } from './licensing/jobs';
@@ -19,6 +21,7 @@ import { createLogger } from './logger';
 import type { RouteDef } from './rest/route';
 import { usageFlushJob } from './usage/jobs';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { EmailDispatcher } from './email/dispatcher';
 
 export interface App {
   fetch(request: Request): Promise<Response>;
@@ -29,6 +32,8 @@ export interface App {
   bootstrap: NewAccount | null;
   /** The webhook dispatcher (dispatchOnce for tests, queueDepth for metrics). */
   webhooks: WebhookDispatcher;
+  /** The email dispatcher; null without SMTP_URL (emails then wait in the outbox as `unsent`). */
+  emails: EmailDispatcher | null;
   /** Starts the HTTP server (port 0 picks a free port). Resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -81,12 +86,26 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // path depends on it being flushed.
   const scheduler = new Scheduler(logger);
   const webhooks = new WebhookDispatcher(deps);
+  const emails = config.smtpUrl ? new EmailDispatcher(deps, config.smtpUrl) : null;
+  if (!emails) logger.info('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
   scheduler.add(usageFlushJob(deps));
-  if (opts.jobs !== false) for (const job of [webhooks.job(), ...licensingJobs(deps)]) scheduler.add(job);
+  if (opts.jobs !== false) {
+    for (const job of [webhooks.job(), ...licensingJobs(deps)]) scheduler.add(job);
+    if (emails) {
+      scheduler.add(emails.job());
+      deps.kicks.email = () => emails.kick();
+    }
+  }
 
   const routes = allRoutes(deps);
   const graphql = createGraphQL(deps);
-  const dispatch = createDispatcher(deps, routes, createGraphQLHttp(graphql.yoga, config.maxBodyBytes));
+  const pages = createPages(deps, customerPageRoutes(deps));
+  const dispatch = createDispatcher(
+    deps,
+    routes,
+    createGraphQLHttp(graphql.yoga, config.maxBodyBytes),
+    pages,
+  );
 
   let server: Server | null = null;
   let ws: { close(): Promise<void> } | null = null;
@@ -98,6 +117,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     routes,
     bootstrap,
     webhooks,
+    emails,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve) => {
         const s = createServer(nodeListener(dispatch, logger));
@@ -113,6 +133,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       if (server) await closeServer(server);
       await scheduler.stop();
       await webhooks.stop(); // stopped by the scheduler when it ran there; tests drive it by hand
+      await emails?.stop();
       await limits.close();
       await deps.pubsub.close();
       await database.close();

@@ -41,6 +41,20 @@ const EnvSchema = z.object({
   TO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TO_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(100),
   TO_WEBHOOK_MAX_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  TO_EMAIL_FROM: z.string().min(3).default('Traffic Orchestrator <no-reply@localhost>'),
+  TO_EMAIL_BACKOFF_SCALE: z.coerce.number().positive().max(1000).default(1),
+  TO_EMAIL_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(5),
+  TO_EMAIL_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  TO_EMAIL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TO_PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must be an http(s) URL')
+    .optional(),
   TO_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   TO_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   TO_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
@@ -96,6 +110,19 @@ export interface Config {
   /** Webhook requests in flight per instance, in total and per endpoint. */
   webhookMaxInFlight: number;
   webhookMaxPerEndpoint: number;
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset: emails wait in the outbox as `unsent`. */
+  smtpUrl?: string;
+  /** The From address of every email (the account's brand name is shown as its display name). */
+  emailFrom: string;
+  /** Multiplies the email retry schedule (9 attempts over about a day at 1). */
+  emailBackoffScale: number;
+  /** SMTP sends in flight per instance (also the size of the SMTP connection pool). */
+  emailMaxInFlight: number;
+  emailDispatchIntervalMs: number;
+  /** Connection, greeting and socket timeout of one SMTP attempt. */
+  emailTimeoutMs: number;
+  /** Where this server is reached from outside (links in emails, portal links); no trailing slash. */
+  publicUrl: string;
   /** Limits on GraphQL documents (graphql-armor) and whether introspection is served. */
   graphql: {
     /** Nesting of selections; fragments do not count as a level. */
@@ -142,6 +169,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutMs: e.TO_WEBHOOK_TIMEOUT_MS,
     webhookMaxInFlight: e.TO_WEBHOOK_MAX_IN_FLIGHT,
     webhookMaxPerEndpoint: e.TO_WEBHOOK_MAX_PER_ENDPOINT,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.TO_EMAIL_FROM,
+    emailBackoffScale: e.TO_EMAIL_BACKOFF_SCALE,
+    emailMaxInFlight: e.TO_EMAIL_MAX_IN_FLIGHT,
+    emailDispatchIntervalMs: e.TO_EMAIL_DISPATCH_INTERVAL_MS,
+    emailTimeoutMs: e.TO_EMAIL_TIMEOUT_MS,
+    publicUrl: (e.TO_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     graphql: {
       maxDepth: e.TO_GRAPHQL_MAX_DEPTH,
       maxAliases: e.TO_GRAPHQL_MAX_ALIASES,

@@ -23,12 +23,17 @@ export interface Deps {
   licenseCache: LicenseCache;
   /** Resolved API keys and sessions (this instance; same). */
   apiKeyCache: TtlCache<string, Principal>;
+  /** Custom domain → account id (or null: not one), for the customer page at `/`. */
+  domainCache: TtlCache<string, string | null>;
   usage: UsageRecorder;
   secretBox: SecretBox;
   signingKeys: SigningKeys;
   limits: RateLimits;
   metrics: Metrics;
   pubsub: EventPubSub;
+  /** Wakes an outbox dispatcher after a commit wrote rows for it (set by app.ts when its job runs;
+   * a no-op otherwise, where the poll or a test's dispatchOnce() picks the rows up). */
+  kicks: { email: () => void };
   now: () => Date;
 }
 
@@ -54,6 +59,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     logger,
     licenseCache,
     apiKeyCache,
+    domainCache: new TtlCache<string, string | null>(5_000, 10_000),
     usage: new UsageRecorder(database.sql, {
       // validation.failed events from the batch are written like any other change.
       writeEvents: (events) =>
@@ -69,6 +75,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     }),
     pubsub,
     metrics,
+    kicks: { email: () => {} },
     now: () => new Date(),
   };
   return deps;

@@ -8,6 +8,8 @@ const TYPE_BY_PREFIX: Record<string, string> = {
   key: 'ApiKey',
   whk: 'WebhookEndpoint',
   del: 'WebhookDelivery',
+  eml: 'EmailMessage',
+  dom: 'CustomDomain',
 };
 
 export function typenameForId(id: string): string | null {

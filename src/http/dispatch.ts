@@ -10,6 +10,7 @@ import { corsPolicy } from './cors';
 import { createDashboard } from './dashboard';
 import { admit } from './edge';
 import type { GraphQLHttp } from './graphql/graphql-http';
+import type { Pages } from './pages';
 import { requestIdFrom } from './request-id';
 import { type Matched, renderError, routeMatcher, routingPath, runRoute } from './router';
 
@@ -17,7 +18,12 @@ export type Dispatch = (ex: Exchange) => Promise<Reply>;
 
 const behindEdge = (path: string) => path.startsWith('/api/v1/') || path === '/graphql';
 
-export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQLHttp): Dispatch {
+export function createDispatcher(
+  deps: Deps,
+  routes: RouteDef[],
+  graphql: GraphQLHttp,
+  pages: Pages = () => Promise.resolve(null),
+): Dispatch {
   const { logger, metrics } = deps;
   const match = routeMatcher(routes);
   const cors = corsPolicy(deps.config.corsOrigins);
@@ -33,6 +39,11 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
     const ex = c.req;
     const preflight = cors?.(c);
     if (preflight) return preflight;
+    // The customer page (/my/<account>/…, or a registered custom domain, whose `/` is its page).
+    if (!behindEdge(path)) {
+      const page = await pages(c, path, requestId);
+      if (page) return page;
+    }
     if (behindEdge(path)) {
       const who = await admit(deps, c, m?.route.access === 'public', requestId);
       if (m) return runRoute(deps, c, m, who);
@@ -78,7 +89,9 @@ export function createDispatcher(deps: Deps, routes: RouteDef[], graphql: GraphQ
           ? '/metrics'
           : path === '/' || path.startsWith('/dashboard')
             ? '/dashboard'
-            : 'unmatched';
+            : path.startsWith('/my/')
+              ? '/my/:account'
+              : 'unmatched';
     let reply: Reply;
     try {
       reply = await handle(c, requestId, path, m, isGraphql);

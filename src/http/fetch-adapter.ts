@@ -12,11 +12,14 @@ export function fetchExchange(req: Request): Exchange {
     query: url.search.slice(1),
     remoteAddress: null,
     async readBody(max) {
-      if (read) return '';
+      return new TextDecoder().decode(await this.readBytes(max));
+    },
+    async readBytes(max) {
+      if (read) return Buffer.alloc(0);
       read = true;
       const buf = await req.arrayBuffer();
       if (buf.byteLength > max) throw tooLarge(max);
-      return new TextDecoder().decode(buf);
+      return Buffer.from(buf);
     },
     webRequest: (body) =>
       new Request(req.url, {

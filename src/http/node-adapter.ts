@@ -7,6 +7,12 @@ import { AppError } from '../lib/errors';
 import { type Exchange, type Reply, tooLarge } from '../rest/context';
 
 function readIncoming(req: IncomingMessage, max: number): Promise<string> {
+  return collect(req, max).then((chunks) =>
+    chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+  );
+}
+
+function collect(req: IncomingMessage, max: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -18,9 +24,7 @@ function readIncoming(req: IncomingMessage, max: number): Promise<string> {
         reject(tooLarge(max));
       } else chunks.push(chunk);
     });
-    req.once('end', () =>
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
+    req.once('end', () => resolve(chunks));
     // A client that goes away mid-body is its own fault, not a 500.
     const cut = () =>
       reject(new AppError('VALIDATION_ERROR', 'The request body was not received completely'));
@@ -61,6 +65,12 @@ class NodeExchange implements Exchange {
     if (this.read || this.req.readableEnded) return Promise.resolve('');
     this.read = true;
     return readIncoming(this.req, max);
+  }
+
+  async readBytes(max: number): Promise<Buffer> {
+    if (this.read || this.req.readableEnded) return Buffer.alloc(0);
+    this.read = true;
+    return Buffer.concat(await collect(this.req, max));
   }
 
   webRequest(body: string | null): Request {

@@ -211,19 +211,27 @@ function operation(r: RouteDef) {
     security:
       r.access === 'public' ? [{}, { apiKey: [] }] : [{ apiKey: [] }, { session: [] }, { sessionCookie: [] }],
     parameters: params,
-    ...(r.body
+    ...(r.rawBody
       ? {
           requestBody: {
             required: true,
-            content: {
-              'application/json': {
-                schema: jsonSchema(r.body, 'body', r.aliases),
-                ...(example?.request ? { example: example.request } : {}),
-              },
-            },
+            description: 'Read as raw bytes: the signature is checked over them before they are parsed.',
+            content: { 'application/json': { schema: { type: 'object' } } },
           },
         }
-      : {}),
+      : r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: jsonSchema(r.body, 'body', r.aliases),
+                  ...(example?.request ? { example: example.request } : {}),
+                },
+              },
+            },
+          }
+        : {}),
     responses,
     ...(r.access === 'admin' ? { 'x-scope': 'admin' } : r.access === 'portal' ? { 'x-scope': 'portal' } : {}),
   };

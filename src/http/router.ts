@@ -28,6 +28,12 @@ export async function readBody(c: HttpCtx, max: number): Promise<string> {
   return c.req.readBody(max);
 }
 
+async function readBytes(c: HttpCtx, max: number): Promise<Buffer> {
+  const declared = Number(c.req.headers.get('content-length') ?? 0);
+  if (declared > max) throw tooLarge(max);
+  return c.req.readBytes(max);
+}
+
 const decode = (s: string) => {
   try {
     return decodeURIComponent(s);
@@ -88,7 +94,8 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
   if (r.access === 'admin') requireAdmin(principal);
   if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
   let body: unknown = undefined;
-  if (r.body) {
+  const raw = r.rawBody ? await readBytes(c, deps.config.maxBodyBytes) : null;
+  if (r.body && !r.rawBody) {
     let raw = parseJsonBody(await readBody(c, deps.config.maxBodyBytes));
     if (r.rest) raw = r.rest(raw);
     body = parseWith(r.body, fromRest(raw, r.aliases), 'body');
@@ -97,6 +104,7 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
   const meta = { ip: who.ip, userAgent: c.req.headers.get('user-agent'), requestId: who.requestId };
   return r.handler(c, {
     body,
+    raw,
     query,
     params: m.params,
     principal,

@@ -1,11 +1,15 @@
 // Every REST route, in one table: the router registers it and the OpenAPI document is printed
 // from it. Route factories only close over `deps`; they don't use it while being defined.
 import { adminRoutes } from '../accounts/admin.rest';
+import { brandingRoutes } from '../accounts/branding.rest';
 import { userRoutes } from '../accounts/users.rest';
 import { apiKeyRoutes } from '../auth/api-keys.rest';
 import { sessionRoutes } from '../auth/sessions.rest';
 import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
+import { emailRoutes } from '../email/email.rest';
+import { stripeRoutes } from '../integrations/stripe.rest';
+import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
 import { licenseKeyRoutes } from '../licensing/license-keys.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
@@ -23,6 +27,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...licenseRoutes(deps),
     ...productRoutes(deps),
     ...customerRoutes(deps),
+    ...portalRoutes(deps),
     ...apiKeyRoutes(deps),
     ...eventRoutes(deps),
     ...webhookRoutes(deps),
@@ -30,6 +35,9 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...userRoutes(deps),
     ...adminRoutes(deps),
     ...analyticsRoutes(deps),
+    ...brandingRoutes(deps),
+    ...emailRoutes(deps),
+    ...stripeRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

@@ -5,7 +5,22 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export type IdPrefix =
-  'acct' | 'usr' | 'key' | 'prod' | 'cus' | 'lic' | 'mach' | 'evt' | 'whk' | 'del' | 'kid';
+  | 'acct'
+  | 'usr'
+  | 'key'
+  | 'prod'
+  | 'cus'
+  | 'lic'
+  | 'mach'
+  | 'evt'
+  | 'whk'
+  | 'del'
+  | 'kid'
+  | 'eml'
+  | 'dom'
+  | 'stp'
+  | 'clt'
+  | 'cps';
 
 /** Unbiased random base62 string (rejection sampling). */
 export function randomBase62(length: number): string {

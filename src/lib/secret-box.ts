@@ -1,13 +1,26 @@
 // Encryption at rest for secrets the server must be able to read back (signing keys, webhook
 // secrets): AES-256-GCM under a master key from TO_SECRET_KEY, or from a key file created with
 // 0600 permissions in DATA_DIR when that variable is unset.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export class SecretBox {
+  private readonly macKeys = new Map<string, Buffer>();
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
+  }
+
+  /** HMAC-SHA256 of `message` (base64url) under a key derived from the master key for `purpose`:
+   * values only this deployment can compute (CSRF tokens, sign-in links derived from their id). */
+  mac(purpose: string, message: string): string {
+    let key = this.macKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.key, 'traffic-orchestrator-mac', purpose, 32));
+      this.macKeys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(message).digest('base64url');
   }
 
   seal(plain: string): string {

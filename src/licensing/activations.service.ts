@@ -129,8 +129,14 @@ async function activateOnce(
 }
 
 /** Frees a seat inside `tx`: deletes the activation, decrements the count, records
- * license.deactivated with `reason`. */
-export async function removeActivation(tx: Tx, staged: Staged, activation: Activation, reason: string) {
+ * license.deactivated with `reason` (and `extra` data, such as the actor). */
+export async function removeActivation(
+  tx: Tx,
+  staged: Staged,
+  activation: Activation,
+  reason: string,
+  extra: Record<string, unknown> = {},
+) {
   const deleted = await tx.activation.deleteMany({ where: { id: activation.id } });
   if (deleted.count === 0) throw notFound('Activation');
   await tx.$executeRawUnsafe(
@@ -148,7 +154,7 @@ export async function removeActivation(tx: Tx, staged: Staged, activation: Activ
     licenseId: license.id,
     productId: license.productId,
     machineId: activation.id,
-    data: { deviceId: activation.machineId, reason },
+    data: { deviceId: activation.machineId, reason, ...extra },
   });
   return license;
 }

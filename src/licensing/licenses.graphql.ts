@@ -27,6 +27,8 @@ import {
   updateLicense,
 } from './licenses.service';
 import { effectiveStatus } from './licenses.views';
+import { sendLicenseKey } from './license-emails';
+import { EmailMessage } from '../email/email.graphql';
 
 export const LicenseTypeEnum = builder.enumType(LicenseType, { name: 'LicenseType' });
 export const LicenseStatusEnum = builder.enumType(LicenseStatus, { name: 'LicenseStatus' });
@@ -167,6 +169,9 @@ export const CreateLicenseInputRef = builder.inputType('CreateLicenseInput', {
     productId: t.id({ required: true }),
     type: t.field({ type: LicenseTypeEnum, description: 'Defaults to perpetual.' }),
     key: t.string({ description: 'Import an existing key instead of generating one.' }),
+    sendEmail: t.boolean({
+      description: "Email the key to the license's customer (who must have an email).",
+    }),
     ...licenseInputFields(t),
   }),
 });
@@ -285,6 +290,14 @@ builder.mutationFields((t) => ({
     errors: { types: licenseErrors, dataField: { name: 'license' } },
     resolve: (_root, { id, input }, ctx) =>
       updateLicense(ctx.deps, caller(ctx), id, parseInput(UpdateLicenseInput, input)),
+  }),
+  sendLicenseKey: t.field({
+    type: EmailMessage,
+    description: "Emails the license key to the license's customer (ConflictError when it has no email).",
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError, ConflictError], dataField: { name: 'email' } },
+    resolve: (_root, { id }, ctx) => sendLicenseKey(ctx.deps, caller(ctx), id),
   }),
   renewLicense: t.field({
     type: License,

@@ -19,14 +19,25 @@ import {
   transitionLicense,
   updateLicense,
 } from './licenses.service';
+import { sendLicenseKey } from './license-emails';
 import { activationJson, licenseJson } from './licenses.views';
+import { emailJson } from '../email/email.views';
 
 const TAG = 'Licenses';
 
-/** The seed's Stripe example sends `product` and no `type`: a purchase is a subscription unless it
- * says otherwise. */
-const seedStripeBody = (raw: Record<string, unknown>) =>
-  raw.product !== undefined && raw.type === undefined ? { ...raw, type: 'subscription' } : raw;
+/** The seed's Stripe example sends `product` and no `type`. Such a license is perpetual, unless its
+ * metadata names a Stripe subscription: then it is a subscription with no fixed expiry, kept in step
+ * by the Stripe integration (invoice.paid sets the paid period's end, a deleted subscription expires
+ * it), so it never lapses on a date nothing renews. An explicit `type` or `expires_at` wins. */
+function seedStripeBody(raw: Record<string, unknown>) {
+  if (raw.product === undefined || raw.type !== undefined) return raw;
+  const meta = raw.metadata as Record<string, unknown> | null | undefined;
+  const sub = meta && typeof meta === 'object' ? meta.stripeSubscriptionId : undefined;
+  if (typeof sub === 'string' && sub.trim() !== '') {
+    return { ...raw, type: 'subscription', expires_at: raw.expires_at ?? null };
+  }
+  return { ...raw, type: 'perpetual' };
+}
 
 export function licenseRoutes(deps: Deps) {
   const createRoute = (path: string) =>
@@ -35,7 +46,8 @@ export function licenseRoutes(deps: Deps) {
       path,
       access: 'portal',
       tag: TAG,
-      summary: 'Create a license (generated key, or import your own with `key`)',
+      summary:
+        'Create a license (generated key, or import your own with `key`); `send_email: true` emails the key',
       body: CreateLicenseInput,
       aliases: { product: 'productId', customer_email: 'email' },
       rest: seedStripeBody,
@@ -110,6 +122,17 @@ export function licenseRoutes(deps: Deps) {
     transition('reinstate'),
     transition('revoke'),
     transition('renew'),
+    route({
+      method: 'post',
+      path: '/api/v1/licenses/:id/send-key',
+      access: 'portal',
+      tag: TAG,
+      summary: "Email the license key to the license's customer (through the email outbox)",
+      example: { status: 202 },
+      async handler(c, { caller, params }) {
+        return c.json({ email: emailJson(await sendLicenseKey(deps, caller, params.id!)) }, 202);
+      },
+    }),
     listRoute({
       path: '/api/v1/licenses/:id/activations',
       access: 'portal',

@@ -41,6 +41,8 @@ export const CreateLicenseInput = z.object({
   type: LicenseTypeEnum.nullish().transform((t) => t ?? 'perpetual'),
   /** Import an existing key instead of generating one. */
   key: optional(z.string().trim().min(1).max(128)),
+  /** Email the key to the license's customer (who must have an email). */
+  sendEmail: optional(z.boolean()),
   ...editable,
 });
 export type CreateLicenseInput = z.output<typeof CreateLicenseInput>;

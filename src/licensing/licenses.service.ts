@@ -2,7 +2,6 @@
 // revoke, renew, and the expiry sweeper. Every change goes through commit(): its event is recorded
 // in the same transaction, and the license's cache entry is dropped everywhere after it.
 import type { License, LicenseType, Prisma, RenewalInterval } from '../../prisma/generated/client/client';
-import { upsertCustomerByEmail } from '../customers/customers.service';
 import { commit, type Staged, type Tx } from '../db/commit';
 import { isUniqueViolation } from '../db/errors';
 import type { Deps } from '../deps';
@@ -12,6 +11,8 @@ import { AppError, notFound, validationError } from '../lib/errors';
 import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
 import { listPage, newestFirst, type PageWindow } from '../lib/pagination';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
+import { customerFor, customerFromMetadata, rememberStripeCustomer } from './license-customers';
+import { queueLicenseEmail } from './license-emails';
 import type { CreateLicenseInput, LicenseFilter, LicenseOrder, UpdateLicenseInput } from './licenses.schemas';
 
 export type LicenseWithCustomer = License & { customer: { email: string } | null };
@@ -63,56 +64,60 @@ export const licenseEvent = (
 });
 
 /** Records a license change: its event now, its cache entry dropped after the commit. */
-function changed(staged: Staged, license: License, type: EventType, data?: Record<string, unknown>) {
+export function changed(staged: Staged, license: License, type: EventType, data?: Record<string, unknown>) {
   staged.event(licenseEvent(type, license, data));
   staged.invalidateLicense(license.id);
 }
 
-/** The customer a license is linked to: by id (it must exist here), or by email (created if new). */
-async function customerFor(tx: Tx, tenant: Tenant, input: { customerId?: string; email?: string }) {
-  if (input.customerId) {
-    const c = await tx.customer.findFirst({ where: { id: input.customerId, ...inTenant(tenant) } });
-    if (!c) throw notFound('Customer');
-    return c.id;
-  }
-  if (input.email) return (await upsertCustomerByEmail(tx, tenant, input.email)).id;
-  return undefined;
-}
-
-export async function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
-  const { tenant } = caller;
-  const now = deps.now();
+/** Creates a license inside `tx` (a Stripe checkout does it in the transaction that records the event). */
+export async function insertLicense(
+  deps: Deps,
+  tx: Tx,
+  staged: Staged,
+  tenant: Tenant,
+  input: CreateLicenseInput,
+) {
   const key = input.key !== undefined ? normalizeLicenseKey(input.key) : generateLicenseKey();
   if (!KEY_PATTERN.test(key)) {
     throw validationError('key must be 4–128 characters of A–Z, 0–9, "-" or "_"');
   }
-  const expiresAt = resolveExpiry(input.type, input, now);
+  const expiresAt = resolveExpiry(input.type, input, deps.now());
+  const product = await tx.product.findFirst({ where: { id: input.productId, ...inTenant(tenant) } });
+  if (!product) throw notFound('Product');
+  const metadata = input.metadata ?? {};
+  const customerId =
+    (await customerFor(tx, tenant, input)) ?? (await customerFromMetadata(tx, tenant, metadata));
+  if (customerId) await rememberStripeCustomer(tx, customerId, metadata);
+  if (input.sendEmail && !customerId) {
+    throw validationError('send_email needs an email (or a customer with one) to send the key to');
+  }
+  const license = await tx.license.create({
+    data: {
+      id: newId('lic'),
+      ...inTenant(tenant),
+      productId: product.id,
+      customerId: customerId ?? null,
+      key,
+      type: input.type,
+      maxActivations: input.maxActivations ?? 1,
+      expiresAt,
+      allowedDomains: input.allowedDomains ?? [],
+      metadata: metadata as Prisma.InputJsonValue,
+      plan: input.plan ?? null,
+      renewalInterval: input.renewalInterval ?? 'month',
+      offlineGracePeriod: input.offlineGracePeriod ?? null,
+      leaseDuration: input.leaseDuration ?? null,
+    },
+    include,
+  });
+  changed(staged, license, 'license.created', { type: license.type });
+  if (input.sendEmail) await queueLicenseEmail(deps, tx, staged, license.id, 'license_key');
+  return license;
+}
+
+export async function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
   try {
-    return await commit(deps, async (tx, staged) => {
-      const product = await tx.product.findFirst({ where: { id: input.productId, ...inTenant(tenant) } });
-      if (!product) throw notFound('Product');
-      const license = await tx.license.create({
-        data: {
-          id: newId('lic'),
-          ...inTenant(tenant),
-          productId: product.id,
-          customerId: (await customerFor(tx, tenant, input)) ?? null,
-          key,
-          type: input.type,
-          maxActivations: input.maxActivations ?? 1,
-          expiresAt,
-          allowedDomains: input.allowedDomains ?? [],
-          metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
-          plan: input.plan ?? null,
-          renewalInterval: input.renewalInterval ?? 'month',
-          offlineGracePeriod: input.offlineGracePeriod ?? null,
-          leaseDuration: input.leaseDuration ?? null,
-        },
-        include,
-      });
-      changed(staged, license, 'license.created', { type: license.type });
-      return license;
-    });
+    return await commit(deps, (tx, staged) => insertLicense(deps, tx, staged, caller.tenant, input));
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'This license key already exists');
     throw err;
@@ -228,8 +233,9 @@ export async function transitionLicense(
     }
     switch (action) {
       case 'suspend': {
-        if (l.status === 'suspended') return update({});
-        const license = await update({ status: 'suspended', suspendedAt: now });
+        // A person suspending what billing suspended takes it over: the integration won't reinstate it.
+        if (l.status === 'suspended') return update(l.suspendedReason ? { suspendedReason: null } : {});
+        const license = await update({ status: 'suspended', suspendedAt: now, suspendedReason: null });
         changed(staged, license, 'license.suspended');
         return license;
       }
@@ -237,7 +243,11 @@ export async function transitionLicense(
         if (l.status !== 'suspended')
           throw new AppError('CONFLICT', `Only a suspended license can be reinstated`);
         const expired = l.expiresAt !== null && l.expiresAt.getTime() <= now.getTime();
-        const license = await update({ status: expired ? 'expired' : 'active', suspendedAt: null });
+        const license = await update({
+          status: expired ? 'expired' : 'active',
+          suspendedAt: null,
+          suspendedReason: null,
+        });
         changed(staged, license, 'license.reinstated');
         return license;
       }
@@ -256,6 +266,7 @@ export async function transitionLicense(
         const status = l.status === 'expired' ? 'active' : l.status;
         const license = await update({ expiresAt, status });
         changed(staged, license, 'license.renewed', { expiresAt: expiresAt.toISOString() });
+        await queueLicenseEmail(deps, tx, staged, id, 'license_renewed');
         return license;
       }
     }
@@ -279,6 +290,7 @@ export async function expireDueLicenses(deps: Deps, batch = 500): Promise<number
       });
       if (res.count === 0) return false;
       changed(staged, await tx.license.findUniqueOrThrow({ where: { id } }), 'license.expired');
+      await queueLicenseEmail(deps, tx, staged, id, 'license_expired');
       return true;
     });
     if (expired) n++;

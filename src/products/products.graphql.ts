@@ -23,6 +23,10 @@ export const Product = builder.prismaNode('Product', {
     leaseDuration: t.exposeInt('leaseDuration', {
       description: "Seconds a floating seat's lease lasts between heartbeats (default 15 minutes).",
     }),
+    customerDeactivationsPerMonth: t.exposeInt('customerDeactivationsPerMonth', {
+      nullable: true,
+      description: 'Devices a customer may free on the customer page, per license and month; null: no cap.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     // `licenses` (LicenseConnection) is added by the licensing domain, which owns the License type.
@@ -49,6 +53,7 @@ const CreateProductInputRef = builder.inputType('CreateProductInput', {
     metadata: t.field({ type: 'JSON' }),
     offlineGracePeriod: t.int({ description: 'Seconds; default 604800 (7 days).' }),
     leaseDuration: t.int({ description: 'Seconds; default 900 (15 minutes).' }),
+    customerDeactivationsPerMonth: t.int({ description: 'Default: no cap.' }),
   }),
 });
 
@@ -59,6 +64,7 @@ const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
     metadata: t.field({ type: 'JSON' }),
     offlineGracePeriod: t.int(),
     leaseDuration: t.int(),
+    customerDeactivationsPerMonth: t.int({ description: 'null removes the cap.' }),
   }),
 });
 

@@ -1,7 +1,7 @@
 // Product inputs (camelCase, door-neutral: see src/lib/schema.ts).
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
-import { metadata, optional } from '../lib/schema';
+import { clearable, metadata, optional } from '../lib/schema';
 
 /** The platforms a product can name: the seed's four (windows, mac, linux, web) and the two mobile
  * ones, since apps on phones use the server too. Matched without regard to case; stored lower-case,
@@ -41,6 +41,8 @@ const fields = {
       .min(10)
       .max(30 * 86400),
   ),
+  /** Devices a customer may free on the customer page, per license and calendar month; null: no cap. */
+  customerDeactivationsPerMonth: clearable(z.number().int().min(0).max(10_000)),
 };
 const name = z.string().trim().min(1).max(200);
 

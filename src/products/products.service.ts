@@ -20,6 +20,7 @@ export function createProduct(deps: Deps, caller: Caller, input: CreateProductIn
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
         ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
         ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+        customerDeactivationsPerMonth: input.customerDeactivationsPerMonth ?? null,
       },
     }),
   );
@@ -52,6 +53,9 @@ export function updateProduct(
         ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
         ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
         ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+        ...(input.customerDeactivationsPerMonth !== undefined
+          ? { customerDeactivationsPerMonth: input.customerDeactivationsPerMonth }
+          : {}),
       },
     });
   });

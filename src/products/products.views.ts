@@ -9,6 +9,7 @@ export function productJson(p: Product) {
     metadata: p.metadata ?? {},
     offlineGracePeriod: p.offlineGracePeriod,
     leaseDuration: p.leaseDuration,
+    customerDeactivationsPerMonth: p.customerDeactivationsPerMonth,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

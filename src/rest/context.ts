@@ -20,6 +20,8 @@ export interface Exchange extends RequestView {
   readonly remoteAddress: string | null;
   /** The body as UTF-8 text; throws 413 PAYLOAD_TOO_LARGE past `max` bytes. Reads once. */
   readBody(max: number): Promise<string>;
+  /** The body's bytes exactly as they arrived (for a signature over them); same limit, reads once. */
+  readBytes(max: number): Promise<Buffer>;
   /** The request as a web `Request` with `body` (read by readBody first), for yoga's own HTTP layer. */
   webRequest(body: string | null): Request;
 }

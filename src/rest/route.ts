@@ -11,6 +11,8 @@ export type Access = 'public' | 'portal' | 'admin';
 export interface RouteInput<B, Q> {
   /** The body, renamed to the service's camelCase names and parsed with `body`. */
   body: B;
+  /** Routes with `rawBody`: the body's bytes exactly as they arrived, unparsed (else null). */
+  raw: Buffer | null;
   query: Q;
   params: Record<string, string>;
   principal: Principal;
@@ -34,6 +36,10 @@ export interface RouteDef<B = any, Q = any> {
   tag: string;
   /** The service's camelCase input shape (the REST body's snake_case names are renamed to it). */
   body?: z.ZodType<B>;
+  /** The handler gets the body's bytes as they arrived (`input.raw`) instead of a parsed `body`: for
+   * a signature over the raw body, checked before anything parses it (the Stripe receiver). The
+   * body-size limit still applies. */
+  rawBody?: boolean;
   /** Other REST names this route's body accepts for a field (`{ product: 'productId' }`). */
   aliases?: Record<string, string>;
   /** Seed compatibility: adjusts the raw REST body before it is renamed and parsed. */

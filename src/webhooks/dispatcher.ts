@@ -1,24 +1,18 @@
-// The webhook dispatcher: sends the outbox (WebhookDelivery rows) and records each outcome.
-//
-// Claim: one short statement picks due rows (oldest nextAttemptAt first), locks them with
-// `FOR UPDATE SKIP LOCKED` and leases them to this claim for 30 s (lockedBy/lockedUntil). Several
-// instances therefore never send the same attempt twice, and the rows of an instance that died
-// are claimed again once its lease has run out. Send: outside any transaction, concurrently,
-// through one pooled undici Agent with a 10 s timeout. Record: in batches (outcomes.ts), only
-// while the lease is still ours.
+// The webhook dispatcher: the outbox core (src/jobs/outbox.ts) with the webhook channel, which
+// claims due WebhookDelivery rows, sends each through one pooled undici Agent with a 10 s timeout
+// and records the outcome (outcomes.ts).
 //
 // A slow or failing endpoint cannot hold up the others: each instance keeps at most
 // `webhookMaxPerEndpoint` requests in flight per endpoint (an endpoint at its cap is left out of
-// the claim, so its backlog does not fill the claim window), runs never wait for sends to finish,
-// and failures move the row's nextAttemptAt into the future.
-import { hostname } from 'node:os';
+// the claim, so its backlog does not fill the claim window), and failures move the row's
+// nextAttemptAt into the future.
 import { Agent } from 'undici';
 import type { Deps } from '../deps';
+import { type ClaimRequest, Outbox, type OutboxChannel, type Verdict } from '../jobs/outbox';
 import type { Job } from '../jobs/scheduler';
-import { randomBase62 } from '../lib/ids';
 import { deliveryHeaders } from './signing';
 import { blockedReason, guardedLookup, ipLiteral, parseWebhookUrl } from './ssrf';
-import { type Claimed, type DispatcherStats, type Outcome, OutcomeWriter } from './outcomes';
+import { type Answer, backoffMs, type Claimed, MAX_ATTEMPTS, writeDeliveryOutcomes } from './outcomes';
 import { RESPONSE_BODY_LIMIT } from './webhooks.views';
 
 /** How long a claim is ours; longer than the request timeout, so a live claim never lapses. */
@@ -58,8 +52,6 @@ FROM picked, "WebhookEndpoint" e
 WHERE d.id = picked.id AND e.id = d."endpointId"
 RETURNING d.id, d."endpointId", d."eventType", d.payload, d.attempts, e.url, e."secretEncrypted", e.enabled`;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 function describeError(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code;
@@ -68,25 +60,16 @@ function describeError(err: unknown): string {
   return message;
 }
 
-export class WebhookDispatcher {
-  readonly instanceId = `${hostname()}:${process.pid}:${randomBase62(6)}`;
+const noAnswer: Answer = { code: null, body: null };
+
+class WebhookChannel implements OutboxChannel<Claimed, Answer> {
+  readonly name = 'webhook delivery';
+  readonly leaseMs = LEASE_MS;
+  readonly maxAttempts = MAX_ATTEMPTS;
   private readonly agent: Agent;
-  private readonly outcomes: OutcomeWriter;
-  private readonly shutdown = new AbortController();
-  /** Send-and-record of every claimed row, until its outcome is written. */
-  private readonly tracked = new Set<Promise<void>>();
-  /** Requests on the wire, in total and per endpoint (the claim's budget). */
-  private sending = 0;
-  private readonly perEndpoint = new Map<string, number>();
-  private seq = 0;
-  private pumping: Promise<void> | null = null;
-  private again = false;
-  private auto = false;
-  private stopping = false;
 
   constructor(private readonly deps: Deps) {
     const { webhookTimeoutMs, webhookAllowPrivate } = deps.config;
-    this.outcomes = new OutcomeWriter(deps);
     this.agent = new Agent({
       connect: {
         timeout: webhookTimeoutMs,
@@ -97,159 +80,61 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Attempts made and outcomes written by this instance. */
-  get stats(): DispatcherStats {
-    return this.outcomes.stats;
+  get maxInFlight() {
+    return this.deps.config.webhookMaxInFlight;
   }
-
-  /** The polling job, for the Scheduler. It starts on what is already due; from then on, a finished
-   * send also claims more at once. Without it (tests), dispatchOnce() sends by hand. */
-  job(): Job {
-    this.auto = true;
-    return {
-      name: 'webhook-dispatcher',
-      intervalMs: this.deps.config.webhookDispatchIntervalMs,
-      runAtStart: true,
-      run: () => this.pump(),
-      stop: () => this.stop(),
-    };
+  get maxPerGroup() {
+    return this.deps.config.webhookMaxPerEndpoint;
   }
-
-  /** Claims what is due, sends it and waits until every outcome is written (tests and tools).
-   * Returns the number of deliveries handled. */
-  async dispatchOnce(): Promise<number> {
-    const started = await this.claimAndStart();
-    await Promise.all(started);
-    return started.length;
+  get pollIntervalMs() {
+    return this.deps.config.webhookDispatchIntervalMs;
   }
+  group = (row: Claimed) => row.endpointId;
+  backoffMs = (attempts: number) => backoffMs(attempts, this.deps.config.webhookBackoffScale);
 
-  /** Deliveries waiting to be sent or retried (every tenant). */
-  queueDepth(): Promise<number> {
-    return this.deps.prisma.webhookDelivery.count({ where: { status: 'pending' } });
-  }
-
-  /** Stops claiming, lets in-flight sends finish for up to `graceMs` (then aborts them and hands
-   * their rows back, unattempted), writes the outcomes and closes the connection pool. */
-  async stop(graceMs = 5_000): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    await this.pumping;
-    const all = Promise.all([...this.tracked]);
-    const finished = await Promise.race([all.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!finished) this.shutdown.abort();
-    await all;
-    await this.outcomes.flush();
-    await this.agent.close();
-  }
-
-  /** Claims until no slot is free or nothing is due. One claim at a time: kicks that arrive while
-   * a claim runs are folded into one more round, so claims come in batches. */
-  private pump(): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    if (this.pumping) {
-      this.again = true;
-      return this.pumping;
-    }
-    this.pumping = (async () => {
-      try {
-        do {
-          this.again = false;
-          // Started sends are tracked (this.tracked) and end in a logged outcome, never a rejection.
-          void (await this.claimAndStart());
-        } while (this.again && !this.stopping);
-      } catch (err) {
-        this.deps.logger.error({ err }, 'webhook claim failed');
-      } finally {
-        this.pumping = null;
-      }
-    })();
-    return this.pumping;
-  }
-
-  private async claimAndStart(): Promise<Promise<void>[]> {
-    const free = this.deps.config.webhookMaxInFlight - this.sending;
-    if (free <= 0 || this.stopping) return [];
-    const token = `${this.instanceId}:${++this.seq}`;
-    const rows = await this.claim(free, token);
-    return rows.map((row) => this.start(row, token));
-  }
-
-  private claim(limit: number, token: string): Promise<Claimed[]> {
-    const cap = this.deps.config.webhookMaxPerEndpoint;
-    const saturated: string[] = [];
-    const busyIds: string[] = [];
-    const busyCounts: number[] = [];
-    for (const [endpointId, n] of this.perEndpoint) {
-      if (n >= cap) saturated.push(endpointId);
-      else {
-        busyIds.push(endpointId);
-        busyCounts.push(n);
-      }
-    }
-    const now = this.deps.now();
+  claim(req: ClaimRequest): Promise<Claimed[]> {
     return this.deps.prisma.$queryRawUnsafe<Claimed[]>(
       CLAIM_SQL,
-      now,
-      new Date(now.getTime() + LEASE_MS),
-      Math.min(limit * 4 + cap, 2_000),
-      saturated,
-      busyIds,
-      busyCounts,
-      cap,
-      limit,
-      token,
+      req.now,
+      req.leaseUntil,
+      Math.min(req.limit * 4 + req.perGroup, 2_000),
+      req.saturated,
+      req.busyGroups,
+      req.busyCounts,
+      req.perGroup,
+      req.limit,
+      req.token,
     );
   }
 
-  private start(row: Claimed, token: string): Promise<void> {
-    this.sending++;
-    this.perEndpoint.set(row.endpointId, (this.perEndpoint.get(row.endpointId) ?? 0) + 1);
-    let onWire = true;
-    const done = () => {
-      if (!onWire) return;
-      onWire = false;
-      this.sending--;
-      const n = (this.perEndpoint.get(row.endpointId) ?? 1) - 1;
-      if (n <= 0) this.perEndpoint.delete(row.endpointId);
-      else this.perEndpoint.set(row.endpointId, n);
-      // The row stays leased until its outcome is written, so its slot can be reused at once. Claim
-      // again when half the endpoint's slots are free rather than at every free slot: fewer,
-      // larger claims (each one a database round trip) at the same concurrency.
-      const cap = this.deps.config.webhookMaxPerEndpoint;
-      if (this.auto && !this.stopping && n <= Math.floor(cap / 2)) void this.pump();
-    };
-    const p: Promise<void> = this.attempt(row)
-      .then((outcome) => {
-        done();
-        return this.outcomes.record(row, token, outcome);
-      })
-      .catch((err) =>
-        this.deps.logger.error({ err, delivery: row.id }, 'webhook delivery bookkeeping failed'),
-      )
-      .finally(() => {
-        done();
-        this.tracked.delete(p);
-      });
-    this.tracked.add(p);
-    return p;
-  }
+  write = (...args: Parameters<OutboxChannel<Claimed, Answer>['write']>) =>
+    writeDeliveryOutcomes(this.deps, ...args);
 
-  /** One HTTP attempt. Never throws: every failure is an outcome. */
-  private async attempt(row: Claimed): Promise<Outcome> {
-    if (!row.enabled) return { kind: 'skipped', error: 'Endpoint is disabled; delivery not sent' };
-    if (this.stopping && this.shutdown.signal.aborted) return { kind: 'released' };
+  close = () => this.agent.close();
+
+  /** One HTTP attempt. Never throws: every failure is a verdict. */
+  async send(row: Claimed, ctx: { signal: AbortSignal; attempted(): void }): Promise<Verdict<Answer>> {
+    if (!row.enabled) {
+      return {
+        kind: 'fail',
+        error: 'Endpoint is disabled; delivery not sent',
+        attempted: false,
+        extra: noAnswer,
+      };
+    }
     let url: URL;
     let secret: string;
     try {
       url = parseWebhookUrl(row.url);
       const literal = this.deps.config.webhookAllowPrivate ? null : ipLiteral(url);
       const why = literal ? blockedReason(literal) : null;
-      if (why) return { kind: 'error', error: `URL_NOT_ALLOWED: ${literal} is a ${why} address` };
+      if (why)
+        return { kind: 'retry', error: `URL_NOT_ALLOWED: ${literal} is a ${why} address`, extra: noAnswer };
       secret = this.deps.secretBox.open(row.secretEncrypted);
     } catch (err) {
-      return { kind: 'error', error: describeError(err) };
+      return { kind: 'retry', error: describeError(err), extra: noAnswer };
     }
-    this.stats.attempts++;
+    ctx.attempted();
     const timeoutMs = this.deps.config.webhookTimeoutMs;
     const timestamp = Math.floor(this.deps.now().getTime() / 1000);
     try {
@@ -259,7 +144,7 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: deliveryHeaders(row, secret, timestamp),
         body: row.payload,
-        signal: AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -274,14 +159,35 @@ export class WebhookDispatcher {
         .subarray(0, RESPONSE_BODY_LIMIT)
         .toString('utf8')
         .replaceAll('\u0000', '');
-      return { kind: 'response', status: res.statusCode, body };
+      const answer = { code: res.statusCode, body };
+      if (res.statusCode >= 200 && res.statusCode < 300) return { kind: 'done', extra: answer };
+      if (res.statusCode === 410) {
+        const error = 'HTTP 410 Gone: endpoint disabled';
+        return { kind: 'fail', error, attempted: true, extra: { ...answer, gone: true } };
+      }
+      return { kind: 'retry', error: `HTTP ${res.statusCode}`, extra: answer };
     } catch (err) {
-      if (this.shutdown.signal.aborted) return { kind: 'released' };
+      if (ctx.signal.aborted) return { kind: 'release' };
       const name = (err as Error).name;
       if (name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError') {
-        return { kind: 'error', error: `Timed out after ${timeoutMs} ms` };
+        return { kind: 'retry', error: `Timed out after ${timeoutMs} ms`, extra: noAnswer };
       }
-      return { kind: 'error', error: describeError(err) };
+      return { kind: 'retry', error: describeError(err), extra: noAnswer };
     }
+  }
+}
+
+export class WebhookDispatcher extends Outbox<Claimed, Answer> {
+  constructor(private readonly deps: Deps) {
+    super(deps, new WebhookChannel(deps));
+  }
+
+  override job(): Job {
+    return super.job('webhook-dispatcher');
+  }
+
+  /** Deliveries waiting to be sent or retried (every tenant). */
+  queueDepth(): Promise<number> {
+    return this.deps.prisma.webhookDelivery.count({ where: { status: 'pending' } });
   }
 }

@@ -33,6 +33,7 @@ function validateExchange(key: string): () => Exchange {
     remoteAddress: '127.0.0.1',
     headers: { get },
     readBody: () => Promise.resolve(body),
+    readBytes: () => Promise.resolve(Buffer.from(body)),
     webRequest: () => {
       throw new Error('not used by validate');
     },

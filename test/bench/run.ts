@@ -37,6 +37,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'the Overview in headless Chromium on BENCH_LICENSES (10000) seeded licenses: navigation to drawn with data, first and later loads; its GraphQL request alone; bundle sizes',
     run: async (opts) => (await import('./dashboard')).dashboardBench(opts),
   },
+  emails: {
+    describe:
+      'emails/s through the outbox to a local SMTP server (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw nodemailer to it',
+    run: async (opts) => (await import('./emails')).emailsBench(opts),
+  },
+  stripe: {
+    describe:
+      'signed Stripe events/s through the receiver (checkout, invoice.paid, replays) vs a bare node:http server answering the same bodies',
+    run: async (opts) => (await import('./stripe')).stripeBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',
@@ -54,7 +64,8 @@ function usage(): string {
     '',
     'environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_WARMUP (s, default 2),',
     '             BENCH_CPU_PROF=1|<dir> (--cpu-prof the server children), DATABASE_URL (adds PostgreSQL),',
-    '             BENCH_WEBHOOK_N (deliveries per webhooks run, default 2000)',
+    '             BENCH_WEBHOOK_N (deliveries per webhooks run, default 2000), BENCH_EMAIL_N (2000),',
+    '             BENCH_STRIPE_N (events of each kind, 1000)',
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@
 //   app       the real app (buildApp) on 127.0.0.1, port 0. PGlite in BENCH_DATA_DIR, or PostgreSQL
 //             when BENCH_DATABASE_URL is set. Creates a product and a perpetual license through the
 //             REST API with the bootstrap live key, and reports the license key.
+//   smtp      an SMTP server (smtp-server) that accepts every message and discards it.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app';
@@ -116,9 +117,26 @@ async function app() {
   });
 }
 
+async function smtp() {
+  const { SMTPServer } = await import('smtp-server');
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  ready({ port: (server.server.address() as AddressInfo).port });
+}
+
 if (mode === 'baseline') await baseline();
 else if (mode === 'app') await app();
+else if (mode === 'smtp') await smtp();
 else {
-  console.error(`usage: server.ts baseline|app (got ${JSON.stringify(mode)})`);
+  console.error(`usage: server.ts baseline|app|smtp (got ${JSON.stringify(mode)})`);
   process.exit(2);
 }

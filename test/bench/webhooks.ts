@@ -18,18 +18,27 @@ import { deliveryHeaders } from '../../src/webhooks/signing';
 import { createWebhook } from '../../src/webhooks/webhooks.service';
 import { type BenchOptions, freshPgDatabase, machineFacts, startServer, tempDir } from './lib';
 
-interface Figure {
+export interface Figure {
   name: string;
   perSec: number;
   count: number;
   seconds: number;
   concurrency: number;
   errors: number;
+  /** CPU time (user + system) of this process per item over the timed part, in µs: steadier than
+   * the rate on a busy machine. For the dispatcher rows it is the app's own cost (the receiver runs
+   * in another process); for the raw rows, the client's. */
+  cpuUs?: number;
 }
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 const WARMUP = 200;
 
-function positiveInt(name: string, fallback: number): number {
+export function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (!raw) return fallback;
   const n = Number(raw);
@@ -75,13 +84,15 @@ async function undiciRate(url: string, count: number, concurrency: number): Prom
       }
     };
     const started = performance.now();
+    const cpu = cpuNow();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { seconds: (performance.now() - started) / 1000, errors };
+    return { seconds: (performance.now() - started) / 1000, errors, cpuUs: (cpuNow() - cpu) / n };
   };
   try {
     await run(WARMUP);
-    const { seconds, errors } = await run(count);
+    const { seconds, errors, cpuUs } = await run(count);
     return {
+      cpuUs,
       name: `undici raw, ${concurrency} in flight`,
       perSec: count / seconds,
       count,
@@ -136,6 +147,7 @@ async function dispatcherRate(
     if ((await app.webhooks.queueDepth()) !== count) throw new Error('expected the fill to be pending');
     const before = app.webhooks.stats.delivered;
     const started = performance.now();
+    const cpu = cpuNow();
     scheduler.add(app.webhooks.job());
     const deadline = Date.now() + 600_000;
     while (app.webhooks.stats.delivered - before < count) {
@@ -143,12 +155,14 @@ async function dispatcherRate(
       await new Promise((r) => setTimeout(r, 2));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuUs = (cpuNow() - cpu) / count;
     await scheduler.stop();
     const delivered = await app.deps.prisma.webhookDelivery.count({ where: { status: 'delivered' } });
     const s = app.webhooks.stats;
     return {
       name,
       perSec: count / seconds,
+      cpuUs,
       count,
       seconds,
       concurrency: perEndpoint,
@@ -160,11 +174,12 @@ async function dispatcherRate(
   }
 }
 
-function printTable(rows: Figure[]) {
-  const head = ['target', 'per second', 'count', 'seconds', 'in flight', 'errors'];
+export function printTable(rows: Figure[]) {
+  const head = ['target', 'per second', 'CPU µs each', 'count', 'seconds', 'in flight', 'errors'];
   const body = rows.map((r) => [
     r.name,
     Math.round(r.perSec).toLocaleString('en-US'),
+    r.cpuUs === undefined ? '-' : String(Math.round(r.cpuUs)),
     String(r.count),
     r.seconds.toFixed(2),
     String(r.concurrency),

@@ -38,11 +38,15 @@ export type CreateLicenseInput = {
   plan?: string | null | undefined;
   productId: string | number;
   renewalInterval?: RenewalInterval | null | undefined;
+  /** Email the key to the license's customer (who must have an email). */
+  sendEmail?: boolean | null | undefined;
   /** Defaults to perpetual. */
   type?: LicenseType | null | undefined;
 };
 
 export type CreateProductInput = {
+  /** Default: no cap. */
+  customerDeactivationsPerMonth?: number | null | undefined;
   /** Seconds; default 900 (15 minutes). */
   leaseDuration?: number | null | undefined;
   metadata?: unknown;
@@ -145,6 +149,8 @@ export type UpdateLicenseInput = {
 };
 
 export type UpdateProductInput = {
+  /** null removes the cap. */
+  customerDeactivationsPerMonth?: number | null | undefined;
   leaseDuration?: number | null | undefined;
   metadata?: unknown;
   name?: string | null | undefined;

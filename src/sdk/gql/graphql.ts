@@ -22,6 +22,8 @@ export type CreateLicenseInput = {
   plan?: string | null | undefined;
   productId: string | number;
   renewalInterval?: RenewalInterval | null | undefined;
+  /** Email the key to the license's customer (who must have an email). */
+  sendEmail?: boolean | null | undefined;
   /** Defaults to perpetual. */
   type?: LicenseType | null | undefined;
 };

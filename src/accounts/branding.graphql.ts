@@ -1,0 +1,106 @@
+// Branding and custom domains over GraphQL, through branding.service as REST does.
+import type { Account as AccountRow } from '../../prisma/generated/client/client';
+import { builder } from '../graphql/builder';
+import { caller, nodeWhere } from '../graphql/context';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { parseInput } from '../graphql/inputs';
+import { oldestFirst } from '../lib/pagination';
+import { AddDomainInput, UpdateBrandingInput } from './branding.schemas';
+import {
+  addDomain,
+  brandingOf,
+  customerPageBase,
+  domainsWhere,
+  getAccountOf,
+  removeDomain,
+  updateBranding,
+} from './branding.service';
+
+const Branding = builder.objectRef<AccountRow>('Branding').implement({
+  description: 'How the customer page and the emails look, with the defaults filled in.',
+  fields: (t) => ({
+    name: t.string({ resolve: (a) => brandingOf(a).name }),
+    logoUrl: t.string({ nullable: true, resolve: (a) => a.logoUrl }),
+    primaryColor: t.string({ resolve: (a) => brandingOf(a).primaryColor }),
+    accentColor: t.string({ resolve: (a) => brandingOf(a).accentColor }),
+    supportEmail: t.string({ nullable: true, resolve: (a) => a.supportEmail }),
+    supportUrl: t.string({ nullable: true, resolve: (a) => a.supportUrl }),
+    customerPageUrl: t.string({
+      description: 'Where the customer page is: the first custom domain, else /my/<account id>.',
+      resolve: async (a, _args, ctx) => `${await customerPageBase(ctx.deps, a.id)}/`,
+    }),
+  }),
+});
+
+export const CustomDomain = builder.prismaNode('CustomDomain', {
+  id: { field: 'id' },
+  findUnique: nodeWhere,
+  nullable: true,
+  description: "A host name that serves the account's customer page at `/`.",
+  fields: (t) => ({
+    host: t.exposeString('host'),
+    customerPageUrl: t.string({ resolve: (d) => `https://${d.host}/` }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const UpdateBrandingInputRef = builder.inputType('UpdateBrandingInput', {
+  description: 'Only the fields given change; null clears one.',
+  fields: (t) => ({
+    name: t.string(),
+    logoUrl: t.string({
+      description: 'An https URL, or a PNG/JPEG/WebP data URL of at most 256 KB (no SVG).',
+    }),
+    primaryColor: t.string({ description: '#RRGGBB' }),
+    accentColor: t.string({ description: '#RRGGBB' }),
+    supportEmail: t.string(),
+    supportUrl: t.string(),
+  }),
+});
+
+builder.queryFields((t) => ({
+  branding: t.field({
+    type: Branding,
+    authScopes: { portal: 'read' },
+    resolve: (_root, _args, ctx) => getAccountOf(ctx.deps, caller(ctx)),
+  }),
+  customDomains: t.prismaConnection({
+    type: CustomDomain,
+    cursor: 'id',
+    description: 'Custom domains, oldest first (links to the customer page use the first).',
+    authScopes: { portal: 'read' },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.deps.prisma.customDomain.findMany({
+        ...query,
+        where: domainsWhere(caller(ctx)),
+        orderBy: oldestFirst(),
+      }),
+    totalCount: (_root, _args, ctx) =>
+      ctx.deps.prisma.customDomain.count({ where: domainsWhere(caller(ctx)) }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  updateBranding: t.field({
+    type: Branding,
+    authScopes: { portal: 'write' },
+    args: { input: t.arg({ type: UpdateBrandingInputRef, required: true }) },
+    errors: { types: [ValidationError], dataField: { name: 'branding' } },
+    resolve: (_root, { input }, ctx) =>
+      updateBranding(ctx.deps, caller(ctx), parseInput(UpdateBrandingInput, input)),
+  }),
+  addCustomDomain: t.field({
+    type: CustomDomain,
+    authScopes: { portal: 'write' },
+    args: { host: t.arg.string({ required: true }) },
+    errors: { types: [ValidationError, ConflictError], dataField: { name: 'domain' } },
+    resolve: (_root, args, ctx) => addDomain(ctx.deps, caller(ctx), parseInput(AddDomainInput, args)),
+  }),
+  removeCustomDomain: t.field({
+    type: 'ID',
+    authScopes: { portal: 'write' },
+    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError], dataField: { name: 'deletedId' } },
+    resolve: async (_root, { id }, ctx) => (await removeDomain(ctx.deps, caller(ctx), id)).id,
+  }),
+}));

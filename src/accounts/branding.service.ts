@@ -1,0 +1,150 @@
+// Branding of an account (the customer page, the emails and the dashboard preview use it) and its
+// custom domains. Both belong to the account, so a live and a test key see and change the same.
+import type { Account, CustomDomain } from '../../prisma/generated/client/client';
+import { commit } from '../db/commit';
+import { isUniqueViolation } from '../db/errors';
+import type { Deps } from '../deps';
+import { conflict, notFound, validationError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { listPage, oldestFirst, type PageWindow } from '../lib/pagination';
+import type { Caller } from '../lib/principal';
+import type { AddDomainInput, UpdateBrandingInput } from './branding.schemas';
+
+/** Branding with the defaults filled in: what a page or an email is rendered with. */
+export interface Branding {
+  name: string;
+  logoUrl: string | null;
+  primaryColor: string;
+  accentColor: string;
+  supportEmail: string | null;
+  supportUrl: string | null;
+}
+
+export const DEFAULT_PRIMARY = '#1F4FD1';
+export const DEFAULT_ACCENT = '#0F766E';
+
+export const brandingOf = (a: Account): Branding => ({
+  name: a.displayName ?? a.name,
+  logoUrl: a.logoUrl,
+  primaryColor: (a.primaryColor ?? DEFAULT_PRIMARY).toUpperCase(),
+  accentColor: (a.accentColor ?? DEFAULT_ACCENT).toUpperCase(),
+  supportEmail: a.supportEmail,
+  supportUrl: a.supportUrl,
+});
+
+export async function getAccountOf(deps: Deps, caller: Caller): Promise<Account> {
+  const a = await deps.prisma.account.findUnique({ where: { id: caller.tenant.accountId } });
+  if (!a) throw notFound('Account');
+  return a;
+}
+
+export function updateBranding(deps: Deps, caller: Caller, input: UpdateBrandingInput): Promise<Account> {
+  const data = {
+    ...(input.name !== undefined ? { displayName: input.name } : {}),
+    ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),
+    ...(input.primaryColor !== undefined ? { primaryColor: input.primaryColor?.toUpperCase() ?? null } : {}),
+    ...(input.accentColor !== undefined ? { accentColor: input.accentColor?.toUpperCase() ?? null } : {}),
+    ...(input.supportEmail !== undefined ? { supportEmail: input.supportEmail } : {}),
+    ...(input.supportUrl !== undefined ? { supportUrl: input.supportUrl } : {}),
+  };
+  return commit(deps, (tx) => tx.account.update({ where: { id: caller.tenant.accountId }, data }));
+}
+
+// Custom domains.
+
+export const domainsWhere = (caller: Caller) => ({ accountId: caller.tenant.accountId });
+
+/** Oldest first: the first one is where links to the customer page point. */
+export const listDomains = (deps: Deps, caller: Caller, w: PageWindow) =>
+  listPage(deps.prisma.customDomain, domainsWhere(caller), w, oldestFirst());
+
+/** The server's own host name (from TO_PUBLIC_URL), which no account may take. */
+const ownHost = (deps: Deps) => new URL(deps.config.publicUrl).hostname.toLowerCase();
+
+export async function addDomain(deps: Deps, caller: Caller, input: AddDomainInput): Promise<CustomDomain> {
+  if (input.host === ownHost(deps)) {
+    throw validationError(`${input.host} is this server's own host name (TO_PUBLIC_URL)`);
+  }
+  try {
+    return await commit(deps, async (tx, staged) => {
+      const d = await tx.customDomain.create({
+        data: { id: newId('dom'), accountId: caller.tenant.accountId, host: input.host },
+      });
+      staged.afterCommit(() => deps.domainCache.delete(d.host));
+      return d;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`${input.host} is already registered`);
+    throw err;
+  }
+}
+
+export function removeDomain(deps: Deps, caller: Caller, id: string): Promise<CustomDomain> {
+  return commit(deps, async (tx, staged) => {
+    const d = await tx.customDomain.findFirst({ where: { id, accountId: caller.tenant.accountId } });
+    if (!d) throw notFound('Domain');
+    await tx.customDomain.delete({ where: { id } });
+    staged.afterCommit(() => deps.domainCache.delete(d.host));
+    return d;
+  });
+}
+
+/** The account whose custom domain `host` is (lower-case, no port), or null. Cached for a few
+ * seconds, misses included (this instance's own changes drop the entry at once). */
+export async function accountForHost(deps: Deps, host: string): Promise<string | null> {
+  const hit = deps.domainCache.get(host);
+  if (hit !== undefined) return hit;
+  const d = await deps.prisma.customDomain.findUnique({ where: { host }, select: { accountId: true } });
+  const accountId = d?.accountId ?? null;
+  deps.domainCache.set(host, accountId);
+  return accountId;
+}
+
+/** Where the account's customer page lives: `https://<first custom domain>` (TLS at the reverse
+ * proxy), else `<TO_PUBLIC_URL>/my/<account id>`. No trailing slash. */
+export async function customerPageBase(
+  deps: Pick<Deps, 'prisma' | 'config'>,
+  accountId: string,
+  db: Pick<Deps['prisma'], 'customDomain'> = deps.prisma,
+): Promise<string> {
+  const d = await db.customDomain.findFirst({
+    where: { accountId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { host: true },
+  });
+  return d ? `https://${d.host}` : `${deps.config.publicUrl}/my/${accountId}`;
+}
+
+/** WCAG relative luminance of a #RRGGBB colour. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+export const contrast = (a: string, b: string) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+};
+
+/** White or near-black, whichever reads better on `hex` (text on a brand-coloured button). */
+export const textOn = (hex: string) =>
+  contrast(hex, '#FFFFFF') >= contrast(hex, '#111111') ? '#FFFFFF' : '#111111';
+
+/** The brand colour itself when it reads on white (links, headings), else a darkened copy of it. */
+export function inkOf(hex: string): string {
+  let c = hex;
+  for (let i = 0; i < 20 && contrast(c, '#FFFFFF') < 4.5; i++) {
+    c = `#${[1, 3, 5]
+      .map((j) =>
+        Math.floor(parseInt(c.slice(j, j + 2), 16) * 0.85)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+      .toUpperCase()}`;
+  }
+  return c;
+}

@@ -1,0 +1,79 @@
+// Signing customers in: a magic link by email (the same answer whether or not the address is known,
+// rate limited per address and per IP), a license key (that one license, behind the same
+// enumeration guard as the public key routes), and the vendor's one-click portal link.
+import type { Environment } from '../../prisma/generated/client/client';
+import { customerPageBase } from '../accounts/branding.service';
+import { normalizeEmail } from '../customers/customers.service';
+import { commit } from '../db/commit';
+import type { Deps } from '../deps';
+import { queueEmail } from '../email/email.service';
+import { LOGIN_TOKEN } from '../email/templates';
+import { notFound } from '../lib/errors';
+import { normalizeLicenseKey } from '../lib/ids';
+import { type Caller, inTenant } from '../lib/principal';
+import { createSession, issueLoginToken, LOGIN_MINUTES } from './portal-auth';
+
+const PER_ADDRESS = 3;
+const PER_IP = 10;
+
+/** Emails a sign-in link to the customer with this address, if there is one (live first, then
+ * test). Throws 429 past the limits, which count every request, known address or not. */
+export async function requestMagicLink(
+  deps: Deps,
+  accountId: string,
+  email: string,
+  ip: string,
+  origin: string,
+) {
+  const address = normalizeEmail(email);
+  const byAddress = `${accountId}:${address}`;
+  const blocked =
+    (await deps.limits.blocked('magic-email', PER_ADDRESS, byAddress)) ??
+    (await deps.limits.blocked('magic-ip', PER_IP, ip));
+  if (blocked) throw deps.limits.refuse(blocked, 'login');
+  await deps.limits.fail('magic-email', PER_ADDRESS, byAddress);
+  await deps.limits.fail('magic-ip', PER_IP, ip);
+  const customers = await deps.prisma.customer.findMany({ where: { accountId, email: address } });
+  const customer = customers.find((c) => c.environment === 'live') ?? customers[0];
+  if (!customer) return;
+  const tenant = { accountId, environment: customer.environment };
+  await commit(deps, async (tx, staged) => {
+    const link = await issueLoginToken(deps, tx, tenant, customer.id, 'magic_link');
+    await queueEmail(deps, tx, staged, {
+      tenant,
+      to: customer.email,
+      template: 'magic_link',
+      customerId: customer.id,
+      loginTokenId: link.id,
+      params: () => ({ signInUrl: `${origin}/sign-in/${LOGIN_TOKEN}`, minutes: LOGIN_MINUTES }),
+    });
+  });
+}
+
+/** A session for the one license with this key in this account, or null (counted as a failed
+ * lookup for the IP, like an unknown key on the public routes). */
+export async function signInWithKey(deps: Deps, accountId: string, key: string, ip: string) {
+  const blocked = await deps.limits.lookupsBlocked(ip);
+  if (blocked) throw deps.limits.refuse(blocked, 'lookup');
+  const license = await deps.prisma.license.findUnique({ where: { key: normalizeLicenseKey(key) } });
+  if (!license || license.accountId !== accountId) {
+    await deps.limits.failedLookup(ip);
+    return null;
+  }
+  const tenant = { accountId, environment: license.environment as Environment };
+  return createSession(deps, tenant, { licenseId: license.id });
+}
+
+/** POST /customers/:id/portal-link: a one-click, single-use sign-in link to the customer page,
+ * valid 15 minutes, for the vendor's own app to open. */
+export async function createPortalLink(deps: Deps, caller: Caller, customerId: string) {
+  const customer = await deps.prisma.customer.findFirst({
+    where: { id: customerId, ...inTenant(caller.tenant) },
+  });
+  if (!customer) throw notFound('Customer');
+  const base = await customerPageBase(deps, caller.tenant.accountId);
+  const link = await commit(deps, (tx) =>
+    issueLoginToken(deps, tx, caller.tenant, customer.id, 'portal_link'),
+  );
+  return { url: `${base}/sign-in/${link.token}`, expiresAt: link.expiresAt };
+}
