@@ -246,12 +246,15 @@ describe('custom domains and branding', () => {
     expect(signedIn.html).toContain(c.email);
     expect(onDomain.cookies.has('to_customer')).toBe(true);
 
-    expect((await new PageClient(t, { host: 'elsewhere.test' }).get('/')).status).toBe(404);
+    // Any other host is the server itself: / goes to the vendor dashboard, not a customer page.
+    const elsewhere = await new PageClient(t, { host: 'elsewhere.test' }).get('/');
+    expect([elsewhere.status, elsewhere.location]).toEqual([302, '/dashboard']);
     const spoofed = await new PageClient(t, {
       host: 'elsewhere.test',
       'x-forwarded-host': 'licenses.acme.test',
     }).get('/');
-    expect(spoofed.status).toBe(404);
+    expect([spoofed.status, spoofed.location]).toEqual([302, '/dashboard']);
+    expect(spoofed.html).not.toContain('Acme Apps');
     const proxied = await makeApp({ trustProxy: true });
     try {
       await proxied.call('POST', '/api/v1/domains', { host: 'portal.proxied.test' });
@@ -266,7 +269,8 @@ describe('custom domains and branding', () => {
     const list = await t.call('GET', '/api/v1/domains');
     expect(list.body.data.map((d: { host: string }) => d.host)).toEqual(['licenses.acme.test']);
     expect((await t.call('DELETE', `/api/v1/domains/${added.body.domain.id}`)).status).toBe(200);
-    expect((await new PageClient(t, { host: 'licenses.acme.test' }).get('/')).status).toBe(404);
+    const removed = await new PageClient(t, { host: 'licenses.acme.test' }).get('/');
+    expect([removed.status, removed.location]).toEqual([302, '/dashboard']);
   });
 
   it('validates colours and logos strictly and never accepts SVG', async () => {

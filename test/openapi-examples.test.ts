@@ -7,6 +7,7 @@ import { createApiKey } from '../src/auth/api-keys.service';
 import { IDS } from '../src/http/examples';
 import { TAG_ORDER } from '../src/http/openapi';
 import { makeApp, type TestApp } from './helpers/app';
+import { signature, STRIPE_SECRET } from './helpers/stripe';
 
 const OWNER = { email: 'owner@example.com', password: 'correct-horse-battery-staple' };
 let t: TestApp;
@@ -83,7 +84,10 @@ describe('/docs groups and examples', () => {
       const key = op['x-scope'] === 'admin' ? admin : op['x-scope'] === 'portal' ? f.key : null;
       const headers: Record<string, string> =
         path === '/api/v1/auth/refresh' ? { authorization: `Bearer ${f.session}` } : {};
-      const r = await t.call(method.toUpperCase(), url, body, key, headers);
+      // Stripe's receiver takes the raw body Stripe signed: sign the example as Stripe would.
+      const stripeBody = path.endsWith('/webhook') && body ? JSON.stringify(body) : undefined;
+      if (stripeBody) headers['stripe-signature'] = signature(stripeBody);
+      const r = await t.call(method.toUpperCase(), url, stripeBody ?? body, key, headers);
       const [status, answer] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))! as [
         string,
         any,
@@ -148,6 +152,15 @@ async function fixtures(method: string, path: string) {
   const user = (await call('POST', '/api/v1/users', { email: `user-${i}@example.com`, role: 'developer' }))
     .user;
   const session = (await t.call('POST', '/api/v1/auth/login', OWNER, null)).body.token;
+  const email = licensed
+    ? (await call('POST', `/api/v1/licenses/${license.id}/send-key`)).email
+    : { id: 'eml_none' };
+  const domain = (await call('POST', '/api/v1/domains', { host: `portal-${i}.examples.test` })).domain;
+  if (path !== '/api/v1/integrations/stripe' || method !== 'put')
+    await call('PUT', '/api/v1/integrations/stripe', {
+      webhook_secret: STRIPE_SECRET,
+      default_product_id: product.id,
+    });
   return {
     key,
     session,
@@ -162,6 +175,8 @@ async function fixtures(method: string, path: string) {
       [IDS.apiKey]: apiKey.id,
       [IDS.user]: user.id,
       [IDS.account]: acct.body.account.id,
+      [IDS.email]: email.id,
+      [IDS.domain]: domain.id,
       prod_123: product.id,
     } as Record<string, string>,
   };

@@ -1,6 +1,7 @@
 // Branding and custom domains over GraphQL, through branding.service as REST does.
 import type { Account as AccountRow } from '../../prisma/generated/client/client';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, nodeWhere } from '../graphql/context';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -58,26 +59,31 @@ const UpdateBrandingInputRef = builder.inputType('UpdateBrandingInput', {
   }),
 });
 
+export const CustomDomainConnection = nodeConnection(CustomDomain, 'CustomDomain');
+
 builder.queryFields((t) => ({
   branding: t.field({
     type: Branding,
     authScopes: { portal: 'read' },
     resolve: (_root, _args, ctx) => getAccountOf(ctx.deps, caller(ctx)),
   }),
-  customDomains: t.prismaConnection({
-    type: CustomDomain,
-    cursor: 'id',
-    description: 'Custom domains, oldest first (links to the customer page use the first).',
-    authScopes: { portal: 'read' },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.deps.prisma.customDomain.findMany({
-        ...query,
-        where: domainsWhere(caller(ctx)),
-        orderBy: oldestFirst(),
-      }),
-    totalCount: (_root, _args, ctx) =>
-      ctx.deps.prisma.customDomain.count({ where: domainsWhere(caller(ctx)) }),
-  }),
+  customDomains: t.prismaConnection(
+    {
+      type: CustomDomain,
+      cursor: 'id',
+      description: 'Custom domains, oldest first (links to the customer page use the first).',
+      authScopes: { portal: 'read' },
+      resolve: (query, _root, _args, ctx) =>
+        ctx.deps.prisma.customDomain.findMany({
+          ...query,
+          where: domainsWhere(caller(ctx)),
+          orderBy: oldestFirst(),
+        }),
+      totalCount: (_root, _args, ctx) =>
+        ctx.deps.prisma.customDomain.count({ where: domainsWhere(caller(ctx)) }),
+    },
+    CustomDomainConnection,
+  ),
 }));
 
 builder.mutationFields((t) => ({

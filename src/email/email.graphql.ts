@@ -1,6 +1,7 @@
 // The email outbox over GraphQL, through email.service as REST does.
 import { EmailStatus } from '../../prisma/generated/client/enums';
 import { builder } from '../graphql/builder';
+import { nodeConnection } from '../graphql/connections';
 import { caller, type GraphQLContext, nodeWhere, tenant, tenantWhere } from '../graphql/context';
 import { ConflictError, NotFoundError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -61,22 +62,27 @@ export const EmailFilter = builder.inputType('EmailFilter', {
 const whereOf = (ctx: GraphQLContext, filter: unknown) =>
   emailWhere(tenant(ctx), parseInput(EmailFilterInput, filter));
 
+export const EmailMessageConnection = nodeConnection(EmailMessage, 'EmailMessage');
+
 builder.queryFields((t) => ({
-  emails: t.prismaConnection({
-    type: EmailMessage,
-    cursor: 'id',
-    description: 'The email outbox, newest first.',
-    authScopes: { portal: 'read' },
-    args: { filter: t.arg({ type: EmailFilter }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.deps.prisma.emailMessage.findMany({
-        ...query,
-        where: whereOf(ctx, filter),
-        orderBy: newestFirst(),
-      }),
-    totalCount: (_root, { filter }, ctx) =>
-      ctx.deps.prisma.emailMessage.count({ where: whereOf(ctx, filter) }),
-  }),
+  emails: t.prismaConnection(
+    {
+      type: EmailMessage,
+      cursor: 'id',
+      description: 'The email outbox, newest first.',
+      authScopes: { portal: 'read' },
+      args: { filter: t.arg({ type: EmailFilter }) },
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.deps.prisma.emailMessage.findMany({
+          ...query,
+          where: whereOf(ctx, filter),
+          orderBy: newestFirst(),
+        }),
+      totalCount: (_root, { filter }, ctx) =>
+        ctx.deps.prisma.emailMessage.count({ where: whereOf(ctx, filter) }),
+    },
+    EmailMessageConnection,
+  ),
   email: t.prismaField({
     type: EmailMessage,
     nullable: true,

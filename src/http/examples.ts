@@ -15,9 +15,53 @@ export const IDS = {
   user: 'usr_1234567890',
   account: 'acct_1234567890',
   event: 'evt_1234567890',
+  email: 'eml_1234567890',
+  domain: 'dom_1234567890',
 };
 
 const AT = '2026-01-15T12:00:00.000Z';
+const pagination = (total: number) => ({ page: 1, limit: 20, total, totalPages: 1, hasMore: false });
+const email = {
+  id: IDS.email,
+  to: 'buyer@example.com',
+  subject: 'Your My App license key',
+  template: 'license_key',
+  status: 'sent',
+  attempts: 1,
+  lastError: null,
+  licenseId: IDS.license,
+  customerId: IDS.customer,
+  nextAttemptAt: null,
+  sentAt: AT,
+  createdAt: AT,
+  updatedAt: AT,
+};
+const branding = {
+  name: 'Acme Apps',
+  logoUrl: null,
+  primaryColor: '#1F4FD1',
+  accentColor: '#0F766E',
+  supportEmail: null,
+  supportUrl: null,
+  customerPageUrl: `https://licenses.example.com/my/${IDS.account}/`,
+};
+const domain = {
+  id: IDS.domain,
+  host: 'licenses.acme.example',
+  customerPageUrl: 'https://licenses.acme.example/',
+  createdAt: AT,
+};
+const stripe = {
+  id: 'stp_1234567890',
+  environment: 'live',
+  webhookUrl: `https://licenses.example.com/api/v1/integrations/stripe/${IDS.account}/webhook`,
+  webhookSecretPrefix: 'whsec_1a2b',
+  defaultProductId: IDS.product,
+  prices: { price_123: { productId: IDS.product, maxActivations: 3 } },
+  sendLicenseEmail: true,
+  createdAt: AT,
+  updatedAt: AT,
+};
 const license = {
   id: IDS.license,
   key: 'XXXX-XXXX-XXXX-XXXX',
@@ -299,6 +343,43 @@ const EXAMPLES: Record<string, Example> = {
       offline: { token: 'eyJhbGciOiJFZERTQSIsImtpZCI6InNrXzEifQ…', graceUntil: '2026-01-22T12:00:00.000Z' },
     },
   },
+  'post /api/v1/licenses/:id/send-key': { response: { email } },
+  'get /api/v1/emails': { query: { status: 'sent' }, response: { data: [email], pagination: pagination(1) } },
+  'get /api/v1/emails/:id': { response: { email } },
+  'post /api/v1/emails/:id/resend': {
+    response: { email: { ...email, status: 'queued', sentAt: null, nextAttemptAt: AT } },
+  },
+  'get /api/v1/branding': { response: { branding } },
+  'patch /api/v1/branding': {
+    request: { name: 'Acme Apps', primary_color: '#1F6FEB', support_email: 'help@acme.example' },
+    response: { branding: { ...branding, primaryColor: '#1F6FEB', supportEmail: 'help@acme.example' } },
+  },
+  'get /api/v1/domains': { response: { data: [domain], pagination: pagination(1) } },
+  'post /api/v1/domains': { request: { host: 'licenses.acme.example' }, status: 201, response: { domain } },
+  'delete /api/v1/domains/:id': { response: { deleted: true, id: IDS.domain } },
+  'put /api/v1/integrations/stripe': { response: { stripe } },
+  'get /api/v1/integrations/stripe': { response: { stripe } },
+  'delete /api/v1/integrations/stripe': { response: { deleted: true, id: 'stp_1234567890' } },
+  'post /api/v1/integrations/stripe/:accountId/webhook': {
+    request: {
+      id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy',
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: 1768478400,
+      livemode: true,
+      data: {
+        object: {
+          id: 'cs_test_a1b2c3',
+          object: 'checkout.session',
+          mode: 'payment',
+          payment_status: 'paid',
+          status: 'complete',
+          customer_details: { email: 'buyer@example.com' },
+        },
+      },
+    },
+    response: { received: true },
+  },
   'post /api/v1/products': { response: { product } },
   'post /api/v1/customers': { response: { customer } },
   'post /api/v1/webhooks': { response: { webhook, secret: 'whsec_9sd8f7g6h5j4k3l2AbCdEfGh' } },
@@ -314,7 +395,7 @@ export function exampleOf(r: RouteDef): Example | undefined {
 
 /** The placeholder a path parameter of `path` takes in the examples. */
 export function exampleParam(path: string): string | undefined {
-  const resource = /\/api\/v1\/(?:admin\/)?([a-z-]+)\/:/.exec(path)?.[1];
+  const resource = /\/api\/v1\/(?:admin\/|integrations\/)?([a-z-]+)\/:/.exec(path)?.[1];
   const byResource: Record<string, string> = {
     licenses: IDS.license,
     activations: IDS.activation,
@@ -325,6 +406,9 @@ export function exampleParam(path: string): string | undefined {
     'webhook-deliveries': IDS.delivery,
     users: IDS.user,
     accounts: IDS.account,
+    emails: IDS.email,
+    domains: IDS.domain,
+    stripe: IDS.account,
   };
   return resource ? byResource[resource] : undefined;
 }

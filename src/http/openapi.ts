@@ -216,7 +216,12 @@ function operation(r: RouteDef) {
           requestBody: {
             required: true,
             description: 'Read as raw bytes: the signature is checked over them before they are parsed.',
-            content: { 'application/json': { schema: { type: 'object' } } },
+            content: {
+              'application/json': {
+                schema: { type: 'object' },
+                ...(example?.request ? { example: example.request } : {}),
+              },
+            },
           },
         }
       : r.body
@@ -249,6 +254,9 @@ export const TAG_ORDER = [
   'Webhooks',
   'Events',
   'Analytics',
+  'Emails',
+  'Branding',
+  'Integrations',
   'API keys',
   'Sessions',
   'Users',
@@ -264,6 +272,10 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
   Activations: "A license's devices; freeing a seat.",
   Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
+  Emails:
+    'The email outbox: license keys, expiry notices and sign-in links, sent and retried by the dispatcher.',
+  Branding: 'How the customer page and the emails look, and the custom domains that serve the page.',
+  Integrations: 'Stripe: the settings and the signed webhook receiver that turns payments into licenses.',
   Sessions: 'Account users sign in with email and password (the dashboard does).',
   Admin: "The deployment operator's routes (admin scope).",
   Operations: 'Health, readiness and this document.',

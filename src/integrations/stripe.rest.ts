@@ -37,7 +37,7 @@ export function stripeRoutes(deps: Deps) {
       rest: restPrices,
       example: {
         request: {
-          webhook_secret: 'whsec_…',
+          webhook_secret: 'whsec_1a2b3c4d5e6f7g8h9i0j',
           default_product_id: 'prod_123',
           prices: { price_123: { product_id: 'prod_123', max_activations: 3 } },
         },
