@@ -3,65 +3,11 @@
 // the placeholders below; test/openapi-examples.test.ts sends every example to a real server with
 // real ids in their place and checks the status and the answer's fields, so each one works as shown.
 import type { RouteDef } from '../rest/route';
+import { AT, type Example, IDS, page } from './examples-kit';
+import { COMMERCE_EXAMPLES } from './examples-commerce';
 
-export const IDS = {
-  product: 'prod_1234567890',
-  license: 'lic_1234567890',
-  customer: 'cus_1234567890',
-  activation: 'mach_1234567890',
-  webhook: 'whk_1234567890',
-  delivery: 'del_1234567890',
-  apiKey: 'key_1234567890',
-  user: 'usr_1234567890',
-  account: 'acct_1234567890',
-  event: 'evt_1234567890',
-  email: 'eml_1234567890',
-  domain: 'dom_1234567890',
-};
+export { type Example, IDS } from './examples-kit';
 
-const AT = '2026-01-15T12:00:00.000Z';
-const pagination = (total: number) => ({ page: 1, limit: 20, total, totalPages: 1, hasMore: false });
-const email = {
-  id: IDS.email,
-  to: 'buyer@example.com',
-  subject: 'Your My App license key',
-  template: 'license_key',
-  status: 'sent',
-  attempts: 1,
-  lastError: null,
-  licenseId: IDS.license,
-  customerId: IDS.customer,
-  nextAttemptAt: null,
-  sentAt: AT,
-  createdAt: AT,
-  updatedAt: AT,
-};
-const branding = {
-  name: 'Acme Apps',
-  logoUrl: null,
-  primaryColor: '#1F4FD1',
-  accentColor: '#0F766E',
-  supportEmail: null,
-  supportUrl: null,
-  customerPageUrl: `https://licenses.example.com/my/${IDS.account}/`,
-};
-const domain = {
-  id: IDS.domain,
-  host: 'licenses.acme.example',
-  customerPageUrl: 'https://licenses.acme.example/',
-  createdAt: AT,
-};
-const stripe = {
-  id: 'stp_1234567890',
-  environment: 'live',
-  webhookUrl: `https://licenses.example.com/api/v1/integrations/stripe/${IDS.account}/webhook`,
-  webhookSecretPrefix: 'whsec_1a2b',
-  defaultProductId: IDS.product,
-  prices: { price_123: { productId: IDS.product, maxActivations: 3 } },
-  sendLicenseEmail: true,
-  createdAt: AT,
-  updatedAt: AT,
-};
 const license = {
   id: IDS.license,
   key: 'XXXX-XXXX-XXXX-XXXX',
@@ -150,19 +96,6 @@ const account = {
   createdAt: AT,
   updatedAt: AT,
 };
-const page = (data: unknown[], limit = 20) => ({
-  data,
-  pagination: { page: 1, limit, total: data.length, totalPages: 1, hasMore: false },
-});
-
-export interface Example {
-  request?: unknown;
-  /** Query parameters shown in the docs and sent by the examples test. */
-  query?: Record<string, string>;
-  response?: unknown;
-  status?: number;
-}
-
 const EXAMPLES: Record<string, Example> = {
   'get /api/v1/health': { response: { status: 'ok' } },
   'get /api/v1/ready': { response: { status: 'ready', database: 'pglite' } },
@@ -343,43 +276,7 @@ const EXAMPLES: Record<string, Example> = {
       offline: { token: 'eyJhbGciOiJFZERTQSIsImtpZCI6InNrXzEifQ…', graceUntil: '2026-01-22T12:00:00.000Z' },
     },
   },
-  'post /api/v1/licenses/:id/send-key': { response: { email } },
-  'get /api/v1/emails': { query: { status: 'sent' }, response: { data: [email], pagination: pagination(1) } },
-  'get /api/v1/emails/:id': { response: { email } },
-  'post /api/v1/emails/:id/resend': {
-    response: { email: { ...email, status: 'queued', sentAt: null, nextAttemptAt: AT } },
-  },
-  'get /api/v1/branding': { response: { branding } },
-  'patch /api/v1/branding': {
-    request: { name: 'Acme Apps', primary_color: '#1F6FEB', support_email: 'help@acme.example' },
-    response: { branding: { ...branding, primaryColor: '#1F6FEB', supportEmail: 'help@acme.example' } },
-  },
-  'get /api/v1/domains': { response: { data: [domain], pagination: pagination(1) } },
-  'post /api/v1/domains': { request: { host: 'licenses.acme.example' }, status: 201, response: { domain } },
-  'delete /api/v1/domains/:id': { response: { deleted: true, id: IDS.domain } },
-  'put /api/v1/integrations/stripe': { response: { stripe } },
-  'get /api/v1/integrations/stripe': { response: { stripe } },
-  'delete /api/v1/integrations/stripe': { response: { deleted: true, id: 'stp_1234567890' } },
-  'post /api/v1/integrations/stripe/:accountId/webhook': {
-    request: {
-      id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy',
-      object: 'event',
-      type: 'checkout.session.completed',
-      created: 1768478400,
-      livemode: true,
-      data: {
-        object: {
-          id: 'cs_test_a1b2c3',
-          object: 'checkout.session',
-          mode: 'payment',
-          payment_status: 'paid',
-          status: 'complete',
-          customer_details: { email: 'buyer@example.com' },
-        },
-      },
-    },
-    response: { received: true },
-  },
+  ...COMMERCE_EXAMPLES,
   'post /api/v1/products': { response: { product } },
   'post /api/v1/customers': { response: { customer } },
   'post /api/v1/webhooks': { response: { webhook, secret: 'whsec_9sd8f7g6h5j4k3l2AbCdEfGh' } },
