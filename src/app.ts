@@ -142,6 +142,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await emails?.stop();
       await limits.close();
       await deps.pubsub.close();
+      await deps.redis?.close();
       await database.close();
     },
   };

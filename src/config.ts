@@ -1,6 +1,6 @@
 // The one place that reads the environment. Parsed with zod at start; a bad value fails fast.
 import { z } from 'zod';
-import { StartupError } from './lib/startup-error';
+import { StartupError } from './startup-error';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

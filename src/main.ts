@@ -4,7 +4,7 @@
 import { printBootstrap } from './accounts/accounts.service';
 import { type App, buildApp } from './app';
 import { type Config, loadConfig } from './config';
-import { StartupError, startupMessage } from './lib/startup-error';
+import { StartupError, startupMessage } from './startup-error';
 import { createLogger } from './logger';
 
 let config: Config | undefined;

@@ -4,7 +4,7 @@
 // pid. A lock whose pid is dead (a kill -9, a crash) is stale and taken over.
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { StartupError } from '../lib/startup-error';
+import { StartupError } from '../startup-error';
 
 export const LOCK_FILE = 'to.lock';
 

@@ -60,7 +60,7 @@ export function spawnTs(
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor(re, ms = 45_000) {
+    waitFor(re, ms = 120_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
