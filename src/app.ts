@@ -119,11 +119,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     webhooks,
     emails,
     listen(port = config.port, host = config.host) {
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         const s = createServer(nodeListener(dispatch, logger));
         server = s;
-        ws = attachGraphQLWs(s, deps, graphql.yoga);
-        s.listen(port, host, () => resolve((s.address() as AddressInfo).port));
+        // A port in use (EADDRINUSE) rejects: main.ts says so in one line. graphql-ws is attached
+        // once the port is ours (its server would print the same error with a stack otherwise).
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          ws = attachGraphQLWs(s, deps, graphql.yoga);
+          resolve((s.address() as AddressInfo).port);
+        });
       });
     },
     async stop() {
@@ -136,6 +142,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await emails?.stop();
       await limits.close();
       await deps.pubsub.close();
+      await deps.redis?.close();
       await database.close();
     },
   };

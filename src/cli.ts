@@ -59,7 +59,8 @@ async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
       return await fn(deps);
     } finally {
       await deps.limits.close();
-      await deps.pubsub.close(); // QUIT goes after anything published
+      await deps.pubsub.close();
+      await deps.redis?.close(); // QUIT goes after anything published
     }
   } finally {
     await db.close();

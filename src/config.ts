@@ -1,5 +1,6 @@
 // The one place that reads the environment. Parsed with zod at start; a bad value fails fast.
 import { z } from 'zod';
+import { StartupError } from './startup-error';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -62,6 +63,13 @@ const EnvSchema = z.object({
   TO_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   TO_GRAPHQL_INTROSPECTION: bool.optional(),
 });
+
+/** What a variable must be, in words an operator can act on. */
+function hint(issue: z.ZodIssue): string {
+  if (issue.path[0] === 'PORT') return 'must be a whole number from 0 to 65535';
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'must be a number';
+  return issue.message.replace(/, received nan$/i, '');
+}
 
 export type Plan = 'builder' | 'starter' | 'professional' | 'business' | 'enterprise';
 
@@ -142,8 +150,12 @@ export interface Config {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, naming each variable and what it must be; values are not echoed (some are secrets).
+    const what = parsed.error.issues.map((i) => `${i.path.join('.')}: ${hint(i)}`).join('; ');
+    throw new StartupError(
+      `Invalid configuration: ${what}`,
+      'Fix these environment variables (README "Configuration" lists every one) and start again',
+    );
   }
   const e = parsed.data;
   return {

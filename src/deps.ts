@@ -10,6 +10,7 @@ import { SigningKeys } from './licensing/signing-keys';
 import { Metrics } from './lib/metrics';
 import type { Principal } from './lib/principal';
 import { RateLimits } from './lib/rate-limit';
+import { RedisLink } from './lib/redis';
 import { loadMasterKey, SecretBox } from './lib/secret-box';
 import { TtlCache } from './lib/ttl-cache';
 import { UsageRecorder } from './usage/usage-recorder';
@@ -31,6 +32,8 @@ export interface Deps {
   limits: RateLimits;
   metrics: Metrics;
   pubsub: EventPubSub;
+  /** The instance's Redis connections (REDIS_URL), or null; `degraded` while Redis is away. */
+  redis: RedisLink | null;
   /** Wakes an outbox dispatcher after a commit wrote rows for it (set by app.ts when its job runs;
    * a no-op otherwise, where the poll or a test's dispatchOnce() picks the rows up). */
   kicks: { email: () => void };
@@ -39,12 +42,18 @@ export interface Deps {
 
 /** Builds the services' dependencies over an open, migrated database (server and CLI alike). */
 export function createDeps(config: Config, database: Database, logger: Logger): Deps {
-  const pubsub = new EventPubSub(config.redisUrl);
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger) : null;
+  const pubsub = new EventPubSub(redis, logger);
   const licenseCache = new LicenseCache(config.licenseCacheTtlMs);
   const apiKeyCache = new TtlCache<string, Principal>(config.apiKeyCacheTtlMs, 10_000);
   // What the other instances changed (this instance applies its own changes in commit()).
   pubsub.onRemoteLicenses((msg) => (msg.all ? licenseCache.clear() : licenseCache.invalidate(msg.ids ?? [])));
   pubsub.onRemoteCredentials(() => apiKeyCache.clear());
+  // Back from a Redis outage: invalidations sent meanwhile were missed, so drop everything cached.
+  pubsub.onReconnect(() => {
+    licenseCache.clear();
+    apiKeyCache.clear();
+  });
   const secretBox = new SecretBox(loadMasterKey(config).key);
   // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
   // without the master key that seals them.
@@ -70,10 +79,11 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     signingKeys,
     limits: new RateLimits({
       ...config.rateLimit,
-      redisUrl: config.redisUrl,
+      redis: redis?.client() ?? null,
       onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
     }),
     pubsub,
+    redis,
     metrics,
     kicks: { email: () => {} },
     now: () => new Date(),

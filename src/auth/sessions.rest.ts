@@ -12,7 +12,7 @@ import {
   sessionCookie,
 } from './sessions';
 
-/** Failed logins allowed per email and per IP in a minute before 429. */
+/** Failed (or still running) sign-ins allowed per email and per IP in any minute before 429. */
 const LOGIN_FAILURES_PER_EMAIL = 5;
 const LOGIN_FAILURES_PER_IP = 20;
 
@@ -36,20 +36,26 @@ export function sessionRoutes(deps: Deps) {
       async handler(c, { body, keyCaller }) {
         const ip = keyCaller.ip ?? 'unknown';
         const email = body.email.toLowerCase();
-        const blocked =
-          (await deps.limits.blocked('login-email', LOGIN_FAILURES_PER_EMAIL, email)) ??
-          (await deps.limits.blocked('login-ip', LOGIN_FAILURES_PER_IP, ip));
-        if (blocked) throw deps.limits.refuse(blocked, 'login');
+        // The attempt is counted before the ~50 ms scrypt check, atomically, and given back when it
+        // succeeds: concurrent wrong passwords cannot all pass a check made before any was counted.
+        const limits = deps.limits;
+        const byEmail = await limits.take('login-email', LOGIN_FAILURES_PER_EMAIL, email);
+        if (!byEmail.state.allowed) throw limits.refuse(byEmail.state, 'login');
+        const byIp = await limits.take('login-ip', LOGIN_FAILURES_PER_IP, ip);
+        if (!byIp.state.allowed) {
+          await limits.refund(byEmail);
+          throw limits.refuse(byIp.state, 'login');
+        }
         let user;
         try {
           user = await checkCredentials(deps, email, body.password);
         } catch (err) {
-          if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
-            await deps.limits.fail('login-email', LOGIN_FAILURES_PER_EMAIL, email);
-            await deps.limits.fail('login-ip', LOGIN_FAILURES_PER_IP, ip);
+          if (!(err instanceof AppError && err.code === 'INVALID_CREDENTIALS')) {
+            await Promise.all([limits.refund(byEmail), limits.refund(byIp)]);
           }
           throw err;
         }
+        await Promise.all([limits.refund(byEmail), limits.refund(byIp)]);
         const session = await issueSession(deps, user, body.environment ?? 'live');
         c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json({ ...session, user: { id: user.id, email: user.email, role: user.role } });

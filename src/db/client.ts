@@ -1,11 +1,13 @@
 // Opens the database chosen by the config: PostgreSQL when DATABASE_URL is set, PGlite otherwise.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
+import { lockDataDir } from './data-dir-lock';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
 
 export { PrismaClient };
@@ -49,8 +51,30 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     };
   }
   const dir = config.dataDir;
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir);
+  let unlock = () => {};
+  let lite: PGlite;
+  if (dir.startsWith('memory://')) lite = await PGlite.create(dir);
+  else {
+    // One process per PGlite folder (see data-dir-lock.ts). PGlite only initialises an empty folder,
+    // so a new one is created first and locked at once, before anything is written to it.
+    mkdirSync(dir, { recursive: true });
+    const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
+    if (!fresh) unlock = lockDataDir(dir);
+    try {
+      lite = await PGlite.create(dir);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+    if (fresh) {
+      try {
+        unlock = lockDataDir(dir);
+      } catch (err) {
+        await lite.close().catch(() => {});
+        throw err;
+      }
+    }
+  }
   const prisma = new PrismaClient({
     // pglite-prisma-adapter bundles its own copy of the adapter types; they match at runtime.
     adapter: new PrismaPGlite(lite) as unknown as PrismaPg,
@@ -65,6 +89,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     async close() {
       await prisma.$disconnect();
       await lite.close();
+      unlock();
     },
   };
 }

@@ -1,11 +1,17 @@
-// Pub/sub across instances: in memory on one instance, Redis (via @graphql-yoga/redis-event-target)
-// when REDIS_URL is set. Three topics: committed events (subscriptions), validate-cache invalidations
-// and credential changes; the last two are ignored by the instance that sent them.
+// Pub/sub across instances. Every message is delivered to this instance's own listeners at once (in
+// memory), and, when REDIS_URL is set, published on Redis for the other instances, which ignore
+// their own messages. Three topics: committed events (subscriptions), validate-cache invalidations
+// and credential changes. A Redis failure never reaches the caller: publishing is fire-and-forget
+// (a failure is logged), the subscriber reconnects and resubscribes by itself, and meanwhile the
+// instance works on its own (the caches' TTLs bound what it may miss; they are dropped when Redis is
+// back). This replaces @graphql-yoga/redis-event-target, whose unhandled publish() rejection took
+// the process down when Redis went away (issue 10, hole 1).
 import { randomUUID } from 'node:crypto';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Event } from '../../prisma/generated/client/client';
+import type { RedisLink } from '../lib/redis';
 
 export interface WireEvent {
   id: string;
@@ -51,38 +57,69 @@ export const toWire = (e: Event): WireEvent => ({
 });
 
 export class EventPubSub {
+  /** This instance's listeners (in memory); Redis messages from other instances are fed into it. */
   readonly pubsub: PubSub<Topics>;
-  /** Identifies this instance, so it can ignore its own cache messages. */
+  /** Identifies this instance, so it can ignore its own messages. */
   readonly instanceId = randomUUID();
-  private readonly clients: Redis[] = [];
+  private readonly pub: Redis | null = null;
+  private readonly sub: Redis | null = null;
+  private subscribed: Promise<void> = Promise.resolve();
+  private lastPublishWarning = 0;
 
-  constructor(redisUrl?: string) {
-    if (redisUrl) {
-      const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-      const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-      for (const c of [publishClient, subscribeClient]) c.on('error', () => {});
-      this.clients.push(publishClient, subscribeClient);
-      this.pubsub = createPubSub<Topics>({
-        eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
-      });
-    } else {
-      this.pubsub = createPubSub<Topics>();
-    }
+  constructor(
+    private readonly redis?: RedisLink | null,
+    private readonly logger?: Pick<Logger, 'warn'>,
+  ) {
+    this.pubsub = createPubSub<Topics>();
+    if (!redis) return;
+    // Publishes queue while connecting (a CLI publishes right after it starts); with Redis away they
+    // fail after one reconnect attempt or 1 s, and are logged, never thrown.
+    this.pub = redis.client({ enableOfflineQueue: true });
+    // The subscriber queues its SUBSCRIBE until connected and ioredis resubscribes after every
+    // reconnect, so it needs the offline queue and no retry cap.
+    this.sub = redis.client({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+    });
+    this.sub.on('message', (channel: string, raw: string) => this.received(channel, raw));
+    this.subscribed = this.sub.subscribe(...TOPICS.map(channelOf)).then(
+      () => undefined,
+      () => undefined, // only on close; a reconnect resubscribes by itself
+    );
   }
 
   get backend(): 'memory' | 'redis' {
-    return this.clients.length > 0 ? 'redis' : 'memory';
+    return this.pub ? 'redis' : 'memory';
   }
 
-  /** Resolves once the Redis subscriber is ready (immediately in memory). */
+  /** Resolves once the Redis subscriber is subscribed (immediately in memory). */
   async ready(): Promise<void> {
-    await Promise.all(
-      this.clients.map((c) =>
-        c.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => c.once('ready', () => resolve())),
-      ),
-    );
+    await this.subscribed;
+  }
+
+  private received(channel: string, raw: string) {
+    const topic = TOPICS.find((t) => channelOf(t) === channel);
+    if (!topic) return;
+    let msg: { o: string; m: never };
+    try {
+      msg = JSON.parse(raw) as typeof msg;
+    } catch {
+      return;
+    }
+    if (msg.o !== this.instanceId) this.pubsub.publish(topic, msg.m);
+  }
+
+  private publish<K extends keyof Topics>(topic: K, msg: Topics[K][0]): void {
+    this.pubsub.publish(topic as 'events', msg as WireEvent);
+    if (!this.pub) return;
+    this.pub.publish(channelOf(topic), JSON.stringify({ o: this.instanceId, m: msg })).catch((err: Error) => {
+      // Other instances miss this message; their cache TTLs bound the staleness. One line per 10 s.
+      const now = Date.now();
+      if (now - this.lastPublishWarning < 10_000) return;
+      this.lastPublishWarning = now;
+      this.logger?.warn({ topic, err: err.message }, 'Redis publish failed; delivered on this instance only');
+    });
   }
 
   private sinks = new Set<(e: WireEvent) => void>();
@@ -100,12 +137,12 @@ export class EventPubSub {
 
   /** Tells every other instance to drop these validate-cache entries (or all of them). */
   invalidateLicenses(msg: Omit<LicenseInvalidation, 'origin'>): void {
-    this.pubsub.publish('licenses', { origin: this.instanceId, ...msg });
+    this.publish('licenses', { origin: this.instanceId, ...msg });
   }
 
   /** Tells every other instance to drop its cached credentials. */
   forgetCredentials(): void {
-    this.pubsub.publish('credentials', { origin: this.instanceId });
+    this.publish('credentials', { origin: this.instanceId });
   }
 
   /** Runs `fn` for validate-cache invalidations from the other instances. */
@@ -122,8 +159,13 @@ export class EventPubSub {
     });
   }
 
+  /** Runs `fn` when Redis is back after an outage: messages sent meanwhile may have been missed. */
+  onReconnect(fn: () => void): () => void {
+    return this.redis?.onBack(fn) ?? (() => {});
+  }
+
   publishEvents(events: Event[]) {
-    for (const e of events) this.pubsub.publish('events', toWire(e));
+    for (const e of events) this.publish('events', toWire(e));
   }
 
   /** Runs `fn` for every message on `topic` until the returned stop function is called. */
@@ -141,10 +183,12 @@ export class EventPubSub {
     return () => void it.return?.();
   }
 
-  async close(): Promise<void> {
-    // The fan-out listener is left to end with the connections: ending it first would make the
-    // Redis event target send an UNSUBSCRIBE that races the QUIT below and rejects unhandled.
+  close(): Promise<void> {
     this.sinks.clear();
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+    return Promise.resolve();
+    // The connections themselves are closed by their RedisLink (deps' owner).
   }
 }
+
+const TOPICS = ['events', 'licenses', 'credentials'] as const satisfies readonly (keyof Topics)[];
+const channelOf = (topic: keyof Topics) => `to:${topic}`;

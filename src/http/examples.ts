@@ -98,7 +98,7 @@ const account = {
 };
 const EXAMPLES: Record<string, Example> = {
   'get /api/v1/health': { response: { status: 'ok' } },
-  'get /api/v1/ready': { response: { status: 'ready', database: 'pglite' } },
+  'get /api/v1/ready': { response: { status: 'ready', database: 'pglite', degraded: [] } },
   'get /api/v1/.well-known/jwks.json': {
     response: {
       keys: [

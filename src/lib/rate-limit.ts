@@ -1,14 +1,15 @@
-// Rate limits (rate-limiter-flexible): per API key by the account's plan, per client IP on public
-// calls, and much tighter per-key failure counters (unknown license keys per IP, failed logins).
-// In memory on one instance; with REDIS_URL in Redis with an in-memory insurance limiter, so the
-// count is shared across instances and survives a Redis outage.
-import { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+// Rate limits: per API key by the account's plan, per client IP on public calls, and much tighter
+// counters for failures (unknown license keys per IP) and sign-in attempts (per email, per IP).
+//
+// The algorithm is a sliding window over 1-second buckets: a subject's count is the sum of its
+// buckets for the current second and the 60 before it, and a request is let through only if that
+// sum stays within the limit. Any 60-second span lies within 61 consecutive buckets, so no subject
+// ever exceeds its limit in any 60-second span; the price is that a request is forgotten 60–61 s
+// after it was made instead of exactly 60 s (the error: at most 1 s, on the strict side). Refused
+// requests are not counted. In memory on one instance; with REDIS_URL the buckets live in a Redis
+// hash per subject, read and updated by one Lua script (atomic across instances), and an in-memory
+// limiter takes over while Redis is unreachable.
+import type { Redis } from 'ioredis';
 import type { Plan } from '../config';
 import { AppError } from './errors';
 
@@ -22,25 +23,31 @@ export const PLAN_LIMITS: Record<Plan, number> = {
 
 export interface RateLimitOptions {
   enabled: boolean;
-  redisUrl?: string;
+  /** A connection from the instance's RedisLink (which closes it), or null: in memory only. */
+  redis?: Redis | null;
   prefix: string;
   ipPerMinute: number;
   failedLookupsPerMinute: number;
   /** Called for every refusal, with the limiter's name (the metric). */
   onRefused?: (limiter: string) => void;
+  /** Milliseconds since the epoch (tests inject a clock). */
+  clock?: () => number;
 }
 
 export interface LimitState {
   limit: number;
   remaining: number;
-  /** Unix seconds when the window resets. */
+  /** Unix seconds when the oldest counted request leaves the window (a point comes back); when
+   * refused, when the request would fit (now + retryAfter). */
   reset: number;
   /** Seconds to wait, when rejected. */
   retryAfter?: number;
   allowed: boolean;
 }
 
-const WINDOW = 60;
+/** The documented window, and the buckets counted for it (the current second and the 60 before). */
+export const WINDOW_SECONDS = 60;
+const SPAN = WINDOW_SECONDS + 1;
 
 /** 429 RATE_LIMITED with the seed's body `{error, code, retryAfter}` and its headers. */
 export class RateLimitedError extends AppError {
@@ -59,21 +66,150 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** One counted point, to give back (a sign-in that turned out right). */
+export interface Taken {
+  state: LimitState;
+  /** Where the point was counted; absent when it was refused (nothing to give back). */
+  ticket?: { key: string; bucket: number; store: 'memory' | 'redis' };
+}
+
+/** [second, count] pairs, oldest first. */
+type Buckets = [number, number][];
+
+/** The state after a hit, from the buckets counted (pure; shared by both stores). */
+export function windowState(limit: number, buckets: Buckets, nowSec: number, allowed: boolean): LimitState {
+  const count = buckets.reduce((n, [, c]) => n + c, 0);
+  const oldest = buckets[0]?.[0];
+  if (allowed) {
+    return { limit, remaining: Math.max(0, limit - count), reset: (oldest ?? nowSec) + SPAN, allowed };
+  }
+  // Refused: the earliest second at which enough old points have left for one more to fit.
+  let need = count + 1 - limit;
+  let at = nowSec + 1;
+  for (const [sec, c] of buckets) {
+    need -= c;
+    at = sec + SPAN;
+    if (need <= 0) break;
+  }
+  const retryAfter = Math.max(1, at - nowSec);
+  return { limit, remaining: 0, reset: nowSec + retryAfter, retryAfter, allowed };
+}
+
+/** The in-memory store: per key, its non-empty buckets within the span, oldest first. */
+class MemoryWindows {
+  private readonly keys = new Map<string, Buckets>();
+  private lastSweep = 0;
+
+  hit(key: string, limit: number, nowSec: number, take: boolean): { allowed: boolean; buckets: Buckets } {
+    this.sweep(nowSec);
+    const buckets = (this.keys.get(key) ?? []).filter(([s]) => s > nowSec - SPAN);
+    const count = buckets.reduce((n, [, c]) => n + c, 0);
+    const allowed = take && count + 1 <= limit;
+    if (allowed) {
+      const last = buckets[buckets.length - 1];
+      if (last && last[0] === nowSec) last[1]++;
+      else buckets.push([nowSec, 1]);
+    }
+    if (buckets.length > 0) this.keys.set(key, buckets);
+    else this.keys.delete(key);
+    return { allowed, buckets };
+  }
+
+  refund(key: string, bucket: number) {
+    const b = this.keys.get(key)?.find(([s]) => s === bucket);
+    if (b && b[1] > 0) b[1]--;
+  }
+
+  /** Forgets idle keys, at most once a window. */
+  private sweep(nowSec: number) {
+    if (nowSec - this.lastSweep < WINDOW_SECONDS) return;
+    this.lastSweep = nowSec;
+    for (const [k, b] of this.keys) if (!b.some(([s, c]) => c > 0 && s > nowSec - SPAN)) this.keys.delete(k);
+  }
+}
+
+// KEYS[1]: the subject's hash (field: unix second, value: count). ARGV: now, span, limit, take (1|0).
+// Drops buckets older than the span, counts the rest, adds one if it fits, and returns
+// {allowed, [second, count, second, count, …] oldest first}.
+const HIT = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local span = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local take = tonumber(ARGV[4])
+local h = redis.call('HGETALL', key)
+local secs, counts, stale, total = {}, {}, {}, 0
+for i = 1, #h, 2 do
+  local s, c = tonumber(h[i]), tonumber(h[i + 1])
+  if s <= now - span then
+    stale[#stale + 1] = h[i]
+  elseif c > 0 then
+    secs[#secs + 1] = s
+    counts[s] = c
+    total = total + c
+  end
+end
+if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+local allowed = 0
+if take == 1 and total + 1 <= limit then
+  redis.call('HINCRBY', key, now, 1)
+  redis.call('EXPIRE', key, span + 1)
+  allowed = 1
+  if counts[now] == nil then
+    secs[#secs + 1] = now
+    counts[now] = 0
+  end
+  counts[now] = counts[now] + 1
+end
+table.sort(secs)
+local flat = {}
+for _, s in ipairs(secs) do
+  flat[#flat + 1] = s
+  flat[#flat + 1] = counts[s]
+end
+return {allowed, flat}
+`;
+
+const REFUND = `
+local c = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if c > 1 then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) elseif c == 1 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return c
+`;
+
+type Scripted = Redis & {
+  toWindowHit(
+    key: string,
+    now: number,
+    span: number,
+    limit: number,
+    take: number,
+  ): Promise<[number, number[]]>;
+  toWindowRefund(key: string, bucket: number): Promise<number>;
+};
+
 export class RateLimits {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
-  private readonly redis: Redis | null;
+  private readonly memory = new MemoryWindows();
+  private readonly redis: Scripted | null;
+  /** Milliseconds since the epoch; tests replace it to cross a window boundary without waiting. */
+  clock: () => number;
 
   constructor(private readonly opts: RateLimitOptions) {
-    this.redis =
-      opts.enabled && opts.redisUrl
-        ? new Redis(opts.redisUrl, { enableOfflineQueue: false, lazyConnect: true })
-        : null;
-    this.redis?.on('error', () => {}); // the insurance limiter takes over while Redis is away
-    this.redis?.connect().catch(() => {});
+    this.clock = opts.clock ?? Date.now;
+    // The in-memory store takes over while Redis is away (its commands fail fast).
+    const redis = opts.enabled ? (opts.redis ?? null) : null;
+    if (redis) {
+      redis.defineCommand('toWindowHit', { numberOfKeys: 1, lua: HIT });
+      redis.defineCommand('toWindowRefund', { numberOfKeys: 1, lua: REFUND });
+    }
+    this.redis = redis as Scripted | null;
   }
 
   get enabled(): boolean {
     return this.opts.enabled;
+  }
+
+  get backend(): 'memory' | 'redis' {
+    return this.redis ? 'redis' : 'memory';
   }
 
   /** The 429 for a refused request; every refusal goes through here, so it is counted once. */
@@ -82,62 +218,65 @@ export class RateLimits {
     return new RateLimitedError(s, limiter);
   }
 
-  get backend(): 'memory' | 'redis' {
-    return this.redis ? 'redis' : 'memory';
-  }
-
-  private limiter(name: string, points: number): RateLimiterAbstract {
-    const id = `${name}:${points}`;
-    let l = this.limiters.get(id);
-    if (!l) {
-      const keyPrefix = `${this.opts.prefix}:${id}`;
-      const memory = new RateLimiterMemory({ points, duration: WINDOW, keyPrefix });
-      l = this.redis
-        ? new RateLimiterRedis({
-            storeClient: this.redis,
-            points,
-            duration: WINDOW,
-            keyPrefix,
-            insuranceLimiter: memory,
-          })
-        : memory;
-      this.limiters.set(id, l);
+  /** Counts one request for `subject` against `limit` if it fits (`take`), or only looks. */
+  private async hit(name: string, limit: number, subject: string, take: boolean): Promise<Taken> {
+    const key = `${this.opts.prefix}:${name}:${limit}:${subject}`;
+    const nowSec = Math.floor(this.clock() / 1000);
+    let counted: { allowed: boolean; buckets: Buckets } | null = null;
+    let store: 'memory' | 'redis' = 'memory';
+    if (this.redis && this.redis.status === 'ready') {
+      try {
+        const [allowed, flat] = await this.redis.toWindowHit(key, nowSec, SPAN, limit, take ? 1 : 0);
+        const buckets: Buckets = [];
+        for (let i = 0; i < flat.length; i += 2) buckets.push([Number(flat[i]), Number(flat[i + 1])]);
+        counted = { allowed: allowed === 1, buckets };
+        store = 'redis';
+      } catch {
+        // Redis failed under us: the in-memory store answers (RedisLink logs the outage once).
+      }
     }
-    return l;
+    counted ??= this.memory.hit(key, limit, nowSec, take);
+    const { allowed, buckets } = counted;
+    if (!take) return { state: windowState(limit, buckets, nowSec, sum(buckets) < limit) };
+    const state = windowState(limit, buckets, nowSec, allowed);
+    return allowed ? { state, ticket: { key, bucket: nowSec, store } } : { state };
   }
 
-  private async consume(l: RateLimiterAbstract, key: string, points: number): Promise<LimitState> {
-    const now = Date.now();
-    try {
-      const r = await l.consume(key, 1);
-      return state(points, r, now, true);
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return state(points, err, now, false);
-      throw err;
-    }
+  /** Takes one point for `subject` if it fits in `limit` per window; `state.allowed` says whether. */
+  take(name: string, limit: number, subject: string): Promise<Taken> {
+    if (!this.opts.enabled)
+      return Promise.resolve({ state: { limit, remaining: limit, reset: 0, allowed: true } });
+    return this.hit(name, limit, subject, true);
   }
 
-  forPlan(plan: Plan, subject: string): Promise<LimitState> {
-    const points = PLAN_LIMITS[plan];
-    return this.consume(this.limiter(`plan`, points), subject, points);
+  /** Gives back a point taken by `take` (the attempt turned out not to count). */
+  async refund(taken: Taken): Promise<void> {
+    const t = taken.ticket;
+    if (!t) return;
+    if (t.store === 'memory') return this.memory.refund(t.key, t.bucket);
+    await this.redis?.toWindowRefund(t.key, t.bucket).catch(() => {});
   }
 
-  forIp(ip: string): Promise<LimitState> {
-    return this.consume(this.limiter('ip', this.opts.ipPerMinute), ip, this.opts.ipPerMinute);
+  async forPlan(plan: Plan, subject: string): Promise<LimitState> {
+    return (await this.hit('plan', PLAN_LIMITS[plan], subject, true)).state;
   }
 
-  /** A failure counter (unknown-key lookups, bad logins): is `key` over `points` already? Doesn't count. */
+  async forIp(ip: string): Promise<LimitState> {
+    return (await this.hit('ip', this.opts.ipPerMinute, ip, true)).state;
+  }
+
+  /** A failure counter (unknown-key lookups): is `key` at `points` already? Doesn't count. */
   async blocked(name: string, points: number, key: string): Promise<LimitState | null> {
     if (!this.opts.enabled) return null;
-    const r = await this.limiter(name, points).get(key);
-    if (r && r.remainingPoints <= 0) return state(points, r, Date.now(), false);
-    return null;
+    const { state } = await this.hit(name, points, key, false);
+    if (state.allowed) return null;
+    return state;
   }
 
   /** Counts one failure for `key`. */
   async fail(name: string, points: number, key: string): Promise<void> {
     if (!this.opts.enabled) return;
-    await this.consume(this.limiter(name, points), key, points);
+    await this.hit(name, points, key, true);
   }
 
   /** Failed lookups of unknown license keys, per IP. */
@@ -150,20 +289,11 @@ export class RateLimits {
   }
 
   async close(): Promise<void> {
-    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
+    // The Redis connection belongs to the RedisLink, which closes it.
   }
 }
 
-function state(limit: number, r: RateLimiterRes, now: number, allowed: boolean): LimitState {
-  const reset = Math.ceil((now + r.msBeforeNext) / 1000);
-  return {
-    limit,
-    remaining: Math.max(0, r.remainingPoints),
-    reset,
-    allowed,
-    ...(allowed ? {} : { retryAfter: Math.max(1, Math.ceil(r.msBeforeNext / 1000)) }),
-  };
-}
+const sum = (b: Buckets) => b.reduce((n, [, c]) => n + c, 0);
 
 export function rateLimitHeaders(s: LimitState): Record<string, string> {
   const h: Record<string, string> = {

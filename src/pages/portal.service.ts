@@ -27,12 +27,14 @@ export async function requestMagicLink(
 ) {
   const address = normalizeEmail(email);
   const byAddress = `${accountId}:${address}`;
-  const blocked =
-    (await deps.limits.blocked('magic-email', PER_ADDRESS, byAddress)) ??
-    (await deps.limits.blocked('magic-ip', PER_IP, ip));
-  if (blocked) throw deps.limits.refuse(blocked, 'login');
-  await deps.limits.fail('magic-email', PER_ADDRESS, byAddress);
-  await deps.limits.fail('magic-ip', PER_IP, ip);
+  // Counted atomically (check and count in one step), so concurrent requests cannot pass together.
+  const byEmail = await deps.limits.take('magic-email', PER_ADDRESS, byAddress);
+  if (!byEmail.state.allowed) throw deps.limits.refuse(byEmail.state, 'login');
+  const byIp = await deps.limits.take('magic-ip', PER_IP, ip);
+  if (!byIp.state.allowed) {
+    await deps.limits.refund(byEmail);
+    throw deps.limits.refuse(byIp.state, 'login');
+  }
   const customers = await deps.prisma.customer.findMany({ where: { accountId, email: address } });
   const customer = customers.find((c) => c.environment === 'live') ?? customers[0];
   if (!customer) return;
