@@ -19,10 +19,15 @@ export const contrast = (a: string, b: string) => {
 export const textOn = (hex: string) =>
   contrast(hex, '#FFFFFF') >= contrast(hex, '#111111') ? '#FFFFFF' : '#111111';
 
-/** The brand colour itself when it reads on white (links, headings), else a darkened copy of it. */
+/** The light grey behind the customer page's cards (src/pages/assets.ts): a link must read there
+ * too, and what reads on it reads on white. */
+export const PAGE_GREY = '#F6F8FA';
+
+/** The brand colour itself when it reads on white and on the page's grey (links, headings), else a
+ * darkened copy of it. */
 export function inkOf(hex: string): string {
   let c = hex;
-  for (let i = 0; i < 20 && contrast(c, '#FFFFFF') < 4.5; i++) {
+  for (let i = 0; i < 20 && contrast(c, PAGE_GREY) < 4.5; i++) {
     c = `#${[1, 3, 5]
       .map((j) =>
         Math.floor(parseInt(c.slice(j, j + 2), 16) * 0.85)

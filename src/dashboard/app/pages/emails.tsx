@@ -1,7 +1,7 @@
 // Emails: the outbox (§13). Every email the server sends (license keys, sign-in links, expiry
 // notices, renewals) with its recipient, subject, template, status, attempts and last error; filters
 // by status and template, pages, and Resend / Retry / Send now. It refetches on every license event
-// (the changes that write emails) and, while an email waits for an attempt, every few seconds.
+// (the changes that write emails) and every 5 s (2 s while an email on screen waits for an attempt).
 import { useClient } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import {
@@ -18,7 +18,8 @@ import { Link } from '../router';
 import { ActionButton, Badge, Empty, Loading, Pager, QueryError, SelectField, Table } from '../ui';
 
 const SIZE = 25;
-const POLL_MS = 3_000;
+const POLL_MS = 2_000;
+const IDLE_POLL_MS = 5_000;
 
 const STATUSES = [
   { value: '', label: 'Any status' },
@@ -57,10 +58,13 @@ export function EmailsPage() {
   useEvents(undefined, refresh);
   const page = r.data?.emails;
   const waiting = page?.nodes.some((e) => e.status === 'queued') ?? false;
-  // An attempt's outcome is no event: while something waits for one, ask again every few seconds.
+  // Neither an attempt's outcome nor a key sent by hand is an event: ask again every few seconds
+  // (sooner while an email on screen waits for an attempt), while the tab is visible.
   useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(refetch, POLL_MS);
+    const timer = setInterval(
+      () => document.visibilityState === 'visible' && refetch(),
+      waiting ? POLL_MS : IDLE_POLL_MS,
+    );
     return () => clearInterval(timer);
   }, [waiting, refetch]);
   const unsent = page?.nodes.some((e) => e.status === 'unsent') ?? false;
@@ -68,7 +72,7 @@ export function EmailsPage() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">Emails</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter emails">
+      <form class="filters compact" onSubmit={(e) => e.preventDefault()} aria-label="Filter emails">
         <SelectField
           label="Status"
           value={status}
@@ -138,7 +142,7 @@ function EmailRow(props: { email: EmailRowFragment; onChange: () => void }) {
   const label = resendLabel(e.status);
   return (
     <tr data-email={e.id} data-status={e.status}>
-      <td class="break">{e.to}</td>
+      <td>{e.to}</td>
       <td>
         <span>
           {e.subject}
@@ -147,7 +151,7 @@ function EmailRow(props: { email: EmailRowFragment; onChange: () => void }) {
             {e.licenseId && (
               <>
                 {' · '}
-                <Link to={`/licenses/${e.licenseId}`}>license</Link>
+                <Link to={`/licenses/${e.licenseId}`}>open the license</Link>
               </>
             )}
           </span>

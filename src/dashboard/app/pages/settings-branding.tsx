@@ -2,8 +2,8 @@
 // SVG), colours with the contrast rule the customer page and the emails apply (src/lib/colour.ts),
 // support contacts, and a live preview of the customer page as the form is typed.
 import { useClient } from '@urql/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { contrast, inkOf, textOn } from '../../../lib/colour';
+import { useState } from 'preact/hooks';
+import { contrast, inkOf, PAGE_GREY, textOn } from '../../../lib/colour';
 import { type BrandingFieldsFragment, BrandingDocument, UpdateBrandingDocument } from '../../gql/graphql';
 import { useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
@@ -62,7 +62,6 @@ function BrandingForm(props: { branding: BrandingFieldsFragment; onSaved: () => 
   const [v, setV] = useState<Form>(saved);
   const [failure, setFailure] = useState<Failure>({ fields: {} });
   const [done, setDone] = useState(false);
-  useEffect(() => setDone(false), [v]);
   const input = (k: keyof Form): FieldProps => ({
     value: v[k],
     name: k,
@@ -163,7 +162,7 @@ function BrandingForm(props: { branding: BrandingFieldsFragment; onSaved: () => 
               Discard changes
             </button>
           )}
-          {done && (
+          {done && changed.length === 0 && (
             <span class="ok" role="status">
               Saved.
             </span>
@@ -198,8 +197,8 @@ function ColourField(props: { label: string; input: FieldProps; set: (c: string)
           ok
             ? `Text on it: ${on === '#FFFFFF' ? 'white' : 'near-black'} (${contrast(c, on!).toFixed(1)}:1). ` +
               (ink === c
-                ? `As text on white: ${contrast(c, '#FFFFFF').toFixed(1)}:1.`
-                : `Too light for text on white (${contrast(c, '#FFFFFF').toFixed(1)}:1): links use ${ink} (${contrast(ink!, '#FFFFFF').toFixed(1)}:1).`)
+                ? `As text on the page: ${contrast(c, PAGE_GREY).toFixed(1)}:1.`
+                : `Too light for text on the page (${contrast(c, PAGE_GREY).toFixed(1)}:1): links use ${ink} (${contrast(ink!, PAGE_GREY).toFixed(1)}:1).`)
             : 'Six hex digits, such as #1F4FD1.'
         }
         {...props.input}

@@ -64,7 +64,12 @@ export function DomainSettings() {
     if (!res.ok) return setFailure(res.failure);
     setFailure({ fields: {} });
     setHost('');
+    changed();
+  };
+  // The customer page's address follows the first domain: the Branding query shows it too.
+  const changed = () => {
     refetch();
+    void client.query(BrandingDocument, {}, { requestPolicy: 'network-only' }).toPromise();
   };
   const domains = r.data?.customDomains.nodes;
   const target = domains?.[0]?.dns.target;
@@ -133,7 +138,7 @@ export function DomainSettings() {
                           'removeCustomDomain',
                         );
                         if (!res.ok) return res.failure.form;
-                        refetch();
+                        changed();
                       }}
                     />
                   </td>

@@ -25,7 +25,7 @@ interface PriceRow {
 }
 
 const TYPES = [
-  { value: '', label: 'As the checkout says' },
+  { value: '', label: 'Default' },
   { value: 'perpetual', label: 'perpetual' },
   { value: 'subscription', label: 'subscription' },
   { value: 'trial', label: 'trial' },
@@ -151,7 +151,7 @@ function StripeForm(props: {
           paste its signing secret here. The endpoint’s URL is shown once the integration is on.
         </p>
       )}
-      <form class="form" onSubmit={(e) => void save(e)} noValidate aria-label="Stripe settings">
+      <form class="form stripe-form" onSubmit={(e) => void save(e)} noValidate aria-label="Stripe settings">
         <div class="grid">
           <TextField
             label={i ? 'New signing secret' : 'Signing secret'}
