@@ -63,6 +63,36 @@ describe('branding and domains', () => {
     );
     expect(del.removeCustomDomain.deletedId).toBe(r.addCustomDomain.domain.id);
   });
+
+  it('a domain shows what DNS answers, and when a request naming it first reached this server', async () => {
+    const add = `mutation($host: String!) { addCustomDomain(host: $host) {
+      __typename ... on AddCustomDomainSuccess { domain { id } } } }`;
+    const { id } = dataOf(await gql(add, { host: 'licenses.acme.invalid' })).addCustomDomain.domain;
+    const read = async () =>
+      dataOf(
+        await gql(
+          `{ customDomains { nodes { id host firstRequestAt dns { addresses pointsHere error target } } } }`,
+        ),
+      ).customDomains.nodes.find((d: { id: string }) => d.id === id);
+    const before = await read();
+    // .invalid never resolves (RFC 6761); the target is TO_PUBLIC_URL's host.
+    expect(before).toMatchObject({
+      firstRequestAt: null,
+      dns: { addresses: [], pointsHere: false, error: 'ENOTFOUND', target: 'localhost' },
+    });
+    expect((await t.call('GET', '/api/v1/domains')).body.data[0].firstRequestAt).toBeNull();
+    // The customer page on that host: the first request is recorded, once.
+    const page = await t.app.fetch(new Request('http://licenses.acme.invalid/'));
+    expect(page.status).toBe(200);
+    const seen = (await read()).firstRequestAt;
+    expect(Date.parse(seen)).toBeGreaterThan(Date.now() - 60_000);
+    t.app.deps.domainCache.delete('licenses.acme.invalid');
+    await t.app.fetch(new Request('http://licenses.acme.invalid/'));
+    expect((await read()).firstRequestAt).toBe(seen);
+    const rest = (await t.call('GET', '/api/v1/domains')).body.data.find((d: { id: string }) => d.id === id);
+    expect(rest.firstRequestAt).toBe(seen);
+    await gql(`mutation($id: ID!) { removeCustomDomain(id: $id) { __typename } }`, { id });
+  });
 });
 
 describe('Stripe settings', () => {
@@ -101,6 +131,30 @@ describe('Stripe settings', () => {
       sendLicenseEmail: false,
     });
     expect(dataOf(await gql(`{ stripeIntegration { id } }`, {}, t.testKey)).stripeIntegration).toBeNull();
+    // Left out, the sealed secret is kept: a form that edits the mapping cannot send it back.
+    const keep = dataOf(
+      await gql(
+        `mutation($input: ConfigureStripeIntegrationInput!) { configureStripeIntegration(input: $input) {
+          __typename ... on ConfigureStripeIntegrationSuccess { stripeIntegration { webhookSecretPrefix prices { priceId } } } } }`,
+        { input: { defaultProductId: product.id, prices: [] } },
+      ),
+    );
+    expect(keep.configureStripeIntegration.stripeIntegration).toEqual({
+      webhookSecretPrefix: 'whsec_grap',
+      prices: [],
+    });
+    // …but turning it on needs one (the test environment has none).
+    const none = dataOf(
+      await gql(
+        `mutation { configureStripeIntegration(input: {}) { __typename ... on DomainError { code message } } }`,
+        {},
+        t.testKey,
+      ),
+    );
+    expect(none.configureStripeIntegration).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_ERROR',
+    });
     const del = `mutation { deleteStripeIntegration { __typename ... on DomainError { code } } }`;
     expect(dataOf(await gql(del)).deleteStripeIntegration.__typename).toBe('DeleteStripeIntegrationSuccess');
     expect(dataOf(await gql(del)).deleteStripeIntegration).toEqual({

@@ -16,6 +16,7 @@ import {
   removeDomain,
   updateBranding,
 } from './branding.service';
+import { type DomainDns as DomainDnsShape, domainDns } from './domain-dns';
 
 const Branding = builder.objectRef<AccountRow>('Branding').implement({
   description: 'How the customer page and the emails look, with the defaults filled in.',
@@ -33,6 +34,19 @@ const Branding = builder.objectRef<AccountRow>('Branding').implement({
   }),
 });
 
+const DomainDns = builder.objectRef<DomainDnsShape>('DomainDns').implement({
+  description: 'What DNS answers for a custom domain, looked up by this server when asked.',
+  fields: (t) => ({
+    addresses: t.exposeStringList('addresses', { description: 'Empty when the name does not resolve.' }),
+    pointsHere: t.exposeBoolean('pointsHere', {
+      nullable: true,
+      description: "Whether one address is TO_PUBLIC_URL's host's; null when that host does not resolve.",
+    }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the name did not resolve.' }),
+    target: t.exposeString('target', { description: 'Point the name here (CNAME, or its A/AAAA records).' }),
+  }),
+});
+
 export const CustomDomain = builder.prismaNode('CustomDomain', {
   id: { field: 'id' },
   findUnique: nodeWhere,
@@ -42,6 +56,16 @@ export const CustomDomain = builder.prismaNode('CustomDomain', {
     host: t.exposeString('host'),
     customerPageUrl: t.string({ resolve: (d) => `https://${d.host}/` }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    firstRequestAt: t.expose('firstRequestAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a request naming this host first reached this server; null until then.',
+    }),
+    dns: t.field({
+      type: DomainDns,
+      description: 'A DNS lookup made now (up to 3 s): ask for it on a page of domains, not in bulk.',
+      resolve: (d, _args, ctx) => domainDns(ctx.deps, d.host),
+    }),
   }),
 });
 

@@ -94,9 +94,22 @@ export function removeDomain(deps: Deps, caller: Caller, id: string): Promise<Cu
 export async function accountForHost(deps: Deps, host: string): Promise<string | null> {
   const hit = deps.domainCache.get(host);
   if (hit !== undefined) return hit;
-  const d = await deps.prisma.customDomain.findUnique({ where: { host }, select: { accountId: true } });
+  const d = await deps.prisma.customDomain.findUnique({
+    where: { host },
+    select: { accountId: true, firstRequestAt: true },
+  });
   const accountId = d?.accountId ?? null;
   deps.domainCache.set(host, accountId);
+  // The first request naming the host shows the vendor that DNS and proxy send it here (one write
+  // per domain, ever; the cache spares the lookups in between).
+  if (d && !d.firstRequestAt) {
+    await commit(deps, (tx) =>
+      tx.customDomain.updateMany({
+        where: { host, firstRequestAt: null },
+        data: { firstRequestAt: new Date() },
+      }),
+    );
+  }
   return accountId;
 }
 
@@ -115,36 +128,5 @@ export async function customerPageBase(
   return d ? `https://${d.host}` : `${deps.config.publicUrl}/my/${accountId}`;
 }
 
-/** WCAG relative luminance of a #RRGGBB colour. */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-export const contrast = (a: string, b: string) => {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-};
-
-/** White or near-black, whichever reads better on `hex` (text on a brand-coloured button). */
-export const textOn = (hex: string) =>
-  contrast(hex, '#FFFFFF') >= contrast(hex, '#111111') ? '#FFFFFF' : '#111111';
-
-/** The brand colour itself when it reads on white (links, headings), else a darkened copy of it. */
-export function inkOf(hex: string): string {
-  let c = hex;
-  for (let i = 0; i < 20 && contrast(c, '#FFFFFF') < 4.5; i++) {
-    c = `#${[1, 3, 5]
-      .map((j) =>
-        Math.floor(parseInt(c.slice(j, j + 2), 16) * 0.85)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')
-      .toUpperCase()}`;
-  }
-  return c;
-}
+// The colour rules live in src/lib/colour.ts (the dashboard's preview applies the same ones).
+export { contrast, inkOf, textOn } from '../lib/colour';

@@ -10,4 +10,5 @@ export const domainJson = (d: CustomDomain) => ({
   host: d.host,
   customerPageUrl: `https://${d.host}/`,
   createdAt: d.createdAt.toISOString(),
+  firstRequestAt: d.firstRequestAt?.toISOString() ?? null,
 });

@@ -22,7 +22,8 @@ export const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  // https: for the branding preview's logo (an https URL, as the customer page and emails show it).
+  "img-src 'self' https: data:",
   "font-src 'self'",
   // 'self' covers the same-origin WebSocket (graphql-ws) as well.
   "connect-src 'self'",

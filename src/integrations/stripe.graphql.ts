@@ -56,8 +56,8 @@ const StripePriceInput = builder.inputType('StripePriceInput', {
 const ConfigureStripeInputRef = builder.inputType('ConfigureStripeIntegrationInput', {
   fields: (t) => ({
     webhookSecret: t.string({
-      required: true,
-      description: "The Stripe endpoint's signing secret (whsec_…).",
+      description:
+        "The Stripe endpoint's signing secret (whsec_…): required the first time; left out, the sealed one is kept.",
     }),
     defaultProductId: t.id(),
     prices: t.field({ type: [StripePriceInput] }),

@@ -31,7 +31,8 @@ export function stripeRoutes(deps: Deps) {
       access: 'portal',
       tag: TAG,
       summary:
-        'Configure the Stripe integration of this environment: webhook_secret, default_product_id?, ' +
+        'Configure the Stripe integration of this environment: webhook_secret (required the first ' +
+        'time; left out, the sealed one is kept), default_product_id?, ' +
         'prices? ({<price id>: {product_id, type?, plan?, max_activations?}}), send_license_email?',
       body: ConfigureStripeInput,
       rest: restPrices,

@@ -22,11 +22,15 @@ const prices = z
   );
 
 export const ConfigureStripeInput = z.object({
-  /** The endpoint's signing secret from the Stripe dashboard (`whsec_…`). */
-  webhookSecret: z
-    .string()
-    .trim()
-    .regex(/^whsec_[A-Za-z0-9+/=_-]{8,200}$/, 'must be the whsec_… signing secret of the Stripe endpoint'),
+  /** The endpoint's signing secret from the Stripe dashboard (`whsec_…`). Required to turn the
+   * integration on; left out later, the sealed one is kept (it is never shown, so a form that edits
+   * the price mapping cannot send it back). */
+  webhookSecret: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^whsec_[A-Za-z0-9+/=_-]{8,200}$/, 'must be the whsec_… signing secret of the Stripe endpoint'),
+  ),
   defaultProductId: optional(z.string().min(1).max(64)),
   prices: optional(prices),
   /** Email the key after each checkout (default true). */

@@ -19,7 +19,8 @@ export async function getStripe(deps: Deps, caller: Caller): Promise<StripeInteg
   return i;
 }
 
-/** PUT: sets the whole configuration (creating it, or replacing the one there). */
+/** PUT: sets the whole configuration (creating it, or replacing the one there); without a
+ * webhookSecret it keeps the sealed one, and refuses when there is none yet. */
 export function configureStripe(
   deps: Deps,
   caller: Caller,
@@ -36,16 +37,25 @@ export function configureStripe(
     const missing = productIds.filter((id) => !found.some((p) => p.id === id));
     if (missing.length > 0) throw validationError(`No such product here: ${missing.join(', ')}`);
     const data = {
-      webhookSecretEncrypted: deps.secretBox.seal(input.webhookSecret),
-      webhookSecretPrefix: input.webhookSecret.slice(0, 'whsec_'.length + 4),
       defaultProductId: input.defaultProductId ?? null,
       prices: (input.prices ?? {}) as Prisma.InputJsonValue,
       sendLicenseEmail: input.sendLicenseEmail ?? true,
     };
+    const where = { accountId_environment: inTenant(caller.tenant) };
+    const secret = input.webhookSecret;
+    if (!secret) {
+      const kept = await tx.stripeIntegration.findUnique({ where });
+      if (!kept) throw validationError('webhook_secret is required to turn the Stripe integration on');
+      return tx.stripeIntegration.update({ where, data });
+    }
+    const sealed = {
+      webhookSecretEncrypted: deps.secretBox.seal(secret),
+      webhookSecretPrefix: secret.slice(0, 'whsec_'.length + 4),
+    };
     return tx.stripeIntegration.upsert({
-      where: { accountId_environment: inTenant(caller.tenant) },
-      create: { id: newId('stp'), ...inTenant(caller.tenant), ...data },
-      update: data,
+      where,
+      create: { id: newId('stp'), ...inTenant(caller.tenant), ...sealed, ...data },
+      update: { ...sealed, ...data },
     });
   });
 }

@@ -53,7 +53,7 @@ function Page(props: { path: string; environment: Environment }) {
     case '/emails':
       return <EmailsPage />;
     case '/settings':
-      return <SettingsPage />;
+      return <SettingsPage environment={props.environment} />;
     default:
       return (
         <section>

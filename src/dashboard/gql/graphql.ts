@@ -9,6 +9,15 @@ export type ActivationChangeKind = 'ACTIVATED' | 'DEACTIVATED';
 
 export type ApiKeyScope = 'admin' | 'portal';
 
+export type ConfigureStripeIntegrationInput = {
+  defaultProductId?: string | number | null | undefined;
+  prices?: Array<StripePriceInput> | null | undefined;
+  /** Email the key after each checkout (default true). */
+  sendLicenseEmail?: boolean | null | undefined;
+  /** The Stripe endpoint's signing secret (whsec_…): required the first time; left out, the sealed one is kept. */
+  webhookSecret?: string | null | undefined;
+};
+
 export type CreateApiKeyInput = {
   /** Defaults to the calling credential's environment. */
   environment?: Environment | null | undefined;
@@ -75,6 +84,20 @@ export type CreateWebhookEndpointInput = {
   url: string;
 };
 
+export type EmailFilter = {
+  licenseId?: string | number | null | undefined;
+  status?: EmailStatus | null | undefined;
+  template?: EmailTemplate | null | undefined;
+  /** The recipient, exact match, case-insensitive. */
+  to?: string | null | undefined;
+};
+
+/** unsent: waiting for an SMTP server (SMTP_URL); queued: waiting for its next attempt. */
+export type EmailStatus = 'failed' | 'queued' | 'sent' | 'unsent';
+
+export type EmailTemplate =
+  'LICENSE_EXPIRED' | 'LICENSE_EXPIRING' | 'LICENSE_KEY' | 'LICENSE_RENEWED' | 'MAGIC_LINK';
+
 export type Environment = 'live' | 'test';
 
 export type EventFilter = {
@@ -130,6 +153,27 @@ export type LicenseType = 'floating' | 'perpetual' | 'subscription' | 'trial';
 export type OrderDirection = 'ASC' | 'DESC';
 
 export type RenewalInterval = 'day' | 'month' | 'week' | 'year';
+
+export type StripePriceInput = {
+  maxActivations?: number | null | undefined;
+  plan?: string | null | undefined;
+  priceId: string;
+  productId: string | number;
+  type?: LicenseType | null | undefined;
+};
+
+/** Only the fields given change; null clears one. */
+export type UpdateBrandingInput = {
+  /** #RRGGBB */
+  accentColor?: string | null | undefined;
+  /** An https URL, or a PNG/JPEG/WebP data URL of at most 256 KB (no SVG). */
+  logoUrl?: string | null | undefined;
+  name?: string | null | undefined;
+  /** #RRGGBB */
+  primaryColor?: string | null | undefined;
+  supportEmail?: string | null | undefined;
+  supportUrl?: string | null | undefined;
+};
 
 /** Only the fields given are changed; null clears expiresAt, plan, offlineGracePeriod, leaseDuration. */
 export type UpdateLicenseInput = {
@@ -371,6 +415,295 @@ export type EventsQuery = {
       product: { id: string; name: string } | null;
     }>;
   };
+};
+
+export type EmailRowFragment = {
+  id: string;
+  to: string;
+  subject: string;
+  template: EmailTemplate;
+  status: EmailStatus;
+  attempts: number;
+  lastError: string | null;
+  licenseId: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  createdAt: string;
+};
+
+export type EmailsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: EmailFilter | null | undefined;
+}>;
+
+export type EmailsQuery = {
+  emails: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string | null;
+      endCursor: string | null;
+    };
+    nodes: Array<{
+      id: string;
+      to: string;
+      subject: string;
+      template: EmailTemplate;
+      status: EmailStatus;
+      attempts: number;
+      lastError: string | null;
+      licenseId: string | null;
+      nextAttemptAt: string | null;
+      sentAt: string | null;
+      createdAt: string;
+    }>;
+  };
+};
+
+export type ResendEmailMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ResendEmailMutation = {
+  resendEmail:
+    | { __typename: 'ConflictError'; code: string; message: string }
+    | { __typename: 'NotFoundError'; code: string; message: string }
+    | {
+        __typename: 'ResendEmailSuccess';
+        email: {
+          id: string;
+          to: string;
+          subject: string;
+          template: EmailTemplate;
+          status: EmailStatus;
+          attempts: number;
+          lastError: string | null;
+          licenseId: string | null;
+          nextAttemptAt: string | null;
+          sentAt: string | null;
+          createdAt: string;
+        };
+      };
+};
+
+export type LicenseEmailsQueryVariables = Exact<{
+  licenseId: string | number;
+}>;
+
+export type LicenseEmailsQuery = {
+  emails: {
+    totalCount: number;
+    nodes: Array<{
+      id: string;
+      to: string;
+      subject: string;
+      template: EmailTemplate;
+      status: EmailStatus;
+      attempts: number;
+      lastError: string | null;
+      licenseId: string | null;
+      nextAttemptAt: string | null;
+      sentAt: string | null;
+      createdAt: string;
+    }>;
+  };
+};
+
+export type SendLicenseKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SendLicenseKeyMutation = {
+  sendLicenseKey:
+    | { __typename: 'ConflictError'; code: string; message: string }
+    | { __typename: 'NotFoundError'; code: string; message: string }
+    | {
+        __typename: 'SendLicenseKeySuccess';
+        email: {
+          id: string;
+          to: string;
+          subject: string;
+          template: EmailTemplate;
+          status: EmailStatus;
+          attempts: number;
+          lastError: string | null;
+          licenseId: string | null;
+          nextAttemptAt: string | null;
+          sentAt: string | null;
+          createdAt: string;
+        };
+      };
+};
+
+export type CreateCustomerPortalLinkMutationVariables = Exact<{
+  customerId: string | number;
+}>;
+
+export type CreateCustomerPortalLinkMutation = {
+  createCustomerPortalLink:
+    | { __typename: 'CreateCustomerPortalLinkSuccess'; link: { url: string; expiresAt: string } }
+    | { __typename: 'NotFoundError'; code: string; message: string };
+};
+
+export type BrandingFieldsFragment = {
+  name: string;
+  logoUrl: string | null;
+  primaryColor: string;
+  accentColor: string;
+  supportEmail: string | null;
+  supportUrl: string | null;
+  customerPageUrl: string;
+};
+
+export type BrandingQueryVariables = Exact<{ [key: string]: never }>;
+
+export type BrandingQuery = {
+  branding: {
+    name: string;
+    logoUrl: string | null;
+    primaryColor: string;
+    accentColor: string;
+    supportEmail: string | null;
+    supportUrl: string | null;
+    customerPageUrl: string;
+  };
+};
+
+export type UpdateBrandingMutationVariables = Exact<{
+  input: UpdateBrandingInput;
+}>;
+
+export type UpdateBrandingMutation = {
+  updateBranding:
+    | {
+        __typename: 'UpdateBrandingSuccess';
+        branding: {
+          name: string;
+          logoUrl: string | null;
+          primaryColor: string;
+          accentColor: string;
+          supportEmail: string | null;
+          supportUrl: string | null;
+          customerPageUrl: string;
+        };
+      }
+    | { __typename: 'ValidationError'; code: string; message: string };
+};
+
+export type CustomDomainsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type CustomDomainsQuery = {
+  customDomains: {
+    totalCount: number;
+    nodes: Array<{
+      id: string;
+      host: string;
+      customerPageUrl: string;
+      createdAt: string;
+      firstRequestAt: string | null;
+      dns: { addresses: Array<string>; pointsHere: boolean | null; error: string | null; target: string };
+    }>;
+  };
+};
+
+export type AddCustomDomainMutationVariables = Exact<{
+  host: string;
+}>;
+
+export type AddCustomDomainMutation = {
+  addCustomDomain:
+    | { __typename: 'AddCustomDomainSuccess'; domain: { id: string; host: string } }
+    | { __typename: 'ConflictError'; code: string; message: string }
+    | { __typename: 'ValidationError'; code: string; message: string };
+};
+
+export type RemoveCustomDomainMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RemoveCustomDomainMutation = {
+  removeCustomDomain:
+    | { __typename: 'NotFoundError'; code: string; message: string }
+    | { __typename: 'RemoveCustomDomainSuccess' };
+};
+
+export type StripeFieldsFragment = {
+  id: string;
+  environment: Environment;
+  webhookUrl: string;
+  webhookSecretPrefix: string;
+  defaultProductId: string | null;
+  sendLicenseEmail: boolean;
+  updatedAt: string;
+  prices: Array<{
+    priceId: string;
+    productId: string;
+    type: LicenseType | null;
+    plan: string | null;
+    maxActivations: number | null;
+  }>;
+};
+
+export type StripeSettingsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type StripeSettingsQuery = {
+  stripeIntegration: {
+    id: string;
+    environment: Environment;
+    webhookUrl: string;
+    webhookSecretPrefix: string;
+    defaultProductId: string | null;
+    sendLicenseEmail: boolean;
+    updatedAt: string;
+    prices: Array<{
+      priceId: string;
+      productId: string;
+      type: LicenseType | null;
+      plan: string | null;
+      maxActivations: number | null;
+    }>;
+  } | null;
+  products: { nodes: Array<{ id: string; name: string }> };
+};
+
+export type ConfigureStripeIntegrationMutationVariables = Exact<{
+  input: ConfigureStripeIntegrationInput;
+}>;
+
+export type ConfigureStripeIntegrationMutation = {
+  configureStripeIntegration:
+    | {
+        __typename: 'ConfigureStripeIntegrationSuccess';
+        stripeIntegration: {
+          id: string;
+          environment: Environment;
+          webhookUrl: string;
+          webhookSecretPrefix: string;
+          defaultProductId: string | null;
+          sendLicenseEmail: boolean;
+          updatedAt: string;
+          prices: Array<{
+            priceId: string;
+            productId: string;
+            type: LicenseType | null;
+            plan: string | null;
+            maxActivations: number | null;
+          }>;
+        };
+      }
+    | { __typename: 'ValidationError'; code: string; message: string };
+};
+
+export type DeleteStripeIntegrationMutationVariables = Exact<{ [key: string]: never }>;
+
+export type DeleteStripeIntegrationMutation = {
+  deleteStripeIntegration:
+    | { __typename: 'DeleteStripeIntegrationSuccess' }
+    | { __typename: 'NotFoundError'; code: string; message: string };
 };
 
 export type EventRowFragment = {
@@ -823,6 +1156,90 @@ export type RedeliverWebhookDeliveryMutation = {
       };
 };
 
+export const EmailRowFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'EmailRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailMessage' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'subject' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'template' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastError' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'licenseId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sentAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<EmailRowFragment, unknown>;
+export const BrandingFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'BrandingFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Branding' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'logoUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'primaryColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'accentColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportEmail' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'customerPageUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<BrandingFieldsFragment, unknown>;
+export const StripeFieldsFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'StripeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'StripeIntegration' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'environment' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookSecretPrefix' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'defaultProductId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sendLicenseEmail' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'prices' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'priceId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'maxActivations' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StripeFieldsFragment, unknown>;
 export const EventRowFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -1984,6 +2401,998 @@ export const EventsDocument = {
     },
   ],
 } as unknown as DocumentNode<EventsQuery, EventsQueryVariables>;
+export const EmailsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Emails' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'last' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'before' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailFilter' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'emails' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'last' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'last' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'before' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'before' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'pageInfo' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasPreviousPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'startCursor' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'EmailRow' } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'EmailRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailMessage' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'subject' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'template' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastError' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'licenseId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sentAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<EmailsQuery, EmailsQueryVariables>;
+export const ResendEmailDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ResendEmail' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'resendEmail' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ResendEmailSuccess' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'email' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'EmailRow' } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'EmailRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailMessage' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'subject' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'template' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastError' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'licenseId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sentAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ResendEmailMutation, ResendEmailMutationVariables>;
+export const LicenseEmailsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'LicenseEmails' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'licenseId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'emails' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'IntValue', value: '5' },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: {
+                  kind: 'ObjectValue',
+                  fields: [
+                    {
+                      kind: 'ObjectField',
+                      name: { kind: 'Name', value: 'licenseId' },
+                      value: { kind: 'Variable', name: { kind: 'Name', value: 'licenseId' } },
+                    },
+                  ],
+                },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'EmailRow' } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'EmailRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailMessage' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'subject' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'template' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastError' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'licenseId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sentAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LicenseEmailsQuery, LicenseEmailsQueryVariables>;
+export const SendLicenseKeyDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'SendLicenseKey' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'sendLicenseKey' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: {
+                    kind: 'NamedType',
+                    name: { kind: 'Name', value: 'SendLicenseKeySuccess' },
+                  },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'email' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'EmailRow' } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'EmailRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'EmailMessage' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'to' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'subject' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'template' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'attempts' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'lastError' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'licenseId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'nextAttemptAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sentAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SendLicenseKeyMutation, SendLicenseKeyMutationVariables>;
+export const CreateCustomerPortalLinkDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'CreateCustomerPortalLink' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'customerId' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'createCustomerPortalLink' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'customerId' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'customerId' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: {
+                    kind: 'NamedType',
+                    name: { kind: 'Name', value: 'CreateCustomerPortalLinkSuccess' },
+                  },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'link' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'url' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateCustomerPortalLinkMutation, CreateCustomerPortalLinkMutationVariables>;
+export const BrandingDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'Branding' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'branding' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'BrandingFields' } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'BrandingFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Branding' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'logoUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'primaryColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'accentColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportEmail' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'customerPageUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<BrandingQuery, BrandingQueryVariables>;
+export const UpdateBrandingDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'UpdateBranding' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'UpdateBrandingInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'updateBranding' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: {
+                    kind: 'NamedType',
+                    name: { kind: 'Name', value: 'UpdateBrandingSuccess' },
+                  },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'branding' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'BrandingFields' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'BrandingFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Branding' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'logoUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'primaryColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'accentColor' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportEmail' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'supportUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'customerPageUrl' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UpdateBrandingMutation, UpdateBrandingMutationVariables>;
+export const CustomDomainsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'CustomDomains' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'customDomains' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'IntValue', value: '50' },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'host' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'customerPageUrl' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'firstRequestAt' } },
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'dns' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'addresses' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'pointsHere' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'error' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'target' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CustomDomainsQuery, CustomDomainsQueryVariables>;
+export const AddCustomDomainDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'AddCustomDomain' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'host' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'addCustomDomain' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'host' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'host' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: {
+                    kind: 'NamedType',
+                    name: { kind: 'Name', value: 'AddCustomDomainSuccess' },
+                  },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'domain' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                            { kind: 'Field', name: { kind: 'Name', value: 'host' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AddCustomDomainMutation, AddCustomDomainMutationVariables>;
+export const RemoveCustomDomainDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'RemoveCustomDomain' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'removeCustomDomain' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'id' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemoveCustomDomainMutation, RemoveCustomDomainMutationVariables>;
+export const StripeSettingsDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'StripeSettings' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'stripeIntegration' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'StripeFields' } }],
+            },
+          },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'products' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'IntValue', value: '100' },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'StripeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'StripeIntegration' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'environment' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookSecretPrefix' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'defaultProductId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sendLicenseEmail' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'prices' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'priceId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'maxActivations' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<StripeSettingsQuery, StripeSettingsQueryVariables>;
+export const ConfigureStripeIntegrationDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'ConfigureStripeIntegration' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+          type: {
+            kind: 'NonNullType',
+            type: { kind: 'NamedType', name: { kind: 'Name', value: 'ConfigureStripeIntegrationInput' } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'configureStripeIntegration' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'input' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: {
+                    kind: 'NamedType',
+                    name: { kind: 'Name', value: 'ConfigureStripeIntegrationSuccess' },
+                  },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      {
+                        kind: 'Field',
+                        name: { kind: 'Name', value: 'stripeIntegration' },
+                        selectionSet: {
+                          kind: 'SelectionSet',
+                          selections: [
+                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StripeFields' } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'StripeFields' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'StripeIntegration' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'environment' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookUrl' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'webhookSecretPrefix' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'defaultProductId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'sendLicenseEmail' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'prices' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'priceId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'productId' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'maxActivations' } },
+              ],
+            },
+          },
+          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConfigureStripeIntegrationMutation, ConfigureStripeIntegrationMutationVariables>;
+export const DeleteStripeIntegrationDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'mutation',
+      name: { kind: 'Name', value: 'DeleteStripeIntegration' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'deleteStripeIntegration' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'DomainError' } },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'code' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'message' } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<DeleteStripeIntegrationMutation, DeleteStripeIntegrationMutationVariables>;
 export const LicensesDocument = {
   kind: 'Document',
   definitions: [

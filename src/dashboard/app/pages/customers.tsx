@@ -1,11 +1,12 @@
-// Customers: search by email or name, create, delete. The customer page and its links arrive with
-// the commerce work (§9), so "Copy customer page link" says so.
+// Customers: search by email or name, create, delete, and "Copy customer page link" (a one-click,
+// single-use sign-in link to the customer's page, §9).
 import { useClient } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { CreateCustomerDocument, CustomersDocument, DeleteCustomerDocument } from '../../gql/graphql';
 import { date } from '../format';
 import { useDebounced, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
+import { CopyPortalLink } from '../portal-link';
 import { ActionButton, Empty, FormError, Loading, Pager, QueryError, TextField, Table } from '../ui';
 
 const SIZE = 25;
@@ -100,14 +101,7 @@ export function CustomersPage() {
                   <td>{c.licenses.totalCount}</td>
                   <td>{date(c.createdAt)}</td>
                   <td class="row-actions">
-                    <button
-                      type="button"
-                      disabled
-                      aria-describedby="portal-note"
-                      aria-label={`Copy customer page link for ${c.email}`}
-                    >
-                      Copy customer page link
-                    </button>
+                    <CopyPortalLink customerId={c.id} email={c.email} />
                     <ActionButton
                       label="Delete"
                       kind="danger"
@@ -129,10 +123,6 @@ export function CustomersPage() {
               ))}
             </tbody>
           </Table>
-          <p class="hint" id="portal-note">
-            The customer page (sign-in by magic link, devices, self-service deactivation) and its one-click
-            links arrive with the commerce work.
-          </p>
           <Pager
             page={cursors.length}
             size={SIZE}

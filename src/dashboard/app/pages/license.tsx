@@ -1,16 +1,20 @@
-// One license: its details and every action (suspend, reinstate, revoke, renew, edit), its devices
-// with Deactivate, its usage and its event timeline. Changes made anywhere show here live.
-import { useClient, useSubscription } from '@urql/preact';
+// One license: its details and every action (suspend, reinstate, revoke, renew, edit, send the key
+// by email, copy the customer page link), its devices with Deactivate, its usage, its emails and its
+// event timeline. Changes made anywhere show here live.
+import { type UseQueryState, useClient, useSubscription } from '@urql/preact';
 import type { Client } from '@urql/core';
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   ActivationChangedDocument,
   DeleteActivationDocument,
   LicenseDocument,
+  LicenseEmailsDocument,
+  type LicenseEmailsQuery,
   type LicenseQuery,
   ReinstateLicenseDocument,
   RenewLicenseDocument,
   RevokeLicenseDocument,
+  SendLicenseKeyDocument,
   SuspendLicenseDocument,
   UpdateLicenseDocument,
 } from '../../gql/graphql';
@@ -18,8 +22,10 @@ import { EventList } from '../events-list';
 import { DAY, dateTime } from '../format';
 import { useDebounced, useEvents, useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
+import { CopyPortalLink } from '../portal-link';
 import { Link } from '../router';
 import { ActionButton, Badge, Empty, FormError, Loading, QueryError, TextField, Table } from '../ui';
+import { TEMPLATES } from './emails';
 
 type License = NonNullable<LicenseQuery['license']>;
 
@@ -28,12 +34,16 @@ export function LicensePage(props: { id: string }) {
   const from = useMemo(() => new Date(Date.now() - 30 * DAY).toISOString(), []);
   const [r, refetch] = useLiveQuery(LicenseDocument, { id: props.id, from });
   const refresh = useDebounced(refetch, 150);
-  useEvents({ licenseId: props.id }, refresh);
+  const [emails, refetchEmails] = useLiveQuery(LicenseEmailsDocument, { licenseId: props.id });
+  const refreshEmails = useDebounced(refetchEmails, 500);
+  // A license event (renewed, expired…) may have written an email about it too.
+  useEvents({ licenseId: props.id }, () => (refresh(), refreshEmails()));
   useSubscription({ query: ActivationChangedDocument, variables: { licenseId: props.id } }, () => {
     refresh();
     return null;
   });
   const [editing, setEditing] = useState(false);
+  const [queued, setQueued] = useState<string | null>(null);
   const l = r.data?.license;
 
   if (r.error) return <QueryError error={r.error} retry={refetch} />;
@@ -93,7 +103,18 @@ export function LicensePage(props: { id: string }) {
             Edit
           </button>
         )}
-        <ActionButton label="Send key by email" disabled action={() => Promise.resolve()} />
+        {l.status !== 'revoked' && (
+          <ActionButton
+            label="Send key by email"
+            action={async () => {
+              const res = await mutate(client, SendLicenseKeyDocument, { id: l.id }, 'sendLicenseKey');
+              if (!res.ok) return res.failure.form;
+              if (res.data.__typename === 'SendLicenseKeySuccess') setQueued(res.data.email.id);
+              refetchEmails();
+            }}
+          />
+        )}
+        {l.customer && <CopyPortalLink customerId={l.customer.id} email={l.customer.email} />}
         {l.status !== 'revoked' && (
           <ActionButton
             label="Revoke"
@@ -103,7 +124,11 @@ export function LicensePage(props: { id: string }) {
           />
         )}
       </div>
-      <p class="hint">“Send key by email” arrives with the email outbox (the commerce work).</p>
+      {queued && (
+        <p class="notice" role="status" data-testid="key-queued">
+          The key is queued to {l.customer?.email}: see its status under Emails below.
+        </p>
+      )}
       {editing && <EditLicense license={l} client={client} onDone={() => (setEditing(false), refetch())} />}
       <div class="detail-grid">
         <section class="card" aria-labelledby="details-title">
@@ -162,6 +187,7 @@ export function LicensePage(props: { id: string }) {
         </section>
       </div>
       <Devices license={l} client={client} onChange={refetch} />
+      <LicenseEmails result={emails} refetch={refetchEmails} highlight={queued} />
       <section class="card" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         {r.data.events.nodes.length === 0 ? (
@@ -310,5 +336,59 @@ function EditLicense(props: { license: License; client: Client; onDone: () => vo
         </button>
       </div>
     </form>
+  );
+}
+
+type EmailsResult = UseQueryState<LicenseEmailsQuery, { licenseId: string }>;
+
+/** The license's latest emails and how they fared; asks again while one waits for an attempt. */
+function LicenseEmails(props: { result: EmailsResult; refetch: () => void; highlight: string | null }) {
+  const page = props.result.data?.emails;
+  const waiting = page?.nodes.some((e) => e.status === 'queued') ?? false;
+  const { refetch } = props;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(refetch, 2_000);
+    return () => clearInterval(timer);
+  }, [waiting, refetch]);
+  return (
+    <section class="card" aria-labelledby="emails-title">
+      <h2 id="emails-title">Emails</h2>
+      <QueryError error={props.result.error} retry={refetch} />
+      {page?.nodes.length === 0 && <Empty>No email about this license yet.</Empty>}
+      {page && page.nodes.length > 0 && (
+        <Table caption="Emails about this license, newest first">
+          <thead>
+            <tr>
+              <th scope="col">To</th>
+              <th scope="col">Email</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Sent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.nodes.map((e) => (
+              <tr key={e.id} data-email={e.id} class={e.id === props.highlight ? 'fresh' : undefined}>
+                <td class="break">{e.to}</td>
+                <td>{TEMPLATES[e.template] ?? e.template}</td>
+                <td>
+                  <Badge value={e.status} />
+                </td>
+                <td>{e.attempts}</td>
+                <td class="break">{e.lastError ?? '—'}</td>
+                <td>{dateTime(e.sentAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {page && page.totalCount > page.nodes.length && (
+        <p>
+          <Link to="/emails">All {page.totalCount} in Emails</Link>
+        </p>
+      )}
+    </section>
   );
 }

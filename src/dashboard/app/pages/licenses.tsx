@@ -195,7 +195,7 @@ export function LicensesPage() {
   );
 }
 
-const FIELDS = ['productId', 'type', 'maxActivations', 'email', 'expiresAt', 'key', 'plan'];
+const FIELDS = ['productId', 'type', 'maxActivations', 'email', 'expiresAt', 'key', 'plan', 'sendEmail'];
 
 function CreateLicense(props: { products: { id: string; name: string }[]; onDone: (id?: string) => void }) {
   const client = useClient();
@@ -208,6 +208,7 @@ function CreateLicense(props: { products: { id: string; name: string }[]; onDone
     key: '',
     plan: '',
   });
+  const [sendEmail, setSendEmail] = useState(false);
   const [failure, setFailure] = useState<Failure>({ fields: {} });
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof v) => (value: string) => setV({ ...v, [k]: value });
@@ -234,6 +235,7 @@ function CreateLicense(props: { products: { id: string; name: string }[]; onDone
           expiresAt: v.expiresAt ? new Date(v.expiresAt).toISOString() : null,
           key: v.key || null,
           plan: v.plan || null,
+          sendEmail,
         },
       },
       'createLicense',
@@ -292,7 +294,11 @@ function CreateLicense(props: { products: { id: string; name: string }[]; onDone
         />
         <TextField label="Plan" {...input('plan')} />
       </div>
-      <FormError message={failure.form} />
+      <label class="check">
+        <input type="checkbox" checked={sendEmail} onChange={(e) => setSendEmail(e.currentTarget.checked)} />
+        <span>Email the key to the customer</span>
+      </label>
+      <FormError message={failure.form ?? failure.fields.sendEmail} />
       <div class="buttons">
         <button type="submit" class="primary" disabled={busy}>
           Create license

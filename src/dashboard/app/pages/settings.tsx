@@ -1,5 +1,5 @@
-// Settings: the team (users and roles) today; branding with a live preview, custom domains, the
-// Stripe integration and the audit log arrive with the commerce work, and their frames say so.
+// Settings: the team (users and roles), branding with a live preview, the customer page, custom
+// domains and the Stripe integration (settings-*.tsx); the audit log's frame says it is coming.
 import { useClient } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import {
@@ -13,6 +13,7 @@ import {
 import { date } from '../format';
 import { useLiveQuery } from '../live';
 import { type Failure, mutate } from '../mutate';
+import type { Environment } from '../session';
 import {
   ActionButton,
   Coming,
@@ -24,10 +25,13 @@ import {
   TextField,
   Table,
 } from '../ui';
+import { BrandingSettings } from './settings-branding';
+import { CustomerPageSettings, DomainSettings } from './settings-domains';
+import { StripeSettings } from './settings-stripe';
 
 const ROLES = ['owner', 'developer', 'readonly'].map((r) => ({ value: r, label: r }));
 
-export function SettingsPage() {
+export function SettingsPage(props: { environment: Environment }) {
   const client = useClient();
   const [viewer] = useLiveQuery(ViewerDocument, {});
   const [r, refetch] = useLiveQuery(UsersDocument, {});
@@ -139,18 +143,10 @@ export function SettingsPage() {
           </button>
         </form>
       </section>
-      <Coming title="Branding">
-        <p>
-          Name, logo, colours and support contacts, with a live preview of the customer page and the emails.
-          Arrives with the commerce work.
-        </p>
-      </Coming>
-      <Coming title="Custom domains">
-        <p>Serve the customer page on your own domain (for example licenses.example.com).</p>
-      </Coming>
-      <Coming title="Stripe">
-        <p>Issue and renew licenses from Stripe checkouts and subscriptions, per environment.</p>
-      </Coming>
+      <BrandingSettings />
+      <CustomerPageSettings />
+      <DomainSettings />
+      <StripeSettings environment={props.environment} />
       <Coming title="Audit log">
         <p>
           Every change made through the API, this dashboard, the customer page or an integration, with who

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CustomDomain" ADD COLUMN     "firstRequestAt" TIMESTAMPTZ(3);
