@@ -47,6 +47,12 @@ beforeAll(async () => {
     if (msg && /unhandled|unexpected/.test(msg)) unhandled.push({ obj, msg });
     return (error as (...a: unknown[]) => void)(obj, msg, ...rest);
   }) as typeof t.app.deps.logger.error;
+  // Refused by the database rather than by the input layer: a 4xx still, but too late.
+  const warn = t.app.deps.logger.warn.bind(t.app.deps.logger);
+  t.app.deps.logger.warn = ((obj: unknown, msg?: string, ...rest: unknown[]) => {
+    if (msg === 'graphql: database refused the request') unhandled.push({ obj, msg });
+    return (warn as (...a: unknown[]) => void)(obj, msg, ...rest);
+  }) as typeof t.app.deps.logger.warn;
 });
 afterAll(() => t.close());
 
