@@ -7,7 +7,7 @@ import type { Event } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
 import { type EventInput, recordEvents, type Tx } from '../events/events.service';
 import { newId } from '../lib/ids';
-import { dbErrorToAppError } from './errors';
+import { ConstraintError, dbErrorToAppError } from './errors';
 
 export type { Tx };
 
@@ -72,7 +72,13 @@ export async function commit<T>(deps: Deps, fn: (tx: Tx, staged: Staged) => Prom
   } catch (err) {
     // A race lost at a unique or foreign key (or a value the database refused) is the client's
     // 409/404/400, named by its constraint (./errors.ts), never a 500.
-    throw dbErrorToAppError(err) ?? err;
+    const known = dbErrorToAppError(err);
+    if (!known) throw err;
+    // A value the database refused should have been refused by the input layer: say so.
+    if (known !== err && !(known instanceof ConstraintError)) {
+      deps.logger.warn({ err }, 'database refused the request');
+    }
+    throw known;
   }
   const { result, committed } = out;
   afterCommit(deps, changes, committed);
