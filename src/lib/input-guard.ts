@@ -11,11 +11,14 @@ import { AppError } from './errors';
  * levels is far beyond any real use of it. */
 export const MAX_INPUT_DEPTH = 32;
 
-// A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+// Any NUL or surrogate at all (one cheap test, almost always false), then the exact rule: a NUL, a
+// high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+const SUSPECT = /[\0\ud800-\udfff]/;
 const BAD_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a string may not be stored, or null. */
 export function badText(s: string): string | null {
+  if (!SUSPECT.test(s)) return null;
   const m = BAD_TEXT.exec(s);
   if (!m) return null;
   return m[0] === '\0' ? 'must not contain a NUL character' : 'must not contain a lone UTF-16 surrogate';
@@ -27,27 +30,44 @@ export interface InputProblem {
   why: string;
 }
 
+/** A value still to look at; its path is only spelled out when it is the problem. */
+interface Frame {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: Frame | null;
+}
+
+const pathOf = (f: Frame | null): string => {
+  const keys: string[] = [];
+  for (let x = f; x && x.parent; x = x.parent) keys.push(x.key);
+  return keys.reverse().join('.');
+};
+
 /** The first NUL, lone surrogate or too-deep nesting in `value` (keys included), or null. */
 export function inputProblem(value: unknown, maxDepth = MAX_INPUT_DEPTH): InputProblem | null {
-  const stack: [unknown, number, string][] = [[value, 0, '']];
+  const stack: Frame[] = [{ value, depth: 0, key: '', parent: null }];
   while (stack.length > 0) {
-    const [v, depth, path] = stack.pop()!;
+    const f = stack.pop()!;
+    const v = f.value;
     if (typeof v === 'string') {
       const why = badText(v);
-      if (why) return { path, why };
+      if (why) return { path: pathOf(f), why };
       continue;
     }
     if (v === null || typeof v !== 'object' || v instanceof Date) continue;
-    if (depth >= maxDepth) return { path, why: `must not nest more than ${maxDepth} levels deep` };
-    const at = (k: string) => (path ? `${path}.${k}` : k);
+    if (f.depth >= maxDepth)
+      return { path: pathOf(f), why: `must not nest more than ${maxDepth} levels deep` };
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push([v[i], depth + 1, at(String(i))]);
+      for (let i = 0; i < v.length; i++)
+        stack.push({ value: v[i], depth: f.depth + 1, key: String(i), parent: f });
       continue;
     }
-    for (const k of Object.keys(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
       const why = badText(k);
-      if (why) return { path, why: `a field name ${why}` };
-      stack.push([(v as Record<string, unknown>)[k], depth + 1, at(k)]);
+      if (why) return { path: pathOf(f), why: `a field name ${why}` };
+      stack.push({ value: (v as Record<string, unknown>)[k], depth: f.depth + 1, key: k, parent: f });
     }
   }
   return null;

@@ -8,13 +8,19 @@ import { type DocumentNode, Kind, visit } from '../../graphql/graphql-js';
 import { inputError } from '../../graphql/errors';
 import { type InputProblem, inputProblem } from '../../lib/input-guard';
 
+// Parsed documents are cached by yoga, so each is walked once, not on every execution.
+const literals = new WeakMap<DocumentNode, InputProblem | null>();
+
 function literalProblem(document: DocumentNode): InputProblem | null {
+  const seen = literals.get(document);
+  if (seen !== undefined) return seen;
   let found: InputProblem | null = null;
   visit(document, {
     [Kind.STRING]: (node) => {
       found ??= inputProblem(node.value);
     },
   });
+  literals.set(document, found);
   return found;
 }
 
