@@ -153,6 +153,43 @@ const cases = (): Case[] => [
   ['GET on a POST-only route', 'GET', '/api/v1/validate', undefined, 405, 'METHOD_NOT_ALLOWED', false],
   ['PUT on a license', 'PUT', '/api/v1/licenses/LICENSE', { status: 'active' }, 405, 'METHOD_NOT_ALLOWED'],
   ['malformed Authorization header', 'GET', '/api/v1/licenses', undefined, 403, 'INVALID_TOKEN'],
+  // Input the database cannot store (test/fuzz.test.ts sends these to every route and field).
+  ['NUL in the key', 'POST', '/api/v1/validate', { key: 'AAAA\u0000' }, 400, 'VALIDATION_ERROR', false],
+  [
+    'lone surrogate',
+    'POST',
+    '/api/v1/activate',
+    { key, machine_id: '\ud800' },
+    400,
+    'VALIDATION_ERROR',
+    false,
+  ],
+  ['NUL in a path id', 'GET', '/api/v1/licenses/lic_%00', undefined, 400, 'VALIDATION_ERROR'],
+  ['NUL in a query filter', 'GET', '/api/v1/licenses?email=a%00b', undefined, 400, 'VALIDATION_ERROR'],
+  [
+    'metadata nested 5,000 deep',
+    'POST',
+    '/api/v1/products',
+    `{"name":"x","metadata":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    400,
+    'VALIDATION_ERROR',
+  ],
+  [
+    'expires_at in year 0',
+    'POST',
+    '/api/v1/licenses',
+    { product_id: 'PRODUCT', type: 'subscription', expires_at: '0000-01-01' },
+    400,
+    'VALIDATION_ERROR',
+  ],
+  [
+    'max_activations 1e308',
+    'POST',
+    '/api/v1/licenses',
+    { product_id: 'PRODUCT', type: 'perpetual', max_activations: 1e308 },
+    400,
+    'VALIDATION_ERROR',
+  ],
 ];
 
 describe('bad input', () => {

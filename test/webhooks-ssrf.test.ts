@@ -47,16 +47,48 @@ describe('address classification', () => {
     ['::127.0.0.1', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'link-local'],
     ['2002:c0a8:0101::1', 'private'],
+    // IPv4 embedded in IPv6 by every translation scheme, in canonical and unnormalised spellings.
+    ['::ffff:0:127.0.0.1', 'loopback'], // IPv4-translated (SIIT)
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['0:0:0:0:ffff:0:7f00:0001', 'loopback'],
+    ['::ffff:0:a9fe:a9fe', 'link-local'],
+    ['0:0:0:0:0:ffff:127.0.0.1', 'loopback'], // IPv4-mapped, spelled out
+    ['::FFFF:7F00:0001', 'loopback'],
+    ['0000:0000:0000:0000:0000:ffff:7f00:0001', 'loopback'],
+    ['::ffff:0a00:0001', 'private'],
+    ['64:ff9b::7f00:1', 'loopback'], // NAT64 well-known prefix
+    ['64:ff9b:0:0:0:0:127.0.0.1', 'loopback'],
+    ['0064:FF9B::7F00:0001', 'loopback'],
+    ['64:ff9b:1::7f00:1', 'loopback'], // local-use NAT64 (RFC 8215), /96 layout
+    ['64:ff9b:1:0:0:0:127.0.0.1', 'loopback'],
+    ['64:ff9b:1:7f00:0:100::', 'loopback'], // local-use NAT64, /48 layout (octet 8 skipped)
+    ['64:ff9b:1::8.8.8.8', 'reserved'], // local-use NAT64 only leads into a private network
+    ['2002:7f00:1::', 'loopback'], // 6to4
+    ['2002:7F00:0001:0000::1', 'loopback'],
+    ['2002:a9fe:a9fe::', 'link-local'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // Teredo, client 127.0.0.1 inverted
+    ['2001:0:0a00:0001::1', 'private'], // Teredo, server 10.0.0.1
+    ['::7f00:1', 'loopback'], // IPv4-compatible
+    ['2001:db8::1', 'reserved'],
+    ['192.0.2.1', 'reserved'],
   ])('%s is %s', (ip, why) => {
     expect(blockedReason(ip)).toBe(why);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    '%s is public',
-    (ip) => {
-      expect(blockedReason(ip)).toBeNull();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '::ffff:0:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '2001:4860:4860::8888',
+  ])('%s is public', (ip) => {
+    expect(blockedReason(ip)).toBeNull();
+  });
 });
 
 describe('at creation and update', () => {
@@ -67,6 +99,14 @@ describe('at creation and update', () => {
     'http://localhost:8080/hook',
     'http://[::1]/',
     'http://[::ffff:127.0.0.1]/',
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[::ffff:7f00:1]/',
+    'http://[0:0:0:0:0:FFFF:7F00:0001]/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://[64:ff9b:1::7f00:1]/',
+    'http://[64:FF9B:1:0:0:0:127.0.0.1]:8080/',
+    'http://[2002:7f00:1::]/',
+    'http://[2002:a9fe:a9fe::1]/latest/meta-data/',
     'http://0x7f000001/',
     'http://2130706433/',
     'https://192.168.0.10/',
@@ -76,7 +116,7 @@ describe('at creation and update', () => {
     const res = await t.call('POST', '/api/v1/webhooks', { url });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'URL_NOT_ALLOWED', help: '/docs#errors' });
-    expect(res.body.error).toMatch(/loopback|private|link-local|unspecified/);
+    expect(res.body.error).toMatch(/loopback|private|link-local|unspecified|reserved/);
   });
 
   it('refuses a change of URL to a private address', async () => {

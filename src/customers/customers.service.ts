@@ -14,13 +14,19 @@ export const normalizeEmail = (e: string) => e.trim().toLowerCase();
 
 const duplicate = () => new AppError('CONFLICT', 'A customer with this email already exists');
 
-/** Finds the tenant's customer with this email, creating it if needed. */
+/** Finds the tenant's customer with this email, creating it if needed. One `INSERT … ON CONFLICT
+ * DO NOTHING` then a read: concurrent creates for one new email wait on the unique index and all
+ * find the one row. (Prisma's upsert reads first and then inserts here, so ten concurrent license
+ * creates for a new email lost nine races at the index on PostgreSQL.) */
 export async function upsertCustomerByEmail(tx: Tx, tenant: Tenant, email: string): Promise<Customer> {
   const e = normalizeEmail(email);
-  return tx.customer.upsert({
-    where: { accountId_environment_email: { ...inTenant(tenant), email: e } },
-    create: { id: newId('cus'), ...inTenant(tenant), email: e },
-    update: {},
+  const { accountId, environment } = inTenant(tenant);
+  await tx.$executeRaw`
+    INSERT INTO "Customer" ("id", "accountId", "environment", "email", "updatedAt")
+    VALUES (${newId('cus')}, ${accountId}, ${environment}::"Environment", ${e}, now())
+    ON CONFLICT ("accountId", "environment", "email") DO NOTHING`;
+  return tx.customer.findUniqueOrThrow({
+    where: { accountId_environment_email: { accountId, environment, email: e } },
   });
 }
 
@@ -39,6 +45,8 @@ export function customerWhere(tenant: Tenant, f: CustomerFilter = {}): Prisma.Cu
   };
 }
 
+/** Creates a customer; an email the tenant already has is a 409, also when a concurrent create
+ * of it wins the race (the unique index decides, src/db/errors.ts names the conflict). */
 export function createCustomer(deps: Deps, caller: Caller, input: CreateCustomerInput): Promise<Customer> {
   return commit(deps, async (tx) => {
     const email = normalizeEmail(input.email);

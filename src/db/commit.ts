@@ -7,6 +7,7 @@ import type { Event } from '../../prisma/generated/client/client';
 import type { Deps } from '../deps';
 import { type EventInput, recordEvents, type Tx } from '../events/events.service';
 import { newId } from '../lib/ids';
+import { ConstraintError, dbErrorToAppError } from './errors';
 
 export type { Tx };
 
@@ -51,20 +52,35 @@ class Changes implements Staged {
 }
 
 /** Runs `fn` in a transaction, records the events it staged in the same transaction, and applies
- * the rest after the commit. Returns what `fn` returned. */
+ * the rest after the commit. Returns what `fn` returned. A constraint violation becomes the AppError
+ * its constraint stands for (`dbErrorToAppError`). */
 export async function commit<T>(deps: Deps, fn: (tx: Tx, staged: Staged) => Promise<T>): Promise<T> {
   const changes = new Changes();
   const now = deps.now();
-  const { result, committed } = await deps.prisma.$transaction(
-    async (tx) => {
-      const result = await fn(tx, changes);
-      return { result, committed: await recordEvents(tx, changes.events, now) };
-    },
-    // Writes that contend for one row (seats on one license) queue on its lock; under load the
-    // queue can outlast Prisma's defaults (2 s to get a connection, 5 s in all), which would fail
-    // a request that only had to wait.
-    { maxWait: 10_000, timeout: 30_000 },
-  );
+  let out: { result: T; committed: Event[] };
+  try {
+    out = await deps.prisma.$transaction(
+      async (tx) => {
+        const result = await fn(tx, changes);
+        return { result, committed: await recordEvents(tx, changes.events, now) };
+      },
+      // Writes that contend for one row (seats on one license) queue on its lock; under load the
+      // queue can outlast Prisma's defaults (2 s to get a connection, 5 s in all), which would fail
+      // a request that only had to wait.
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+  } catch (err) {
+    // A race lost at a unique or foreign key (or a value the database refused) is the client's
+    // 409/404/400, named by its constraint (./errors.ts), never a 500.
+    const known = dbErrorToAppError(err);
+    if (!known) throw err;
+    // A value the database refused should have been refused by the input layer: say so.
+    if (known !== err && !(known instanceof ConstraintError)) {
+      deps.logger.warn({ err }, 'database refused the request');
+    }
+    throw known;
+  }
+  const { result, committed } = out;
   afterCommit(deps, changes, committed);
   return result;
 }

@@ -14,6 +14,7 @@ export {
   print,
   printSchema,
   valueFromASTUntyped,
+  visit,
 } from 'graphql/index.js';
 export type {
   DocumentNode,

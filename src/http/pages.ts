@@ -6,6 +6,7 @@ import type { Deps } from '../deps';
 import { accountForHost } from '../accounts/branding.service';
 import { readCookie } from '../auth/sessions';
 import { AppError } from '../lib/errors';
+import { assertCleanInput } from '../lib/input-guard';
 import type { PageRequest, PageRoute } from '../pages/page-route';
 import { HttpCtx, type Reply } from '../rest/context';
 import { clientIp } from './edge';
@@ -69,6 +70,7 @@ export function createPages(deps: Deps, routes: PageRoute[]): Pages {
     const [matches, stash] = router.match(method, rest);
     const first = matches[0];
     if (!first) return null;
+    assertCleanInput(accountId, 'path');
     const account = await deps.prisma.account.findUnique({ where: { id: accountId } });
     if (!account || account.status !== 'active') return null;
     const [route, where] = first as [PageRoute, Record<string, string | number>];
@@ -81,7 +83,11 @@ export function createPages(deps: Deps, routes: PageRoute[]): Pages {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The customer page takes HTML form posts');
       }
       form = new URLSearchParams(await c.req.readBody(FORM_MAX_BYTES));
+      assertCleanInput(Object.fromEntries(form), 'form');
     }
+    assertCleanInput(params, 'path');
+    const query = new URLSearchParams(c.req.query);
+    assertCleanInput(Object.fromEntries(query), 'query');
     const forwardedProto = trustProxy
       ? c.req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
       : undefined;
@@ -96,7 +102,7 @@ export function createPages(deps: Deps, routes: PageRoute[]): Pages {
       userAgent: c.req.headers.get('user-agent'),
       requestId,
       params,
-      query: new URLSearchParams(c.req.query),
+      query,
       form,
       cookies: cookiesOf(c.req.headers.get('cookie')),
     };

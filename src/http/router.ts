@@ -3,7 +3,9 @@
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { requireAdmin, requirePortal, requireWriter } from '../auth/authorize';
 import type { Deps } from '../deps';
-import { AppError, HELP } from '../lib/errors';
+import { dbErrorToAppError } from '../db/errors';
+import { HELP } from '../lib/errors';
+import { assertCleanInput } from '../lib/input-guard';
 import { type Tenant, tenantOf } from '../lib/principal';
 import { type HttpCtx, type Reply, tooLarge } from '../rest/context';
 import { fromRest, parseJsonBody, parseQuery, parseWith } from '../rest/input';
@@ -14,9 +16,13 @@ import type { Admitted } from './edge';
  * nothing more. Every error body carries `{error, code, help}`, whatever else its error adds (the
  * 429's `retryAfter`, a 400's `issues`). */
 export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: string): Reply {
-  if (err instanceof AppError) {
-    const body = err.body();
-    return c.json({ error: body.error, code: body.code, help: HELP, ...body }, err.status, err.headers);
+  // A database error the request caused (a lost race at a constraint, a value it cannot store) is
+  // the client's 4xx (src/db/errors.ts); reads reach here without commit() having mapped it.
+  const known = dbErrorToAppError(err);
+  if (known) {
+    if (known !== err) deps.logger.warn({ err, reqId: requestId }, 'database refused the request');
+    const body = known.body();
+    return c.json({ error: body.error, code: body.code, help: HELP, ...body }, known.status, known.headers);
   }
   deps.logger.error({ err, reqId: requestId }, 'unhandled error');
   return c.json({ error: 'Internal server error', code: 'INTERNAL_ERROR', help: HELP }, 500);
@@ -93,6 +99,8 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
   if (r.access === 'portal') tenant = requirePortal(principal);
   if (r.access === 'admin') requireAdmin(principal);
   if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
+  // A path id is text too: a NUL in it would reach the database's `WHERE id = …`.
+  assertCleanInput(m.params, 'path');
   let body: unknown = undefined;
   const raw = r.rawBody ? await readBytes(c, deps.config.maxBodyBytes) : null;
   if (r.body && !r.rawBody) {

@@ -3,6 +3,7 @@
 // snake_case fields at its own edge (src/rest/input.ts). So both doors accept the same values, and
 // a date arrives as a Date from GraphQL's DateTime scalar or as an ISO 8601 string from JSON.
 import { z } from 'zod';
+import { inputProblem } from './input-guard';
 
 const isoString = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
@@ -23,4 +24,19 @@ export const optional = <T extends z.ZodType>(schema: T) =>
 /** Optional and clearable: absent is "leave as is", null is "clear it". */
 export const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-export const metadata = z.record(z.string(), z.unknown());
+/** The most a metadata object may take as JSON: it is stored on every row it describes and served
+ * with it (Stripe allows 50 keys of 500 characters; this is about the same). */
+export const MAX_METADATA_BYTES = 32 * 1024;
+
+/** Free-form metadata: an object of JSON values, at most 32 levels deep and 32 KB, with no NUL or
+ * lone surrogate anywhere (PostgreSQL's jsonb refuses both). */
+export const metadata = z.record(z.string(), z.unknown()).superRefine((m, ctx) => {
+  const problem = inputProblem(m);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem.why, path: problem.path ? problem.path.split('.') : [] });
+    return;
+  }
+  if (Buffer.byteLength(JSON.stringify(m)) > MAX_METADATA_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON` });
+  }
+});

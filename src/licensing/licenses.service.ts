@@ -3,7 +3,6 @@
 // in the same transaction, and the license's cache entry is dropped everywhere after it.
 import type { License, LicenseType, Prisma, RenewalInterval } from '../../prisma/generated/client/client';
 import { commit, type Staged, type Tx } from '../db/commit';
-import { isUniqueViolation } from '../db/errors';
 import type { Deps } from '../deps';
 import type { EventInput } from '../events/events.service';
 import type { EventType } from '../events/event-types';
@@ -115,13 +114,10 @@ export async function insertLicense(
   return license;
 }
 
-export async function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
-  try {
-    return await commit(deps, (tx, staged) => insertLicense(deps, tx, staged, caller.tenant, input));
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'This license key already exists');
-    throw err;
-  }
+/** Creates a license. A key that exists, or a product deleted meanwhile, is the 409 or 404 its
+ * constraint stands for (commit() maps them by name, src/db/errors.ts). */
+export function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
+  return commit(deps, (tx, staged) => insertLicense(deps, tx, staged, caller.tenant, input));
 }
 
 export async function getLicense(deps: Deps, caller: Caller, id: string): Promise<LicenseWithCustomer> {

@@ -5,6 +5,7 @@
 // name wins. Errors name the REST field.
 import type { z } from 'zod';
 import { AppError } from '../lib/errors';
+import { assertCleanInput } from '../lib/input-guard';
 
 /** The one REST name that is not the snake_case of its service field: the seed calls the license
  * key `license_key` (and, in places, `key`). */
@@ -69,7 +70,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: 'body'
   });
 }
 
-/** Reads a JSON object body. An empty body reads as `{}` so that missing fields are named. */
+/** Reads a JSON object body. An empty body reads as `{}` so that missing fields are named. A NUL, a
+ * lone surrogate or nesting past 32 levels anywhere in it is a 400 (src/lib/input-guard.ts). */
 export function parseJsonBody(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   let value: unknown;
@@ -81,13 +83,15 @@ export function parseJsonBody(text: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AppError('VALIDATION_ERROR', 'Request body must be a JSON object');
   }
+  assertCleanInput(value, 'body');
   return value as Record<string, unknown>;
 }
 
-/** The query string as a record; the first of repeated names wins. */
+/** The query string as a record; the first of repeated names wins. No value may hold a NUL. */
 export function parseQuery(query: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (query === '') return out;
   for (const [k, v] of new URLSearchParams(query)) if (!(k in out)) out[k] = v;
+  assertCleanInput(out, 'query');
   return out;
 }

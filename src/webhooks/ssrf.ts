@@ -16,8 +16,12 @@ const V4_BLOCKED: [string, number, string][] = [
   ['169.254.0.0', 16, 'link-local'],
   ['172.16.0.0', 12, 'private'],
   ['192.0.0.0', 24, 'reserved'],
+  ['192.0.2.0', 24, 'reserved'],
+  ['192.88.99.0', 24, 'reserved'],
   ['192.168.0.0', 16, 'private'],
   ['198.18.0.0', 15, 'reserved'],
+  ['198.51.100.0', 24, 'reserved'],
+  ['203.0.113.0', 24, 'reserved'],
   ['224.0.0.0', 4, 'multicast'],
   ['240.0.0.0', 4, 'reserved'],
 ];
@@ -26,6 +30,7 @@ const V6_BLOCKED: [string, number, string][] = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
   ['100::', 64, 'reserved'],
+  ['2001:db8::', 32, 'reserved'],
   ['fc00::', 7, 'private'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'private'],
@@ -84,24 +89,56 @@ function v4Reason(b: number[]): string | null {
   return null;
 }
 
+const LOCAL_NAT64 = parseV6('64:ff9b:1::')!;
+const NAT64 = parseV6('64:ff9b::')!;
+
+/** Every IPv4 address an IPv6 address carries by a translation or tunnelling scheme, so that it
+ * is judged by them: a NAT64 gateway or a relay would deliver to that IPv4 address. */
+function embeddedV4(b: number[]): number[][] {
+  const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const at = (...i: number[]) => i.map((k) => b[k]!);
+  const out: number[][] = [];
+  // ::ffff:a.b.c.d (IPv4-mapped) and ::ffff:0:a.b.c.d (IPv4-translated, SIIT).
+  if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) out.push(at(12, 13, 14, 15));
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && zeros(10, 12)) out.push(at(12, 13, 14, 15));
+  // ::a.b.c.d (IPv4-compatible, deprecated), except :: and ::1 themselves.
+  if (zeros(0, 12) && !zeros(12, 16) && !(zeros(12, 15) && b[15] === 1)) out.push(at(12, 13, 14, 15));
+  // 64:ff9b::/96 (NAT64 well-known prefix).
+  if (inPrefix(b, NAT64, 96)) out.push(at(12, 13, 14, 15));
+  // 64:ff9b:1::/48 (local-use NAT64, RFC 8215), with any RFC 6052 prefix length inside it (byte 8
+  // is the reserved "u" octet that the /48, /56 and /64 layouts skip).
+  if (inPrefix(b, LOCAL_NAT64, 48)) {
+    out.push(at(12, 13, 14, 15), at(9, 10, 11, 12), at(7, 9, 10, 11), at(6, 7, 9, 10));
+  }
+  // 2002:a.b.c.d::/48 (6to4).
+  if (b[0] === 0x20 && b[1] === 0x02) out.push(at(2, 3, 4, 5));
+  // 2001:0::/32 (Teredo): the server's address, and the client's, stored inverted.
+  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0 && b[3] === 0) {
+    out.push(
+      at(4, 5, 6, 7),
+      at(12, 13, 14, 15).map((x) => x ^ 0xff),
+    );
+  }
+  return out;
+}
+
 /** Why an address may not be called (`loopback`, `private`, …), or null for a public address.
- * IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by it. */
+ * IPv6 forms that embed an IPv4 address (mapped, translated, compatible, NAT64, 6to4, Teredo) are
+ * judged by it, however they are spelled (the address is parsed to bytes first). */
 export function blockedReason(ip: string): string | null {
   const family = isIP(ip.split('%')[0]!);
   if (family === 4) return v4Reason(parseV4(ip)!);
   if (family !== 6) return 'not an IP address';
   const b = parseV6(ip);
   if (!b) return 'not an IP address';
-  const zeros = (n: number) => b.slice(0, n).every((x) => x === 0);
-  const embedded =
-    (zeros(10) && b[10] === 0xff && b[11] === 0xff) || // ::ffff:a.b.c.d (IPv4-mapped)
-    (zeros(12) && !zeros(16) && !(zeros(15) && b[15] === 1)) || // ::a.b.c.d (IPv4-compatible)
-    inPrefix(b, [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0], 96) // 64:ff9b::/96 (NAT64)
-      ? b.slice(12, 16)
-      : b[0] === 0x20 && b[1] === 0x02 // 2002::/16 (6to4)
-        ? b.slice(2, 6)
-        : null;
-  if (embedded) return v4Reason(embedded);
+  // Where a scheme allows several layouts, the zero padding of the wrong ones reads as 0.0.0.0/8:
+  // name the reason of a layout that says more.
+  const reasons = embeddedV4(b).map(v4Reason);
+  const why = reasons.find((r) => r && r !== 'unspecified');
+  if (why) return why;
+  // Local-use NAT64 only ever leads into someone's own network.
+  if (inPrefix(b, LOCAL_NAT64, 48)) return 'reserved';
+  if (reasons.includes('unspecified')) return 'unspecified';
   for (const [base, bits, why] of V6_TABLE) if (inPrefix(b, base, bits)) return why;
   return null;
 }

@@ -18,6 +18,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../../auth/authenticate';
+import { dbErrorToAppError } from '../../db/errors';
 import type { Deps } from '../../deps';
 import { setStrictPrismaQueries } from '../../graphql/builder';
 import type { GraphQLContext } from '../../graphql/context';
@@ -25,6 +26,7 @@ import { AppError } from '../../lib/errors';
 import { ANONYMOUS, type Principal } from '../../lib/principal';
 import type { RequestView } from '../../rest/context';
 import { armorPlugins } from './armor';
+import { useCleanInput } from './clean-input';
 import { schema } from './schema';
 
 export interface ServerContext {
@@ -71,8 +73,11 @@ function maskWith(deps: Deps) {
       positions: located?.positions,
       path: located?.path,
     };
-    if (original instanceof AppError) {
-      return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
+    // Database errors the request caused are its 4xx codes here too (src/db/errors.ts).
+    const known = dbErrorToAppError(original);
+    if (known) {
+      if (known !== original) deps.logger.warn({ err: original }, 'graphql: database refused the request');
+      return new GraphQLError(known.message, { ...at, extensions: { code: known.code } });
     }
     deps.logger.error({ err: original }, 'graphql: unexpected error');
     // The same code as a REST 500; yoga's HTTP-level errors keep their status.
@@ -195,7 +200,7 @@ export function createGraphQL(deps: Deps) {
       error: (...args) => deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0])),
     },
     // Document limits and introspection first: a refused document never reaches execution.
-    plugins: [...armorPlugins(deps.config.graphql), useErrorCodes, useJit(deps)],
+    plugins: [...armorPlugins(deps.config.graphql), useErrorCodes, useCleanInput, useJit(deps)],
     context: async ({ request, ...edge }) => ({
       deps,
       principal: await principalFor(deps, request, edge),
