@@ -10,7 +10,7 @@ export type ActivationChangeKind = 'ACTIVATED' | 'DEACTIVATED';
 export type ApiKeyScope = 'admin' | 'portal';
 
 export type CreateApiKeyInput = {
-  /** Defaults to the calling credential's environment. */
+  /** The calling credential's environment (the default); naming the other one is FORBIDDEN. */
   environment?: Environment | null | undefined;
   name?: string | null | undefined;
 };
