@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   TO_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   TO_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   TO_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  TO_GRAPHQL_MAX_NODES: z.coerce.number().int().min(1).default(50_000),
   TO_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(5000),
   TO_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   TO_GRAPHQL_INTROSPECTION: bool.optional(),
@@ -131,6 +132,8 @@ export interface Config {
     maxAliases: number;
     /** graphql-armor's estimated cost (objects 2, scalars 1, ×1.5 per level, × a literal `first`/`last`). */
     maxCost: number;
+    /** Objects one operation may return, counted with its variables (src/http/graphql/cost.ts). */
+    maxNodes: number;
     /** Lexical tokens in a document, checked while parsing. */
     maxTokens: number;
     maxDirectives: number;
@@ -180,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDepth: e.TO_GRAPHQL_MAX_DEPTH,
       maxAliases: e.TO_GRAPHQL_MAX_ALIASES,
       maxCost: e.TO_GRAPHQL_MAX_COST,
+      maxNodes: e.TO_GRAPHQL_MAX_NODES,
       maxTokens: e.TO_GRAPHQL_MAX_TOKENS,
       maxDirectives: e.TO_GRAPHQL_MAX_DIRECTIVES,
       introspection: e.TO_GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
