@@ -31,7 +31,12 @@ const EnvSchema = z.object({
   TO_RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(1000),
   TO_RATE_LIMIT_FAILED_LOOKUPS_PER_MIN: z.coerce.number().int().min(1).default(10),
   TO_RATE_LIMIT_PREFIX: z.string().default('to_rl'),
-  TO_TRUST_PROXY: bool.default(false),
+  // `true` is one proxy; a number is how many proxies (hops) stand in front of the server.
+  TO_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false, or the number of trusted proxies in front')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   TO_JWT_SECRET: z.string().min(32).optional(),
   TO_CORS_ORIGINS: z.string().default(''),
   TO_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
@@ -92,8 +97,9 @@ export interface Config {
     /** Key prefix in the limiter store; instances that share limits share it. */
     prefix: string;
   };
-  /** Believe X-Forwarded-For (only behind a proxy you control). */
-  trustProxy: boolean;
+  /** How many reverse proxies of yours stand in front (0: none, X-Forwarded-* are ignored). The
+   * client IP is the X-Forwarded-For entry that many from the right (src/http/edge.ts). */
+  trustProxy: number;
   /** HS256 secret for user sessions; generated once and stored (sealed) when unset. */
   jwtSecret?: string;
   /** Comma-separated origins allowed by CORS; `*` for any; empty for none. */

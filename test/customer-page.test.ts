@@ -252,7 +252,7 @@ describe('custom domains and branding', () => {
       'x-forwarded-host': 'licenses.acme.test',
     }).get('/');
     expect(spoofed.status).toBe(404);
-    const proxied = await makeApp({ trustProxy: true });
+    const proxied = await makeApp({ trustProxy: 1 });
     try {
       await proxied.call('POST', '/api/v1/domains', { host: 'portal.proxied.test' });
       const viaProxy = await new PageClient(proxied, {
