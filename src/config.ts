@@ -32,7 +32,12 @@ const EnvSchema = z.object({
   TO_RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(1000),
   TO_RATE_LIMIT_FAILED_LOOKUPS_PER_MIN: z.coerce.number().int().min(1).default(10),
   TO_RATE_LIMIT_PREFIX: z.string().default('to_rl'),
-  TO_TRUST_PROXY: bool.default(false),
+  // `true` is one proxy; a number is how many proxies (hops) stand in front of the server.
+  TO_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false, or the number of trusted proxies in front')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   TO_JWT_SECRET: z.string().min(32).optional(),
   TO_CORS_ORIGINS: z.string().default(''),
   TO_REAPER_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
@@ -59,6 +64,7 @@ const EnvSchema = z.object({
   TO_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   TO_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   TO_GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  TO_GRAPHQL_MAX_NODES: z.coerce.number().int().min(1).default(50_000),
   TO_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(5000),
   TO_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   TO_GRAPHQL_INTROSPECTION: bool.optional(),
@@ -99,8 +105,9 @@ export interface Config {
     /** Key prefix in the limiter store; instances that share limits share it. */
     prefix: string;
   };
-  /** Believe X-Forwarded-For (only behind a proxy you control). */
-  trustProxy: boolean;
+  /** How many reverse proxies of yours stand in front (0: none, X-Forwarded-* are ignored). The
+   * client IP is the X-Forwarded-For entry that many from the right (src/http/edge.ts). */
+  trustProxy: number;
   /** HS256 secret for user sessions; generated once and stored (sealed) when unset. */
   jwtSecret?: string;
   /** Comma-separated origins allowed by CORS; `*` for any; empty for none. */
@@ -139,6 +146,8 @@ export interface Config {
     maxAliases: number;
     /** graphql-armor's estimated cost (objects 2, scalars 1, ×1.5 per level, × a literal `first`/`last`). */
     maxCost: number;
+    /** Objects one operation may return, counted with its variables (src/http/graphql/cost.ts). */
+    maxNodes: number;
     /** Lexical tokens in a document, checked while parsing. */
     maxTokens: number;
     maxDirectives: number;
@@ -192,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDepth: e.TO_GRAPHQL_MAX_DEPTH,
       maxAliases: e.TO_GRAPHQL_MAX_ALIASES,
       maxCost: e.TO_GRAPHQL_MAX_COST,
+      maxNodes: e.TO_GRAPHQL_MAX_NODES,
       maxTokens: e.TO_GRAPHQL_MAX_TOKENS,
       maxDirectives: e.TO_GRAPHQL_MAX_DIRECTIVES,
       introspection: e.TO_GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',

@@ -255,7 +255,7 @@ describe('custom domains and branding', () => {
     }).get('/');
     expect([spoofed.status, spoofed.location]).toEqual([302, '/dashboard']);
     expect(spoofed.html).not.toContain('Acme Apps');
-    const proxied = await makeApp({ trustProxy: true });
+    const proxied = await makeApp({ trustProxy: 1 });
     try {
       await proxied.call('POST', '/api/v1/domains', { host: 'portal.proxied.test' });
       const viaProxy = await new PageClient(proxied, {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await makeApp({
     ownerEmail: OWNER.email,
     ownerPassword: OWNER.password,
-    trustProxy: true,
+    trustProxy: 1,
     webhookAllowPrivate: true, // the receiver listens on 127.0.0.1
   });
   gql = gqlClient(t);

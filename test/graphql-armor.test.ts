@@ -25,10 +25,10 @@ function expectRefused(r: GqlResponse, code: string, message: RegExp) {
 }
 
 /** licenses → nodes → product → licenses → …, `levels` selections deep (the leaf included). */
-function nested(levels: number): string {
-  const path = ['licenses', 'nodes', 'product'];
+function nested(levels: number, page = ''): string {
+  const path = [`licenses${page}`, 'nodes', 'product'];
   const fields = Array.from({ length: levels - 1 }, (_, i) => path[i % 3]!);
-  let q = fields.at(-1) === 'licenses' ? 'totalCount' : 'id';
+  let q = fields.at(-1)?.startsWith('licenses') ? 'totalCount' : 'id';
   for (const f of fields.reverse()) q = `${f} { ${q} }`;
   return `{ ${q} }`;
 }
@@ -43,8 +43,9 @@ describe('document limits', () => {
     const intro = await gql(`{ __type(name: "License") { ${type} } }`);
     expectRefused(intro, 'QUERY_TOO_DEEP', /depth limit of 12/);
 
-    // Twelve levels are fine (and union fragments don't count as a level).
-    const ok = await gql(nested(12));
+    // Twelve levels are fine (and union fragments don't count as a level), with pages small enough
+    // for the object count (at the default page of 20 these four license lists are 160,000).
+    const ok = await gql(nested(12, '(first: 1)'));
     expect(ok.errors, ok.trace).toBeUndefined();
   });
 
@@ -97,6 +98,83 @@ describe('document limits', () => {
 
     const intro = await gql(getIntrospectionQuery());
     expect(dataOf(intro).__schema.queryType.name, intro.trace).toBe('Query');
+  });
+});
+
+/** `levels` nested `licenses(first: $n) → nodes → product` steps, ending in `licenses { nodes { id } }`. */
+function nestedPages(levels: number): string {
+  let q = 'licenses(first: $n) { nodes { id } }';
+  for (let i = 1; i < levels; i++) q = `licenses(first: $n) { nodes { product { ${q} } } }`;
+  return `query Nested($n: Int) { ${q} }`;
+}
+
+describe('cost with the variables (issue 10, hole 4)', () => {
+  it('refuses 4 nested licenses → product → licenses levels at first: $n = 20 (160,000 objects), 400 QUERY_TOO_COMPLEX', async () => {
+    const doc = nestedPages(4);
+    const r = await gql(doc, { n: 20 });
+    expect(r.status, r.trace).toBe(400);
+    expect(r.data ?? null, r.trace).toBeNull();
+    expect(errorCode(r), r.trace).toBe('QUERY_TOO_COMPLEX');
+    expect(r.errors?.[0]?.message, r.trace).toMatch(/more than 50000 objects/);
+    // The same through yoga's own door (GET), where the variables come in the URL.
+    const url = `/graphql?query=${encodeURIComponent(doc)}&variables=${encodeURIComponent('{"n":20}')}`;
+    const get = await t.call('GET', url);
+    expect(get.status, JSON.stringify(get.body)).toBe(400);
+    expect(get.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    // A page size over the cap counts as the cap (100), not less; without `first`, the default (20).
+    expect(errorCode(await gql(nestedPages(3), { n: 1000 }))).toBe('QUERY_TOO_COMPLEX');
+    const unpaged = nestedPages(4).replaceAll('(first: $n)', '').replace('($n: Int)', '');
+    expect(errorCode(await gql(unpaged, {}))).toBe('QUERY_TOO_COMPLEX');
+    // Small pages of the same shape run: 4 levels at n = 5 is 625 licenses at most.
+    const small = await gql(doc, { n: 5 });
+    expect(small.status, small.trace).toBe(200);
+    expect(dataOf(small).licenses.nodes).toBeInstanceOf(Array);
+    // Three levels at 20 (8,000) and one page of 100 with its devices pass.
+    expect((await gql(nestedPages(3), { n: 20 })).errors).toBeUndefined();
+    const page = await gql(
+      `query($n: Int) { licenses(first: $n) { nodes { id product { name } customer { email } activations { id } } } }`,
+      { n: 100 },
+    );
+    expect(page.errors, page.trace).toBeUndefined();
+  });
+
+  it('counts fragments and a variable default too', async () => {
+    // 3 levels at the variable's default of 40: 64,000 licenses.
+    const doc = `query($n: Int = 40) { ...L }
+      fragment L on Query { licenses(first: $n) { edges { node { product { ...P } } } } }
+      fragment P on Product { licenses(first: $n) { nodes { product { licenses(last: $n) { totalCount nodes { id } } } } } }`;
+    expect(errorCode(await gql(doc, {}))).toBe('QUERY_TOO_COMPLEX');
+    expect((await gql(doc, { n: 3 })).errors).toBeUndefined();
+  });
+});
+
+describe('production (issue 10, hole 9)', () => {
+  let prod: TestApp;
+  let prodGql: Gql;
+  beforeAll(async () => {
+    // The configuration the app gets from NODE_ENV=production, not hand-picked limits.
+    const fromEnv = loadConfig({ NODE_ENV: 'production' });
+    prod = await makeApp({ env: 'production', graphql: fromEnv.graphql });
+    prodGql = gqlClient(prod);
+  });
+  afterAll(() => prod.close());
+
+  it('gives no "Did you mean" suggestions for fields, arguments or enum values', async () => {
+    const cases = [
+      [`{ licences { totalCount } }`, {}],
+      [`{ licenses(frist: 2) { totalCount } }`, {}],
+      [`{ licenses(filter: { status: activ }) { totalCount } }`, {}],
+      [`query($s: LicenseStatus) { licenses(filter: { status: $s }) { totalCount } }`, { s: 'activ' }],
+      [
+        `mutation($i: CreateApiKeyInput) { createApiKey(input: $i) { __typename } }`,
+        { i: { environment: 'liv' } },
+      ],
+    ] as const;
+    for (const [doc, vars] of cases) {
+      const r = await prodGql(doc, vars, prod.liveKey);
+      expect(errorCode(r), r.trace).toBe('VALIDATION_ERROR');
+      expect(JSON.stringify(r.body), r.trace).not.toMatch(/Did you mean/i);
+    }
   });
 });
 
@@ -153,6 +231,7 @@ describe('configuration', () => {
       maxDepth: 8,
       maxAliases: 5,
       maxCost: 900,
+      maxNodes: 50_000,
       maxTokens: 700,
       maxDirectives: 3,
     });

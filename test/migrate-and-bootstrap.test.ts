@@ -75,7 +75,7 @@ describe('bootstrap', () => {
       const b = first.bootstrap!;
       expect(b.account.plan).toBe('starter');
       expect(b.owner.email).toBe('owner@vendor.test');
-      const user = await first.deps.prisma.user.findUniqueOrThrow({ where: { email: 'owner@vendor.test' } });
+      const user = await first.deps.prisma.user.findFirstOrThrow({ where: { email: 'owner@vendor.test' } });
       expect(user.role).toBe('owner');
       expect(user.passwordHash).not.toContain('a-long-password');
       expect(await verifyPassword('a-long-password', user.passwordHash)).toBe(true);

@@ -123,7 +123,7 @@ describe('over HTTP', () => {
   let t: TestApp;
   const OWNER = { email: 'owner@window.test', password: 'owner-password-1' };
   beforeAll(async () => {
-    t = await makeApp({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, trustProxy: true });
+    t = await makeApp({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, trustProxy: 1 });
   });
   afterAll(() => t.close());
 

@@ -4,7 +4,7 @@ import { makeApp, productAndLicense, type TestApp, usingPostgres, usingRedis } f
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await makeApp({ trustProxy: true });
+  t = await makeApp({ trustProxy: 1 });
 });
 afterAll(() => t.close());
 

@@ -7,7 +7,7 @@ import { makeApp, type TestApp } from './helpers/app';
 let t: TestApp;
 const OWNER = { email: 'owner@vendor.test', password: 'owner-password-1' };
 beforeAll(async () => {
-  t = await makeApp({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, trustProxy: true });
+  t = await makeApp({ ownerEmail: OWNER.email, ownerPassword: OWNER.password, trustProxy: 1 });
 });
 afterAll(() => t.close());
 

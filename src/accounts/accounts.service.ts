@@ -5,7 +5,6 @@ import { createApiKey } from '../auth/api-keys.service';
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import { hashPassword } from '../lib/crypto';
-import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
 
 export interface NewAccount {
@@ -24,10 +23,9 @@ export async function createAccount(
   const generatedPassword = !input.ownerPassword;
   const password = input.ownerPassword ?? randomBytes(18).toString('base64url');
   const passwordHash = await hashPassword(password);
+  // An email is unique per account, and this account is new: the owner's address may well be a
+  // user of another account too (and saying so would tell this caller about that account).
   return commit(deps, async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) {
-      throw new AppError('CONFLICT', `A user with email ${email} already exists`);
-    }
     const account = await tx.account.create({ data: { id: accountId, name: input.name, plan: input.plan } });
     const user = await tx.user.create({
       data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },

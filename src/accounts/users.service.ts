@@ -31,8 +31,11 @@ export async function createUser(
   const password = input.password ?? randomBytes(18).toString('base64url');
   const passwordHash = await hashPassword(password);
   const user = await commit(deps, async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) {
-      throw new AppError('CONFLICT', 'A user with this email already exists');
+    // Only this account's users are looked at: whether the address is a user of another account is
+    // none of this caller's business (emails are unique per account).
+    const accountId = caller.tenant.accountId;
+    if (await tx.user.findUnique({ where: { accountId_email: { accountId, email } } })) {
+      throw new AppError('CONFLICT', 'This account already has a user with this email');
     }
     return tx.user.create({
       data: { id: newId('usr'), accountId: caller.tenant.accountId, email, role: input.role, passwordHash },

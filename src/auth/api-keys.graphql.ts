@@ -44,7 +44,7 @@ const CreateApiKeyInputRef = builder.inputType('CreateApiKeyInput', {
     name: t.string(),
     environment: t.field({
       type: EnvironmentEnum,
-      description: "Defaults to the calling credential's environment.",
+      description: "The calling credential's environment (the default); naming the other one is FORBIDDEN.",
     }),
   }),
 });
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
   }),
   revokeApiKey: t.field({
     type: ApiKey,
-    description: "Revokes one of the account's keys (either environment); effective at once.",
+    description: "Revokes one of the environment's keys; effective at once.",
     authScopes: { portal: 'write' },
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'apiKey' } },

@@ -5,7 +5,7 @@ import { optional } from '../lib/schema';
 
 export const CreateApiKeyInput = z.object({
   name: optional(z.string().trim().min(1).max(100)),
-  /** Defaults to the environment of the calling credential. */
+  /** The calling credential's environment (the default); the other one is refused (403). */
   environment: optional(z.enum(['live', 'test'])),
 });
 export type CreateApiKeyInput = z.output<typeof CreateApiKeyInput>;

@@ -33,27 +33,30 @@ export async function createApiKey(
   return { apiKey, secret };
 }
 
-/** A portal key for the caller's account (owners only), in the caller's environment unless asked. */
+/** A portal key for the caller's account (owners only), in the caller's environment. Naming the
+ * other environment is 403: a `to_test_` key (or a test-mode session) must never mint a `to_live_`
+ * key. A user who wants a live key signs in to (or refreshes into) the live environment. */
 export function issueApiKey(deps: Deps, caller: Caller, input: CreateApiKeyInput) {
   requireOwner(caller.principal);
+  const environment = caller.tenant.environment;
+  if (input.environment && input.environment !== environment) {
+    throw new AppError('FORBIDDEN', `A ${environment} credential can only create ${environment} API keys`);
+  }
   return commit(deps, (tx) =>
-    createApiKey(tx, {
-      accountId: caller.tenant.accountId,
-      environment: input.environment ?? caller.tenant.environment,
-      name: input.name,
-    }),
+    createApiKey(tx, { accountId: caller.tenant.accountId, environment, name: input.name }),
   );
 }
 
 export const listApiKeys = (deps: Deps, caller: Caller, w: PageWindow) =>
   listPage(deps.prisma.apiKey, inTenant(caller.tenant), w);
 
-/** Revokes a key of the caller's account (either environment); takes effect at once here, and on the
- * other instances as soon as they hear of it over pub/sub. */
+/** Revokes a key of the caller's account and environment (a key of the other environment is 404,
+ * like an unknown id); takes effect at once here, and on the other instances as soon as they hear
+ * of it over pub/sub. */
 export function revokeApiKey(deps: Deps, caller: Caller, id: string): Promise<ApiKey> {
   requireOwner(caller.principal);
   return commit(deps, async (tx, staged) => {
-    const key = await tx.apiKey.findFirst({ where: { id, accountId: caller.tenant.accountId } });
+    const key = await tx.apiKey.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!key) throw notFound('API key');
     staged.forgetCredentials();
     return key.revokedAt ? key : tx.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });

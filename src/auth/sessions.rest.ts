@@ -8,9 +8,20 @@ import {
   clearedSessionCookie,
   issueSession,
   readCookie,
+  renewSession,
+  revokeSession,
   SESSION_COOKIE,
   sessionCookie,
 } from './sessions';
+
+/** The session token a request carries: the cookie, else a bearer JWT (not an API key). */
+function sessionToken(headers: { get(name: string): string | null }): string | null {
+  const token =
+    readCookie(headers.get('cookie'), SESSION_COOKIE) ??
+    /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')?.[1] ??
+    null;
+  return token && !token.startsWith('to_') ? token : null;
+}
 
 /** Failed (or still running) sign-ins allowed per email and per IP in any minute before 429. */
 const LOGIN_FAILURES_PER_EMAIL = 5;
@@ -48,7 +59,7 @@ export function sessionRoutes(deps: Deps) {
         }
         let user;
         try {
-          user = await checkCredentials(deps, email, body.password);
+          user = await checkCredentials(deps, email, body.password, body.accountId);
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'INVALID_CREDENTIALS')) {
             await Promise.all([limits.refund(byEmail), limits.refund(byIp)]);
@@ -65,6 +76,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/refresh',
       access: 'public',
+      usesSessionCookie: true,
       tag: 'Sessions',
       summary:
         'Renew the session token from the session cookie (or a still-valid bearer JWT), optionally in the other environment',
@@ -74,14 +86,11 @@ export function sessionRoutes(deps: Deps) {
         response: { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', expiresAt: '2026-01-02T12:00:00.000Z' },
       },
       async handler(c, { body }) {
-        const auth = c.req.headers.get('authorization');
-        const token =
-          readCookie(c.req.headers.get('cookie'), SESSION_COOKIE) ??
-          /^Bearer\s+(\S+)$/i.exec(auth ?? '')?.[1];
-        if (!token || token.startsWith('to_')) throw new AppError('AUTH_REQUIRED', 'No session to refresh');
+        const token = sessionToken(c.req.headers);
+        if (!token) throw new AppError('AUTH_REQUIRED', 'No session to refresh');
+        // A logged-out (or expired) sign-in is refused here: 403 INVALID_TOKEN.
         const p = await authenticateSession(deps, token);
-        const environment = body.environment ?? p.environment!;
-        const session = await issueSession(deps, { id: p.userId!, accountId: p.accountId! }, environment);
+        const session = await renewSession(deps, p, body.environment ?? p.environment!);
         c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json(session);
       },
@@ -90,9 +99,13 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/logout',
       access: 'public',
+      usesSessionCookie: true,
       tag: 'Sessions',
-      summary: 'Clear the session cookie',
-      handler(c) {
+      summary:
+        'Sign out: the session (cookie or bearer JWT) is revoked on the server, every token of it stops working, and the cookie is cleared',
+      async handler(c) {
+        const token = sessionToken(c.req.headers);
+        if (token) await revokeSession(deps, token);
         c.header('Set-Cookie', clearedSessionCookie);
         return c.json({ loggedOut: true });
       },

@@ -5,8 +5,15 @@
 // entry by path keeps one copy in every runner. Import graphql values from here, not 'graphql'.
 export {
   getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
+  isAbstractType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
   Kind,
   lexicographicSortSchema,
   NoSchemaIntrospectionCustomRule,
@@ -18,6 +25,9 @@ export {
 } from 'graphql/index.js';
 export type {
   DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLNamedType,
+  SelectionSetNode,
   ExecutionArgs,
   ExecutionResult,
   GraphQLResolveInfo,

@@ -7,13 +7,24 @@ import { ANONYMOUS, type Principal } from '../lib/principal';
 import { rateLimitHeaders } from '../lib/rate-limit';
 import type { Exchange, HttpCtx } from '../rest/context';
 
-/** The socket's address, or the first X-Forwarded-For hop when the proxy is trusted. */
-export function clientIp(ex: Exchange, trustProxy = false): string | null {
-  if (trustProxy) {
-    const fwd = ex.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (fwd) return fwd;
-  }
-  return ex.remoteAddress;
+/** What the `hops` trusted proxies in front of this server said in a comma-separated forwarding
+ * header: each proxy appends the address it was reached from, so the entry `hops` from the right is
+ * the one the outermost trusted proxy wrote. Entries to its left came from the client, and anyone
+ * can write them: they are never believed. A shorter list means fewer proxies than configured; its
+ * leftmost entry is then the best there is. */
+export function forwardedEntry(header: string | null | undefined, hops: number): string | undefined {
+  if (hops <= 0 || !header) return undefined;
+  const entries = header
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries.length === 0 ? undefined : entries[Math.max(0, entries.length - hops)];
+}
+
+/** The socket's address, or, behind `trustProxyHops` trusted proxies (TO_TRUST_PROXY), the
+ * X-Forwarded-For entry the outermost of them appended. */
+export function clientIp(ex: Exchange, trustProxyHops = 0): string | null {
+  return forwardedEntry(ex.headers.get('x-forwarded-for'), trustProxyHops) ?? ex.remoteAddress;
 }
 
 export const SUPPORTED_API_VERSIONS = ['2026-01-01'];

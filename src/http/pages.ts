@@ -9,14 +9,14 @@ import { AppError } from '../lib/errors';
 import { assertCleanInput } from '../lib/input-guard';
 import type { PageRequest, PageRoute } from '../pages/page-route';
 import { HttpCtx, type Reply } from '../rest/context';
-import { clientIp } from './edge';
+import { clientIp, forwardedEntry } from './edge';
 
 const FORM_MAX_BYTES = 16 * 1024;
 const MY = /^\/my\/(acct_[0-9A-Za-z]{20})(\/.*)?$/;
 
 /** The request's host name, lower-case, without a port. */
-function hostOf(c: HttpCtx, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? c.req.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+function hostOf(c: HttpCtx, trustProxy: number): string | null {
+  const forwarded = forwardedEntry(c.req.headers.get('x-forwarded-host'), trustProxy);
   let host = forwarded || c.req.headers.get('host');
   if (!host) {
     try {
@@ -88,9 +88,7 @@ export function createPages(deps: Deps, routes: PageRoute[]): Pages {
     assertCleanInput(params, 'path');
     const query = new URLSearchParams(c.req.query);
     assertCleanInput(Object.fromEntries(query), 'query');
-    const forwardedProto = trustProxy
-      ? c.req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
-      : undefined;
+    const forwardedProto = forwardedEntry(c.req.headers.get('x-forwarded-proto'), trustProxy);
     const req: PageRequest = {
       c,
       account,

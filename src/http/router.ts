@@ -2,11 +2,12 @@
 // renaming and parsing of body and query, and the handler. Errors become the seed's error body.
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { requireAdmin, requirePortal, requireWriter } from '../auth/authorize';
+import { readCookie, SESSION_COOKIE } from '../auth/sessions';
 import type { Deps } from '../deps';
 import { dbErrorToAppError } from '../db/errors';
-import { HELP } from '../lib/errors';
+import { AppError, HELP } from '../lib/errors';
 import { assertCleanInput } from '../lib/input-guard';
-import { type Tenant, tenantOf } from '../lib/principal';
+import { ANONYMOUS, type Principal, type Tenant, tenantOf } from '../lib/principal';
 import { type HttpCtx, type Reply, tooLarge } from '../rest/context';
 import { fromRest, parseJsonBody, parseQuery, parseWith } from '../rest/input';
 import type { RouteDef } from '../rest/route';
@@ -89,12 +90,32 @@ export function routeMatcher(routes: RouteDef[]): Matcher {
   });
 }
 
+/** A browser sends the session cookie on a cross-site form or `text/plain` POST without asking
+ * (no CORS preflight); only JSON (and the other methods) need a preflight, which CORS refuses. So a
+ * write that only the cookie authenticates must be JSON, as on GraphQL. Bearer tokens and API keys
+ * are never sent by a browser on its own, so they are not concerned. */
+function cookieWrite(c: HttpCtx): boolean {
+  const h = c.req.headers;
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || h.get('authorization')) return false;
+  if (!readCookie(h.get('cookie'), SESSION_COOKIE)) return false;
+  return !/^application\/json\b/i.test(h.get('content-type') ?? '');
+}
+
 /** Runs one matched route for an admitted caller. */
 export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted): Promise<Reply> {
   // The table holds routes of every shape; each handler is typed by its own (see RouteDef).
   const r = m.route as RouteDef<unknown, unknown>;
-  if (who.authError) throw who.authError;
-  const principal = who.principal;
+  let principal: Principal = who.principal;
+  if (cookieWrite(c)) {
+    if (r.access !== 'public' || r.usesSessionCookie) {
+      throw new AppError(
+        'FORBIDDEN',
+        'A request authenticated by the session cookie must be sent as application/json',
+      );
+    }
+    // A public route does not need the cookie: it is ignored, as if it had not been sent.
+    principal = ANONYMOUS;
+  } else if (who.authError) throw who.authError;
   let tenant = tenantOf(principal);
   if (r.access === 'portal') tenant = requirePortal(principal);
   if (r.access === 'admin') requireAdmin(principal);

@@ -7,6 +7,7 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export type IdPrefix =
   | 'acct'
   | 'usr'
+  | 'ses'
   | 'key'
   | 'prod'
   | 'cus'

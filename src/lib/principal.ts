@@ -18,6 +18,8 @@ export interface Principal {
   scopes: Scope[];
   apiKeyId?: string;
   userId?: string;
+  /** The user's sign-in (src/auth/sessions.ts): logging out revokes it, and every token of it. */
+  sessionId?: string;
   role?: UserRole;
   /** The account's plan, for rate limits. */
   plan?: Plan;

@@ -47,6 +47,9 @@ export interface RouteDef<B = any, Q = any> {
   query?: z.ZodType<Q>;
   /** Example request body (REST names) and response, for the docs. */
   example?: { request?: unknown; response?: unknown; status?: number };
+  /** A public route that reads the session cookie itself (refresh, logout): the cookie rule of
+   * portal routes applies to it (src/http/router.ts, `cookieWrite`). */
+  usesSessionCookie?: boolean;
   /** Plumbing of the server's own pages (the Scalar bundle): routed, but not in the API document. */
   internal?: boolean;
   handler(c: HttpCtx, input: RouteInput<B, Q>): Promise<Reply> | Reply;

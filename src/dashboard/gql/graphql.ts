@@ -19,7 +19,7 @@ export type ConfigureStripeIntegrationInput = {
 };
 
 export type CreateApiKeyInput = {
-  /** Defaults to the calling credential's environment. */
+  /** The calling credential's environment (the default); naming the other one is FORBIDDEN. */
   environment?: Environment | null | undefined;
   name?: string | null | undefined;
 };

@@ -71,6 +71,14 @@ function respond(c: HttpCtx, result: ExecutionResult, status = 200): Reply {
   return c.body(JSON.stringify(body), status, { 'Content-Type': type });
 }
 
+/** An operation refused before it ran (no data; e.g. the cost limit) answers with its error's HTTP
+ * status, as yoga does; anything that ran is 200. */
+function refusedStatus(result: ExecutionResult): number {
+  if (result.data !== undefined || !result.errors?.length) return 200;
+  const http = result.errors[0]?.extensions?.http as { status?: number } | undefined;
+  return http?.status ?? 200;
+}
+
 export type GraphQLHttp = (c: HttpCtx, ctx: ServerContext) => Promise<Reply>;
 
 export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp {
@@ -131,6 +139,6 @@ export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp
       variableValues: params.variables ?? undefined,
       operationName: params.operationName ?? undefined,
     })) as ExecutionResult;
-    return respond(c, result);
+    return respond(c, result, refusedStatus(result));
   };
 }

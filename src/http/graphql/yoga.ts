@@ -27,6 +27,7 @@ import { ANONYMOUS, type Principal } from '../../lib/principal';
 import type { RequestView } from '../../rest/context';
 import { armorPlugins } from './armor';
 import { useCleanInput } from './clean-input';
+import { costPlugin } from './cost';
 import { schema } from './schema';
 
 export interface ServerContext {
@@ -93,36 +94,51 @@ function maskWith(deps: Deps) {
 const isOriginalGraphQLError = (error: unknown) =>
   error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
 
-/** Document validation and variable coercion errors carry no code in graphql-js; give them
- * VALIDATION_ERROR so every error a client sees has a stable `extensions.code`. */
-const withCode = (errors: readonly Error[]) =>
-  errors.map((e) =>
-    !(e instanceof GraphQLError) || e.extensions?.code
-      ? e
-      : new GraphQLError(e.message, {
-          nodes: e.nodes,
-          source: e.source,
-          positions: e.positions,
-          path: e.path,
-          originalError: e.originalError,
-          extensions: { ...e.extensions, code: 'VALIDATION_ERROR' },
-        }),
-  );
+/** "Did you mean …?" hints (fields, arguments, enum values, input fields) spell out the schema that
+ * production hides by switching introspection off. graphql-armor's blockFieldSuggestion covers
+ * validation only; enum values in variables are coerced at execution. */
+const SUGGESTION = /\s*Did you mean [^?]*\?\s*$/;
 
-const useErrorCodes: Plugin = {
+/** Document validation and variable coercion errors carry no code in graphql-js; give them
+ * VALIDATION_ERROR so every error a client sees has a stable `extensions.code` (and, with
+ * `hideSuggestions`, no hint of what the schema holds). */
+const withCode = (errors: readonly Error[], hideSuggestions: boolean) =>
+  errors.map((e) => {
+    if (!(e instanceof GraphQLError)) return e;
+    const hint = hideSuggestions && SUGGESTION.test(e.message);
+    if (e.extensions?.code && !hint) return e;
+    return new GraphQLError(hint ? e.message.replace(SUGGESTION, '') : e.message, {
+      nodes: e.nodes,
+      source: e.source,
+      positions: e.positions,
+      path: e.path,
+      originalError: e.originalError,
+      extensions: { ...e.extensions, code: e.extensions?.code ?? 'VALIDATION_ERROR' },
+    });
+  });
+
+const errorCodes = (hideSuggestions: boolean): Plugin => ({
   onValidate:
     () =>
     ({ result, setResult }) => {
-      if (result.length > 0) setResult(withCode(result));
+      if (result.length > 0) setResult(withCode(result, hideSuggestions));
     },
   onExecute: () => ({
     onExecuteDone({ result, setResult }) {
       const r = result as ExecutionResult;
       // Errors without a path happened before any resolver ran: variable coercion.
-      if (r.errors?.length && r.errors.every((e) => !e.path)) setResult({ ...r, errors: withCode(r.errors) });
+      if (r.errors?.length && r.errors.every((e) => !e.path))
+        setResult({ ...r, errors: withCode(r.errors, hideSuggestions) });
     },
   }),
-};
+  onSubscribe: () => ({
+    onSubscribeResult({ result, setResult }) {
+      const r = result as ExecutionResult;
+      if (r.errors?.length && r.errors.every((e) => !e.path))
+        setResult({ ...r, errors: withCode(r.errors, hideSuggestions) });
+    },
+  }),
+});
 
 /** Queries and mutations run as code compiled once per document (graphql-jit), which took the
  * GraphQL validate benchmark from about 7,500 to 9,500 req/s; a compile failure falls back to the
@@ -199,8 +215,15 @@ export function createGraphQL(deps: Deps) {
       warn: (...args) => deps.logger.warn({ component: 'graphql' }, String(args[0])),
       error: (...args) => deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0])),
     },
-    // Document limits and introspection first: a refused document never reaches execution.
-    plugins: [...armorPlugins(deps.config.graphql), useErrorCodes, useCleanInput, useJit(deps)],
+    // Document limits and introspection first: a refused document never reaches execution. The
+    // cost with the request's variables is checked as execution starts, before the compiled code.
+    plugins: [
+      ...armorPlugins(deps.config.graphql),
+      errorCodes(!deps.config.graphql.introspection),
+      useCleanInput,
+      costPlugin(deps.config.graphql.maxNodes),
+      useJit(deps),
+    ],
     context: async ({ request, ...edge }) => ({
       deps,
       principal: await principalFor(deps, request, edge),
