@@ -4,11 +4,10 @@
 // fields its example shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { IDS } from '../src/http/examples';
 import { TAG_ORDER } from '../src/http/openapi';
 import { makeApp, type TestApp } from './helpers/app';
+import { exampleRequest, fixtures, operationsOf, OWNER } from './helpers/examples';
 
-const OWNER = { email: 'owner@example.com', password: 'correct-horse-battery-staple' };
 let t: TestApp;
 let doc: any;
 let admin: string;
@@ -21,11 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Op = { method: string; path: string; op: any };
-const operations = (): Op[] =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ method, path, op })),
-  );
+const operations = () => operationsOf(doc);
 
 describe('/docs groups and examples', () => {
   it('lists the groups in the order of the product document, validate then activate first', () => {
@@ -65,24 +60,11 @@ describe('/docs groups and examples', () => {
   });
 
   it('every example works as shown against a real server', async () => {
-    const shared = await fixtures('get', '');
+    const shared = await fixtures(t, admin, 'get', '');
     const failures: string[] = [];
     for (const { method, path, op } of operations()) {
-      const f = method === 'get' ? shared : await fixtures(method, path);
-      const swap = (s: string) =>
-        Object.entries(f.ids).reduce((acc, [from, to]) => acc.split(from).join(to), s);
-      let url = path;
-      const query = new URLSearchParams();
-      for (const p of op.parameters) {
-        if (p.in === 'path') url = url.replace(`{${p.name}}`, swap(p.example));
-        if (p.in === 'query' && p.example !== undefined) query.set(p.name, swap(String(p.example)));
-      }
-      if ([...query].length) url += `?${query}`;
-      const request = op.requestBody?.content['application/json'].example;
-      const body = request === undefined ? undefined : JSON.parse(swap(JSON.stringify(request)));
-      const key = op['x-scope'] === 'admin' ? admin : op['x-scope'] === 'portal' ? f.key : null;
-      const headers: Record<string, string> =
-        path === '/api/v1/auth/refresh' ? { authorization: `Bearer ${f.session}` } : {};
+      const f = method === 'get' ? shared : await fixtures(t, admin, method, path);
+      const { url, body, key, headers } = exampleRequest({ method, path, op }, f, admin);
       const r = await t.call(method.toUpperCase(), url, body, key, headers);
       const [status, answer] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))! as [
         string,
@@ -99,70 +81,3 @@ describe('/docs groups and examples', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 });
-
-let n = 0;
-/** A fresh account with one of everything, so that each writing example meets the state it needs. */
-async function fixtures(method: string, path: string) {
-  const i = ++n;
-  const acct = await t.call(
-    'POST',
-    '/api/v1/admin/accounts',
-    { name: `Examples ${i}`, owner_email: `examples-${i}@example.com`, owner_password: OWNER.password },
-    admin,
-  );
-  const key: string = acct.body.liveKey;
-  const call = async (m: string, p: string, body?: unknown) => {
-    const r = await t.call(m, p, body, key);
-    if (r.status >= 300) throw new Error(`fixture ${m} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const product = (await call('POST', '/api/v1/products', { name: 'Fixture' })).product;
-  const licensed = !(method === 'delete' && path === '/api/v1/products/{id}');
-  const license = licensed
-    ? (
-        await call('POST', '/api/v1/licenses', {
-          product_id: product.id,
-          type: 'subscription',
-          max_activations: 3,
-          email: `fixture-${i}@example.com`,
-        })
-      ).license
-    : { id: 'lic_none', key: 'NONE-NONE-NONE-NONE' };
-  let activation = { id: 'mach_none' };
-  if (licensed && path !== '/api/v1/activate') {
-    activation = (
-      await call('POST', '/api/v1/activate', {
-        license_key: license.key,
-        machine_id: 'unique-device-fingerprint',
-      })
-    ).activation;
-  }
-  if (path === '/api/v1/licenses/{id}/reinstate')
-    await call('POST', `/api/v1/licenses/${license.id}/suspend`);
-  if (path === '/api/v1/licenses/{id}/reinstate')
-    await call('POST', `/api/v1/licenses/${license.id}/suspend`);
-  const customer = (await call('POST', '/api/v1/customers', { email: `customer-${i}@example.com` })).customer;
-  const webhook = (await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).webhook;
-  const delivery = (await call('POST', `/api/v1/webhooks/${webhook.id}/test`)).delivery;
-  const apiKey = (await call('POST', '/api/v1/api-keys', { name: 'Fixture key' })).apiKey;
-  const user = (await call('POST', '/api/v1/users', { email: `user-${i}@example.com`, role: 'developer' }))
-    .user;
-  const session = (await t.call('POST', '/api/v1/auth/login', OWNER, null)).body.token;
-  return {
-    key,
-    session,
-    ids: {
-      [IDS.product]: product.id,
-      [IDS.license]: license.id,
-      'XXXX-XXXX-XXXX-XXXX': license.key,
-      [IDS.activation]: activation.id,
-      [IDS.customer]: customer.id,
-      [IDS.webhook]: webhook.id,
-      [IDS.delivery]: delivery.id,
-      [IDS.apiKey]: apiKey.id,
-      [IDS.user]: user.id,
-      [IDS.account]: acct.body.account.id,
-      prod_123: product.id,
-    } as Record<string, string>,
-  };
-}

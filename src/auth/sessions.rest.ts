@@ -23,6 +23,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/login',
       access: 'public',
+      idempotency: false,
       tag: 'Sessions',
       summary: 'Sign in with email and password: returns a 24 h JWT and sets an HttpOnly session cookie',
       body: LoginInput,
@@ -59,6 +60,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/refresh',
       access: 'public',
+      idempotency: false,
       tag: 'Sessions',
       summary:
         'Renew the session token from the session cookie (or a still-valid bearer JWT), optionally in the other environment',
@@ -84,6 +86,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/logout',
       access: 'public',
+      idempotency: false,
       tag: 'Sessions',
       summary: 'Clear the session cookie',
       handler(c) {

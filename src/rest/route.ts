@@ -47,6 +47,8 @@ export interface RouteDef<B = any, Q = any> {
   query?: z.ZodType<Q>;
   /** Example request body (REST names) and response, for the docs. */
   example?: { request?: unknown; response?: unknown; status?: number };
+  /** false: the route ignores `Idempotency-Key` (the session routes, which exchange credentials). */
+  idempotency?: false;
   /** Plumbing of the server's own pages (the Scalar bundle): routed, but not in the API document. */
   internal?: boolean;
   handler(c: HttpCtx, input: RouteInput<B, Q>): Promise<Reply> | Reply;
