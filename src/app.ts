@@ -11,6 +11,7 @@ import { fetchExchange, toResponse } from './http/fetch-adapter';
 import { createGraphQLHttp } from './http/graphql/graphql-http';
 import { attachGraphQLWs } from './http/graphql/ws';
 import { createGraphQL } from './http/graphql/yoga';
+import { idempotencySweepJob } from './http/idempotency';
 import { nodeListener } from './http/node-adapter';
 import { createPages } from './http/pages';
 import { customerPageRoutes } from './pages/pages.routes';
@@ -90,7 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (!emails) logger.info('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
   scheduler.add(usageFlushJob(deps));
   if (opts.jobs !== false) {
-    for (const job of [webhooks.job(), ...licensingJobs(deps)]) scheduler.add(job);
+    for (const job of [webhooks.job(), ...licensingJobs(deps), idempotencySweepJob(deps)]) scheduler.add(job);
     if (emails) {
       scheduler.add(emails.job());
       deps.kicks.email = () => emails.kick();
@@ -103,7 +104,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const dispatch = createDispatcher(
     deps,
     routes,
-    createGraphQLHttp(graphql.yoga, config.maxBodyBytes),
+    createGraphQLHttp(deps, graphql.yoga, config.maxBodyBytes),
     pages,
   );
 

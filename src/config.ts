@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   TO_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
   TO_WEBHOOK_BACKOFF_SCALE: z.coerce.number().positive().max(1000).default(1),
   TO_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  TO_AUDIT_LOG: bool.default(true),
+  TO_IDEMPOTENCY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
   TO_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TO_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(100),
   TO_WEBHOOK_MAX_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
@@ -120,6 +122,10 @@ export interface Config {
   webhookBackoffScale: number;
   /** Allow webhook URLs on loopback, private and link-local addresses (development and tests only). */
   webhookAllowPrivate: boolean;
+  /** Write the audit log (§16). Off only to measure its cost (the audit bench); the contract needs it on. */
+  auditLog: boolean;
+  /** How often expired Idempotency-Key records (older than 24 h) are deleted. */
+  idempotencySweepIntervalMs: number;
   /** Per-attempt timeout of a webhook request. */
   webhookTimeoutMs: number;
   /** Webhook requests in flight per instance, in total and per endpoint. */
@@ -187,6 +193,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDispatchIntervalMs: e.TO_WEBHOOK_DISPATCH_INTERVAL_MS,
     webhookBackoffScale: e.TO_WEBHOOK_BACKOFF_SCALE,
     webhookAllowPrivate: e.TO_WEBHOOK_ALLOW_PRIVATE,
+    auditLog: e.TO_AUDIT_LOG,
+    idempotencySweepIntervalMs: e.TO_IDEMPOTENCY_SWEEP_INTERVAL_MS,
     webhookTimeoutMs: e.TO_WEBHOOK_TIMEOUT_MS,
     webhookMaxInFlight: e.TO_WEBHOOK_MAX_IN_FLIGHT,
     webhookMaxPerEndpoint: e.TO_WEBHOOK_MAX_PER_ENDPOINT,

@@ -4,12 +4,10 @@
 // fields its example shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.service';
-import { IDS } from '../src/http/examples';
 import { TAG_ORDER } from '../src/http/openapi';
 import { makeApp, type TestApp } from './helpers/app';
-import { signature, STRIPE_SECRET } from './helpers/stripe';
+import { exampleRequest, fixtures, operationsOf, OWNER } from './helpers/examples';
 
-const OWNER = { email: 'owner@example.com', password: 'correct-horse-battery-staple' };
 let t: TestApp;
 let doc: any;
 let admin: string;
@@ -22,11 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Op = { method: string; path: string; op: any };
-const operations = (): Op[] =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ method, path, op })),
-  );
+const operations = () => operationsOf(doc);
 
 describe('/docs groups and examples', () => {
   it('lists the groups in the order of the product document, validate then activate first', () => {
@@ -66,28 +60,12 @@ describe('/docs groups and examples', () => {
   });
 
   it('every example works as shown against a real server', async () => {
-    const shared = await fixtures('get', '');
+    const shared = await fixtures(t, admin, 'get', '');
     const failures: string[] = [];
     for (const { method, path, op } of operations()) {
-      const f = method === 'get' ? shared : await fixtures(method, path);
-      const swap = (s: string) =>
-        Object.entries(f.ids).reduce((acc, [from, to]) => acc.split(from).join(to), s);
-      let url = path;
-      const query = new URLSearchParams();
-      for (const p of op.parameters) {
-        if (p.in === 'path') url = url.replace(`{${p.name}}`, swap(p.example));
-        if (p.in === 'query' && p.example !== undefined) query.set(p.name, swap(String(p.example)));
-      }
-      if ([...query].length) url += `?${query}`;
-      const request = op.requestBody?.content['application/json'].example;
-      const body = request === undefined ? undefined : JSON.parse(swap(JSON.stringify(request)));
-      const key = op['x-scope'] === 'admin' ? admin : op['x-scope'] === 'portal' ? f.key : null;
-      const headers: Record<string, string> =
-        path === '/api/v1/auth/refresh' ? { authorization: `Bearer ${f.session}` } : {};
-      // Stripe's receiver takes the raw body Stripe signed: sign the example as Stripe would.
-      const stripeBody = path.endsWith('/webhook') && body ? JSON.stringify(body) : undefined;
-      if (stripeBody) headers['stripe-signature'] = signature(stripeBody);
-      const r = await t.call(method.toUpperCase(), url, stripeBody ?? body, key, headers);
+      const f = method === 'get' ? shared : await fixtures(t, admin, method, path);
+      const { url, body, key, headers } = exampleRequest({ method, path, op }, f, admin);
+      const r = await t.call(method.toUpperCase(), url, body, key, headers);
       const [status, answer] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))! as [
         string,
         any,
@@ -103,81 +81,3 @@ describe('/docs groups and examples', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 });
-
-let n = 0;
-/** A fresh account with one of everything, so that each writing example meets the state it needs. */
-async function fixtures(method: string, path: string) {
-  const i = ++n;
-  const acct = await t.call(
-    'POST',
-    '/api/v1/admin/accounts',
-    { name: `Examples ${i}`, owner_email: `examples-${i}@example.com`, owner_password: OWNER.password },
-    admin,
-  );
-  const key: string = acct.body.liveKey;
-  const call = async (m: string, p: string, body?: unknown) => {
-    const r = await t.call(m, p, body, key);
-    if (r.status >= 300) throw new Error(`fixture ${m} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const product = (await call('POST', '/api/v1/products', { name: 'Fixture' })).product;
-  const licensed = !(method === 'delete' && path === '/api/v1/products/{id}');
-  const license = licensed
-    ? (
-        await call('POST', '/api/v1/licenses', {
-          product_id: product.id,
-          type: 'subscription',
-          max_activations: 3,
-          email: `fixture-${i}@example.com`,
-        })
-      ).license
-    : { id: 'lic_none', key: 'NONE-NONE-NONE-NONE' };
-  let activation = { id: 'mach_none' };
-  if (licensed && path !== '/api/v1/activate') {
-    activation = (
-      await call('POST', '/api/v1/activate', {
-        license_key: license.key,
-        machine_id: 'unique-device-fingerprint',
-      })
-    ).activation;
-  }
-  if (path === '/api/v1/licenses/{id}/reinstate')
-    await call('POST', `/api/v1/licenses/${license.id}/suspend`);
-  if (path === '/api/v1/licenses/{id}/reinstate')
-    await call('POST', `/api/v1/licenses/${license.id}/suspend`);
-  const customer = (await call('POST', '/api/v1/customers', { email: `customer-${i}@example.com` })).customer;
-  const webhook = (await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).webhook;
-  const delivery = (await call('POST', `/api/v1/webhooks/${webhook.id}/test`)).delivery;
-  const apiKey = (await call('POST', '/api/v1/api-keys', { name: 'Fixture key' })).apiKey;
-  const user = (await call('POST', '/api/v1/users', { email: `user-${i}@example.com`, role: 'developer' }))
-    .user;
-  const session = (await t.call('POST', '/api/v1/auth/login', OWNER, null)).body.token;
-  const email = licensed
-    ? (await call('POST', `/api/v1/licenses/${license.id}/send-key`)).email
-    : { id: 'eml_none' };
-  const domain = (await call('POST', '/api/v1/domains', { host: `portal-${i}.examples.test` })).domain;
-  if (path !== '/api/v1/integrations/stripe' || method !== 'put')
-    await call('PUT', '/api/v1/integrations/stripe', {
-      webhook_secret: STRIPE_SECRET,
-      default_product_id: product.id,
-    });
-  return {
-    key,
-    session,
-    ids: {
-      [IDS.product]: product.id,
-      [IDS.license]: license.id,
-      'XXXX-XXXX-XXXX-XXXX': license.key,
-      [IDS.activation]: activation.id,
-      [IDS.customer]: customer.id,
-      [IDS.webhook]: webhook.id,
-      [IDS.delivery]: delivery.id,
-      [IDS.apiKey]: apiKey.id,
-      [IDS.user]: user.id,
-      [IDS.account]: acct.body.account.id,
-      [IDS.email]: email.id,
-      [IDS.domain]: domain.id,
-      prod_123: product.id,
-    } as Record<string, string>,
-  };
-}

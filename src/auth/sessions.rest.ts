@@ -34,6 +34,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post',
       path: '/api/v1/auth/login',
       access: 'public',
+      idempotency: false,
       tag: 'Sessions',
       summary: 'Sign in with email and password: returns a 24 h JWT and sets an HttpOnly session cookie',
       body: LoginInput,
@@ -77,6 +78,7 @@ export function sessionRoutes(deps: Deps) {
       path: '/api/v1/auth/refresh',
       access: 'public',
       usesSessionCookie: true,
+      idempotency: false,
       tag: 'Sessions',
       summary:
         'Renew the session token from the session cookie (or a still-valid bearer JWT), optionally in the other environment',
@@ -100,6 +102,7 @@ export function sessionRoutes(deps: Deps) {
       path: '/api/v1/auth/logout',
       access: 'public',
       usesSessionCookie: true,
+      idempotency: false,
       tag: 'Sessions',
       summary:
         'Sign out: the session (cookie or bearer JWT) is revoked on the server, every token of it stops working, and the cookie is cleared',

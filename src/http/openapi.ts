@@ -134,6 +134,8 @@ function operation(r: RouteDef) {
     }
   }
   params.push({ $ref: '#/components/parameters/ApiVersion' });
+  const honoursIdempotency = r.method !== 'get' && r.idempotency !== false;
+  if (honoursIdempotency) params.push({ $ref: '#/components/parameters/IdempotencyKey' });
   const okStatus = String(example?.status ?? 200);
   const isLicenseKeyRoute = r.tag === 'License keys';
   const responses: Record<string, object> = {
@@ -202,6 +204,16 @@ function operation(r: RouteDef) {
     responses['409'] = errorResponse('No seat left', {
       code: 'ACTIVATION_LIMIT_REACHED',
       error: 'Activation limit of 5 reached',
+    });
+  }
+  if (honoursIdempotency) {
+    responses['409'] ??= errorResponse('A request with the same Idempotency-Key is still running', {
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+      error: 'A request with this Idempotency-Key is still running; retry once it has finished',
+    });
+    responses['422'] = errorResponse('The Idempotency-Key was used with a different request', {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      error: 'This Idempotency-Key was used with a different request (method, path or body)',
     });
   }
   return {
@@ -377,6 +389,19 @@ export function buildOpenApi(all: RouteDef[]) {
           required: false,
           schema: { type: 'string', enum: SUPPORTED_API_VERSIONS },
           description: 'Pin the API behaviour; echoed in the response. Unknown versions get 400.',
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', minLength: 1, maxLength: 255 },
+          example: 'order-4711-create-license',
+          description:
+            'Makes a retry safe for 24 hours: a repeat of the same method, path and body (per API key ' +
+            'or user; per license key on the public key routes) answers the first response again with ' +
+            '`Idempotent-Replayed: true`. Another request under the key is 422 IDEMPOTENCY_KEY_REUSED; ' +
+            'a repeat while the first runs is 409 IDEMPOTENCY_IN_PROGRESS. Refusals before the handler ' +
+            '(401, 403, 429, bad input) and 5xx are not kept.',
         },
       },
     },

@@ -12,6 +12,7 @@ import { type HttpCtx, type Reply, tooLarge } from '../rest/context';
 import { fromRest, parseJsonBody, parseQuery, parseWith } from '../rest/input';
 import type { RouteDef } from '../rest/route';
 import type { Admitted } from './edge';
+import { credentialScope, fingerprintOf, idempotencyKeyOf, idempotent, licenseKeyScope } from './idempotency';
 
 /** An AppError as its status, headers and body; anything else is a logged 500 that tells the client
  * nothing more. Every error body carries `{error, code, help}`, whatever else its error adds (the
@@ -122,23 +123,52 @@ export async function runRoute(deps: Deps, c: HttpCtx, m: Matched, who: Admitted
   if ((r.mutates ?? r.method !== 'get') && r.access !== 'public') requireWriter(principal);
   // A path id is text too: a NUL in it would reach the database's `WHERE id = …`.
   assertCleanInput(m.params, 'path');
+  const idemKey = r.method !== 'get' && r.idempotency !== false ? idempotencyKeyOf(c) : null;
   let body: unknown = undefined;
+  let text: string | null = null;
   const raw = r.rawBody ? await readBytes(c, deps.config.maxBodyBytes) : null;
   if (r.body && !r.rawBody) {
-    let raw = parseJsonBody(await readBody(c, deps.config.maxBodyBytes));
+    text = await readBody(c, deps.config.maxBodyBytes);
+    let raw = parseJsonBody(text);
     if (r.rest) raw = r.rest(raw);
     body = parseWith(r.body, fromRest(raw, r.aliases), 'body');
   }
   const query: unknown = r.query ? parseWith(r.query, fromRest(parseQuery(c.req.query)), 'query') : undefined;
   const meta = { ip: who.ip, userAgent: c.req.headers.get('user-agent'), requestId: who.requestId };
-  return r.handler(c, {
-    body,
-    raw,
-    query,
-    params: m.params,
-    principal,
-    // Public routes have no tenant of their own; portal and admin routes always do.
-    caller: { ...meta, tenant: tenant as Tenant, principal },
-    keyCaller: { ...meta, scope: tenant },
+  const run = () =>
+    r.handler(c, {
+      body,
+      raw,
+      query,
+      params: m.params,
+      principal,
+      // Public routes have no tenant of their own; portal and admin routes always do.
+      caller: { ...meta, tenant: tenant as Tenant, principal },
+      keyCaller: { ...meta, scope: tenant },
+    });
+  if (idemKey === null) return run();
+  // Everything that can refuse the request before its handler (auth, scope, rate limit, input) has
+  // run by now, so none of those refusals is ever stored.
+  const scope = idempotencyScope(r, principal, body);
+  if (scope === null) return run();
+  const fingerprint = fingerprintOf(c, raw ?? text);
+  return idempotent(deps, c, { scope, key: idemKey, fingerprint }, async () => {
+    try {
+      return await run();
+    } catch (err) {
+      // A refusal by the handler itself (404, 409, 422…) is its answer, and is kept like any other.
+      if (err instanceof AppError) return renderError(c, err, deps, who.requestId);
+      throw err;
+    }
   });
+}
+
+/** Whose Idempotency-Keys a request shares: the license key on the public key routes (§14), else the
+ * credential. Null (the header is ignored) for an anonymous request with no license key. */
+function idempotencyScope(r: RouteDef, principal: Principal, body: unknown): string | null {
+  if (r.access === 'public') {
+    const key = (body as { key?: unknown } | undefined)?.key;
+    if (typeof key === 'string' && key.trim() !== '') return licenseKeyScope(key);
+  }
+  return credentialScope(principal);
 }

@@ -50,6 +50,8 @@ export interface RouteDef<B = any, Q = any> {
   /** A public route that reads the session cookie itself (refresh, logout): the cookie rule of
    * portal routes applies to it (src/http/router.ts, `cookieWrite`). */
   usesSessionCookie?: boolean;
+  /** false: the route ignores `Idempotency-Key` (the session routes, which exchange credentials). */
+  idempotency?: false;
   /** Plumbing of the server's own pages (the Scalar bundle): routed, but not in the API document. */
   internal?: boolean;
   handler(c: HttpCtx, input: RouteInput<B, Q>): Promise<Reply> | Reply;

@@ -15,6 +15,9 @@ import {
   OperationTypeNode,
 } from '../../graphql/graphql-js';
 import type { HttpCtx, Reply } from '../../rest/context';
+import type { Deps } from '../../deps';
+import { AppError } from '../../lib/errors';
+import { credentialScope, fingerprintOf, idempotencyKeyOf, idempotent, storable } from '../idempotency';
 import { readBody } from '../router';
 import type { ServerContext } from './yoga';
 
@@ -81,7 +84,7 @@ function refusedStatus(result: ExecutionResult): number {
 
 export type GraphQLHttp = (c: HttpCtx, ctx: ServerContext) => Promise<Reply>;
 
-export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp {
+export function createGraphQLHttp(deps: Deps, yoga: Yoga, maxBodyBytes: number): GraphQLHttp {
   const viaYoga = async (c: HttpCtx, ctx: ServerContext, text?: string) => {
     const body = text ?? (c.req.method === 'GET' ? null : await readBody(c, maxBodyBytes));
     return c.response(await yoga.fetch(c.req.webRequest(body), ctx));
@@ -132,13 +135,55 @@ export function createGraphQLHttp(yoga: Yoga, maxBodyBytes: number): GraphQLHttp
       const status = (err.extensions?.http as { status?: number } | undefined)?.status ?? 200;
       return respond(c, { errors: [err] }, status);
     }
-    const result = (await env.execute({
-      schema: env.schema,
-      document,
-      contextValue,
-      variableValues: params.variables ?? undefined,
-      operationName: params.operationName ?? undefined,
-    })) as ExecutionResult;
-    return respond(c, result, refusedStatus(result));
+    const execute = async () => {
+      const result = (await env.execute({
+        schema: env.schema,
+        document,
+        contextValue,
+        variableValues: params.variables ?? undefined,
+        operationName: params.operationName ?? undefined,
+      })) as ExecutionResult;
+      return respond(c, result, refusedStatus(result));
+    };
+    // Idempotency-Key on a mutation: claimed once the operation has parsed and validated, and kept
+    // unless it failed before its resolvers could act (auth, input) or failed inside the server.
+    const key = operation === OperationTypeNode.MUTATION ? idempotencyKeyOf(c) : null;
+    const scope = key === null ? null : credentialScope(ctx.principal ?? {});
+    if (key === null || scope === null) return execute();
+    try {
+      return await idempotent(
+        deps,
+        c,
+        { scope, key, fingerprint: fingerprintOf(c, text) },
+        execute,
+        keepGraphQL,
+      );
+    } catch (err) {
+      // 409 IDEMPOTENCY_IN_PROGRESS, 422 IDEMPOTENCY_KEY_REUSED: a GraphQL error with its code, and
+      // the same HTTP status as on REST so that a generic retrying client can tell them apart.
+      if (!(err instanceof AppError)) throw err;
+      const error = new GraphQLError(err.message, { extensions: { code: err.code } });
+      return respond(c, { errors: [error] }, err.status);
+    }
   };
+}
+
+/** Codes of GraphQL errors that refused an operation before it acted, or that a retry may not repeat. */
+const NOT_KEPT = new Set([
+  'AUTH_REQUIRED',
+  'INVALID_API_KEY',
+  'INVALID_TOKEN',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'VALIDATION_ERROR',
+  'MISSING_FIELDS',
+  'BAD_USER_INPUT',
+  'INTERNAL_ERROR',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+function keepGraphQL(reply: Reply): boolean {
+  if (!storable(reply) || typeof reply.body !== 'string') return false;
+  const errors = (JSON.parse(reply.body) as { errors?: { extensions?: { code?: string } }[] }).errors;
+  return !errors?.some((e) => NOT_KEPT.has(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
 }
