@@ -59,7 +59,10 @@ describe(`races at unique and foreign keys (${usingPostgres() ? 'PostgreSQL' : '
     );
     expect(statuses(rs), JSON.stringify(rs.map((r) => r.body))).toEqual([201, ...Array(7).fill(409)]);
     for (const r of rs.filter((r) => r.status === 409)) {
-      expect(r.body).toMatchObject({ code: 'CONFLICT', error: 'A user with this email already exists' });
+      expect(r.body).toMatchObject({
+        code: 'CONFLICT',
+        error: 'This account already has a user with this email',
+      });
     }
     expect(await t.app.deps.prisma.user.count({ where: { email } })).toBe(1);
   });

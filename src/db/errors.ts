@@ -72,7 +72,7 @@ export class ConstraintError extends AppError {
 
 /** Every unique constraint a concurrent request can hit, and what the loser is told. */
 const UNIQUE: Record<string, () => AppError> = {
-  User_email_key: () => conflict('A user with this email already exists'),
+  User_accountId_email_key: () => conflict('This account already has a user with this email'),
   Customer_accountId_environment_email_key: () => conflict('A customer with this email already exists'),
   License_key_key: () => conflict('This license key already exists'),
   Activation_licenseId_machineId_key: () => conflict('This device is already activated on this license'),
