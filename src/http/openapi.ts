@@ -6,6 +6,9 @@ import type { RouteDef } from '../rest/route';
 import { SUPPORTED_API_VERSIONS } from './edge';
 import { exampleOf, exampleParam } from './examples';
 import { jsonSchema } from './openapi-json-schema';
+import { TAG_DESCRIPTIONS, TAG_ORDER } from './openapi-tags';
+
+export { TAG_ORDER };
 
 const ErrorSchema = {
   type: 'object',
@@ -256,43 +259,6 @@ function operation(r: RouteDef) {
 
 /** The groups of /docs, in the order of the product document: what an app calls first, then what a
  * vendor manages, then the rest. A tag missing here sorts last. */
-export const TAG_ORDER = [
-  'License keys',
-  'Offline tokens',
-  'Licenses',
-  'Activations',
-  'Products',
-  'Customers',
-  'Webhooks',
-  'Events',
-  'Analytics',
-  'Emails',
-  'Branding',
-  'Integrations',
-  'API keys',
-  'Sessions',
-  'Users',
-  'Admin',
-  'Operations',
-];
-
-const TAG_DESCRIPTIONS: Record<string, string> = {
-  'License keys':
-    'What your app calls: validate, activate, deactivate and heartbeat. Public: the license key is the credential.',
-  'Offline tokens':
-    'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
-  Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
-  Activations: "A license's devices; freeing a seat.",
-  Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
-  Emails:
-    'The email outbox: license keys, expiry notices and sign-in links, sent and retried by the dispatcher.',
-  Branding: 'How the customer page and the emails look, and the custom domains that serve the page.',
-  Integrations: 'Stripe: the settings and the signed webhook receiver that turns payments into licenses.',
-  Sessions: 'Account users sign in with email and password (the dashboard does).',
-  Admin: "The deployment operator's routes (admin scope).",
-  Operations: 'Health, readiness and this document.',
-};
-
 export function buildOpenApi(all: RouteDef[]) {
   const routes = all.filter((r) => !r.internal);
   const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);

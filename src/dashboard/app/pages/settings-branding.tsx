@@ -92,7 +92,7 @@ function BrandingForm(props: { branding: BrandingFieldsFragment; onSaved: () => 
     if (file.size > LOGO_MAX)
       return setFailure({ fields: { logoUrl: `The image must be at most ${LOGO_MAX / 1024} KB.` } });
     const reader = new FileReader();
-    reader.onload = () => setV((cur) => ({ ...cur, logoUrl: String(reader.result) }));
+    reader.onload = () => setV((cur) => ({ ...cur, logoUrl: reader.result as string }));
     reader.readAsDataURL(file);
   };
   const primary = HEX.test(v.primaryColor) ? v.primaryColor.toUpperCase() : saved.primaryColor;

@@ -1,0 +1,37 @@
+// The groups of /docs, in the order of the product document, and what each one is for.
+export const TAG_ORDER = [
+  'License keys',
+  'Offline tokens',
+  'Licenses',
+  'Activations',
+  'Products',
+  'Customers',
+  'Webhooks',
+  'Events',
+  'Analytics',
+  'Emails',
+  'Branding',
+  'Integrations',
+  'API keys',
+  'Sessions',
+  'Users',
+  'Admin',
+  'Operations',
+];
+
+export const TAG_DESCRIPTIONS: Record<string, string> = {
+  'License keys':
+    'What your app calls: validate, activate, deactivate and heartbeat. Public: the license key is the credential.',
+  'Offline tokens':
+    'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
+  Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
+  Activations: "A license's devices; freeing a seat.",
+  Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
+  Emails:
+    'The email outbox: license keys, expiry notices and sign-in links, sent and retried by the dispatcher.',
+  Branding: 'How the customer page and the emails look, and the custom domains that serve the page.',
+  Integrations: 'Stripe: the settings and the signed webhook receiver that turns payments into licenses.',
+  Sessions: 'Account users sign in with email and password (the dashboard does).',
+  Admin: "The deployment operator's routes (admin scope).",
+  Operations: 'Health, readiness and this document.',
+};
