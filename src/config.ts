@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   TO_SECRET_KEY: z.string().min(16).optional(),
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+  TO_CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   TO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -97,6 +98,9 @@ export interface Config {
   /** How long a validate-path cache entry may be served before it is read again (bounds cross-instance staleness). */
   licenseCacheTtlMs: number;
   apiKeyCacheTtlMs: number;
+  /** How often live subscriptions' credentials are read again even without a change message (the
+   * safety net for a missed pub/sub message; src/auth/credential-watch.ts). */
+  credentialRecheckMs: number;
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
@@ -187,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.TO_SECRET_KEY,
     licenseCacheTtlMs: e.TO_LICENSE_CACHE_TTL_MS,
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
+    credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,

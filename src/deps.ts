@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
+import { CredentialWatch } from './auth/credential-watch';
 import { commit } from './db/commit';
 import { EventPubSub } from './events/pubsub';
 import { LicenseCache } from './licensing/license-cache';
@@ -24,6 +25,8 @@ export interface Deps {
   licenseCache: LicenseCache;
   /** Resolved API keys and sessions (this instance; same). */
   apiKeyCache: TtlCache<string, Principal>;
+  /** The credentials live connections were opened with, re-checked when credentials change. */
+  credentials: CredentialWatch;
   /** Custom domain → account id (or null: not one), for the customer page at `/`. */
   domainCache: TtlCache<string, string | null>;
   usage: UsageRecorder;
@@ -49,10 +52,14 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
   // What the other instances changed (this instance applies its own changes in commit()).
   pubsub.onRemoteLicenses((msg) => (msg.all ? licenseCache.clear() : licenseCache.invalidate(msg.ids ?? [])));
   pubsub.onRemoteCredentials(() => apiKeyCache.clear());
+  // Credentials changed here or on another instance: live subscriptions re-check theirs.
+  const credentials = new CredentialWatch(database.prisma, logger, () => deps.now());
+  pubsub.listen('credentials', () => void credentials.recheck());
   // Back from a Redis outage: invalidations sent meanwhile were missed, so drop everything cached.
   pubsub.onReconnect(() => {
     licenseCache.clear();
     apiKeyCache.clear();
+    void credentials.recheck();
   });
   const secretBox = new SecretBox(loadMasterKey(config).key);
   // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
@@ -68,6 +75,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     logger,
     licenseCache,
     apiKeyCache,
+    credentials,
     domainCache: new TtlCache<string, string | null>(5_000, 10_000),
     usage: new UsageRecorder(database.sql, {
       // validation.failed events from the batch are written like any other change.
