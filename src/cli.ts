@@ -6,6 +6,7 @@ import { createApiKey, revokeApiKey } from './auth/api-keys.service';
 import { apiKeyJson } from './auth/api-keys.views';
 import { loadConfig } from './config';
 import { openDatabase } from './db/client';
+import { resealSecrets } from './db/reseal';
 import { commit } from './db/commit';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
@@ -28,6 +29,8 @@ const HELP = `Traffic Orchestrator CLI
   keys:revoke <key_id>
   signing-keys:rotate                       new offline-token signing key; old public keys stay
                                             in the JWKS until their tokens have expired
+  secrets:reseal                            seal every stored secret under TO_SECRET_KEY (after a
+                                            rotation, with the old key in TO_SECRET_KEY_PREVIOUS)
   licenses:import <file.jsonl> --account acct_… --env live|test
                                             one JSON object per line, in the shape of
                                             POST /api/v1/licenses (product_id, type, key, …)
@@ -208,6 +211,23 @@ export async function main(argv: string[]): Promise<number> {
         const r = await rotateSigningKey(deps);
         out(`active signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}`);
         out('Running servers pick the new key up within a minute.');
+        return 0;
+      });
+    case 'secrets:reseal':
+      return withDeps(async (deps) => {
+        let unreadable = 0;
+        for (const c of await resealSecrets(deps)) {
+          out(`${c.what}: ${c.resealed} resealed, ${c.current} already under the current key`);
+          if (c.unreadable.length > 0) {
+            unreadable += c.unreadable.length;
+            out(`  ${c.unreadable.length} open under no configured key: ${c.unreadable.join(', ')}`);
+          }
+        }
+        if (unreadable > 0) {
+          out('Set TO_SECRET_KEY_PREVIOUS to the key they were sealed with and run this again.');
+          return 1;
+        }
+        out('Every stored secret is sealed under the current key: TO_SECRET_KEY_PREVIOUS can go.');
         return 0;
       });
     case 'licenses:import':

@@ -61,7 +61,8 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     apiKeyCache.clear();
     void credentials.recheck();
   });
-  const secretBox = new SecretBox(loadMasterKey(config).key);
+  const master = loadMasterKey(config);
+  const secretBox = new SecretBox(master.key, master.previous);
   // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
   // without the master key that seals them.
   const signingKeys = new SigningKeys(database.prisma, database.sql, secretBox);
