@@ -1,5 +1,5 @@
 // Rotating TO_SECRET_KEY (README "Security"): everything sealed under key A (the offline-token
-// signing key, webhook secrets, the generated session secret) keeps working after a restart with
+// signing key, webhook and Stripe secrets, the generated session secret) keeps working after a restart with
 // TO_SECRET_KEY=B and TO_SECRET_KEY_PREVIOUS=A; `secrets:reseal` seals it all under B, refusing
 // while a server holds the PGlite folder; then B alone is enough.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeApp, productAndLicense, type TestApp, usingPostgres } from './helpers/app';
 import { childEnv, spawnTs } from './helpers/server-process';
+import { deliver, signature, STRIPE_SECRET, stripeEvent, stripeId } from './helpers/stripe';
 import { startReceiver } from './helpers/webhook-receiver';
 import { signPayload } from '../src/webhooks/signing';
 
@@ -52,6 +53,8 @@ describe('rotating the master key (TO_SECRET_KEY)', { timeout: 240_000 }, () => 
       });
       expect(hook.status, JSON.stringify(hook.body)).toBe(201);
       const webhookSecret = hook.body.secret as string;
+      const stripe = await a.call('PUT', '/api/v1/integrations/stripe', { webhook_secret: STRIPE_SECRET });
+      expect(stripe.status, JSON.stringify(stripe.body)).toBe(200);
       const { license } = await productAndLicense(a);
       const kid = async (on: TestApp) => {
         const v = await on.call('POST', '/api/v1/validate', { key: license.key }, null);
@@ -77,12 +80,17 @@ describe('rotating the master key (TO_SECRET_KEY)', { timeout: 240_000 }, () => 
         expect((await on.call('GET', '/api/v1/products', undefined, token)).status).toBe(200);
         expect(await kid(on)).toBe(kidA);
         const before = receiver.received.length;
-        expect((await on.call('POST', `/api/v1/webhooks/${hook.body.webhook.id}/test`)).status).toBe(201);
+        expect((await on.call('POST', `/api/v1/webhooks/${hook.body.webhook.id}/test`)).status).toBe(202);
         await on.app.webhooks.dispatchOnce();
         await receiver.waitFor(() => receiver.received.length > before, 10_000, 'the test delivery');
         const got = receiver.received.at(-1)!;
         const ts = Number(got.headers['x-to-timestamp']);
         expect(got.headers['x-to-signature']).toBe(signPayload(webhookSecret, ts, got.raw));
+        // The Stripe receiver checks signatures with the sealed Stripe secret.
+        const ev = stripeEvent('customer.created', { id: stripeId('cus') });
+        const stripeAnswer = await deliver(on, ev, signature(ev), a.accountId);
+        expect(stripeAnswer.status, JSON.stringify(stripeAnswer.body)).toBe(200);
+        expect(stripeAnswer.body.received).toBe(true);
       };
       await worksOn(current);
 
@@ -101,6 +109,7 @@ describe('rotating the master key (TO_SECRET_KEY)', { timeout: 240_000 }, () => 
       expect(reseal.code, reseal.out).toBe(0);
       expect(reseal.out).toContain('offline-token signing keys: 1 resealed, 0 already under the current key');
       expect(reseal.out).toContain('webhook endpoint secrets: 1 resealed, 0 already under the current key');
+      expect(reseal.out).toContain('Stripe webhook secrets: 1 resealed, 0 already under the current key');
       expect(reseal.out).toContain('sealed settings: 1 resealed, 0 already under the current key');
       expect(reseal.out).toContain('TO_SECRET_KEY_PREVIOUS can go');
       const again = await cli(a, env, ['secrets:reseal']);
