@@ -31,7 +31,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   let count = 0;
   if (config.databaseUrl) {
     // One pool for Prisma and the raw runner; we own it, so closing it closes every connection.
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: 20,
+      // A database that does not answer is an outage (503), not a request that hangs forever.
+      connectionTimeoutMillis: 5_000,
+    });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const prisma = new PrismaClient({

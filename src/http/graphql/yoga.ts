@@ -75,9 +75,10 @@ function maskWith(deps: Deps) {
       path: located?.path,
     };
     // Database errors the request caused are its 4xx codes here too (src/db/errors.ts).
+    const unavailable = deps.dbHealth.report(original);
     const known = dbErrorToAppError(original);
     if (known) {
-      if (known !== original) deps.logger.warn({ err: original }, 'graphql: database refused the request');
+      if (known !== original && !unavailable) deps.logger.warn({ err: original }, 'graphql: database refused the request');
       return new GraphQLError(known.message, { ...at, extensions: { code: known.code } });
     }
     deps.logger.error({ err: original }, 'graphql: unexpected error');
