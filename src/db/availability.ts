@@ -58,11 +58,9 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
 }
 
 export function unavailableError(): AppError {
-  const err = new AppError(
-    'SERVICE_UNAVAILABLE',
-    'The database is unavailable; retry shortly',
-    { retryAfter: RETRY_AFTER_S },
-  );
+  const err = new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+    retryAfter: RETRY_AFTER_S,
+  });
   err.headers = { 'Retry-After': String(RETRY_AFTER_S) };
   return err;
 }

@@ -24,7 +24,13 @@ export function healthRoutes(deps: Deps) {
         const reachable = await deps.dbHealth.probe().catch(() => true);
         const ok = reachable && (await migrationsApplied(deps.database.sql).catch(() => false));
         const degraded = [...(reachable ? [] : ['database']), ...(deps.redis?.degraded ? ['redis'] : [])];
-        const status = !reachable ? 'degraded' : !ok ? 'not_ready' : degraded.length > 0 ? 'degraded' : 'ready';
+        const status = !reachable
+          ? 'degraded'
+          : !ok
+            ? 'not_ready'
+            : degraded.length > 0
+              ? 'degraded'
+              : 'ready';
         return c.json({ status, database: deps.database.kind, degraded }, !reachable || ok ? 200 : 503);
       },
     }),

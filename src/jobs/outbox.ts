@@ -166,7 +166,8 @@ export class Outbox<R extends Leased, X> {
           void (await this.claimAndStart());
         } while (this.again && !this.stopping);
       } catch (err) {
-        if (!this.base.dbHealth?.report(err)) this.base.logger.error({ err }, `${this.channel.name} claim failed`);
+        if (!this.base.dbHealth?.report(err))
+          this.base.logger.error({ err }, `${this.channel.name} claim failed`);
       } finally {
         this.pumping = null;
       }

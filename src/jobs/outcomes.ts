@@ -103,7 +103,10 @@ export class OutcomeWriter<R extends { id: string; attempts: number }, X> {
           for (const q of batch) q.done();
         } catch (err) {
           if (!this.base.dbHealth?.report(err))
-            this.base.logger.error({ err, rows: batch.length }, `writing ${this.channel.name} outcomes failed`);
+            this.base.logger.error(
+              { err, rows: batch.length },
+              `writing ${this.channel.name} outcomes failed`,
+            );
           for (const q of batch) q.fail(err);
         }
       }

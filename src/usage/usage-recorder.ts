@@ -142,7 +142,12 @@ export class UsageRecorder {
       })
       .catch((err) => {
         if (this.opts.isUnavailable?.(err)) {
-          this.requeue(usage.slice(progress.usage), progress.validated ? null : validated, progress.leases ? null : leases, events);
+          this.requeue(
+            usage.slice(progress.usage),
+            progress.validated ? null : validated,
+            progress.leases ? null : leases,
+            events,
+          );
         }
         this.opts.onError?.(err);
       })
