@@ -24,6 +24,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Number of SQL statements Prisma has sent (for tests that bound query counts). */
   queryCount(): number;
+  /** PGlite only: a consistent snapshot of the whole data directory as a .tar.gz (src/db/backup.ts). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,13 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     sql: pgliteRunner(lite),
     kind: 'pglite',
     queryCount: () => count,
+    async dump() {
+      // The checkpoint writes every committed page to the files; the tar is then read from them in
+      // one synchronous pass with no query in between (runExclusive), so it is a snapshot of one
+      // instant that a PGlite started on it opens as a clean database.
+      await lite.query('CHECKPOINT');
+      return lite.runExclusive(() => lite.dumpDataDir('gzip'));
+    },
     async close() {
       await prisma.$disconnect();
       await lite.close();
