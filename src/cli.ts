@@ -235,13 +235,15 @@ export async function main(argv: string[]): Promise<number> {
       );
     case 'db:move':
       return dbMove(loadConfig(), need(values.to, 'to'), values.replace === true, out);
-    case 'backup':
+    case 'backup': {
+      const config = loadConfig();
       return backup(
-        loadConfig(),
+        config,
         need(values.out, 'out'),
-        { url: values.url, key: values.key ?? process.env.TO_ADMIN_KEY },
+        { url: values.url, key: values.key ?? config.adminKey },
         out,
       );
+    }
     case 'restore':
       return restore(loadConfig(), need(positionals[0], 'file (positional)'), out);
     default:

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
     .enum(['builder', 'starter', 'professional', 'business', 'enterprise'])
     .default('enterprise'),
   TO_SECRET_KEY: z.string().min(16).optional(),
+  TO_ADMIN_KEY: z.string().min(1).optional(),
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_MAX_BODY_BYTES: z.coerce
@@ -94,6 +95,8 @@ export interface Config {
   ownerPassword?: string;
   defaultPlan: Plan;
   secretKey?: string;
+  /** An admin API key for CLI commands that ask the running server (`backup`); CLI only. */
+  adminKey?: string;
   /** How long a validate-path cache entry may be served before it is read again (bounds cross-instance staleness). */
   licenseCacheTtlMs: number;
   apiKeyCacheTtlMs: number;
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ownerPassword: e.TO_OWNER_PASSWORD,
     defaultPlan: e.TO_DEFAULT_PLAN,
     secretKey: e.TO_SECRET_KEY,
+    adminKey: e.TO_ADMIN_KEY,
     licenseCacheTtlMs: e.TO_LICENSE_CACHE_TTL_MS,
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,

@@ -23,7 +23,8 @@ export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: st
   const unavailable = deps.dbHealth.report(err); // logged once per outage, not per request
   const known = dbErrorToAppError(err);
   if (known) {
-    if (known !== err && !unavailable) deps.logger.warn({ err, reqId: requestId }, 'database refused the request');
+    if (known !== err && !unavailable)
+      deps.logger.warn({ err, reqId: requestId }, 'database refused the request');
     const body = known.body();
     return c.json({ error: body.error, code: body.code, help: HELP, ...body }, known.status, known.headers);
   }
