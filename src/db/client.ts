@@ -1,6 +1,8 @@
 // Opens the database chosen by the config: PostgreSQL when DATABASE_URL is set, PGlite otherwise.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -9,6 +11,8 @@ import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
 import { lockDataDir } from './data-dir-lock';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
+
+const gzipAsync = promisify(gzip);
 
 export { PrismaClient };
 export type Db = PrismaClient;
@@ -96,9 +100,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     async dump() {
       // The checkpoint writes every committed page to the files; the tar is then read from them in
       // one synchronous pass with no query in between (runExclusive), so it is a snapshot of one
-      // instant that a PGlite started on it opens as a clean database.
+      // instant that a PGlite started on it opens as a clean database. Queries wait for that pass
+      // only: it is compressed afterwards, on libuv's thread pool.
       await lite.query('CHECKPOINT');
-      return lite.runExclusive(() => lite.dumpDataDir('gzip'));
+      const tar = await lite.runExclusive(() => lite.dumpDataDir('none'));
+      const gz = await gzipAsync(new Uint8Array(await tar.arrayBuffer()));
+      return new Blob([gz], { type: 'application/x-gzip' });
     },
     async close() {
       await prisma.$disconnect();
