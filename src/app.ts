@@ -86,7 +86,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // Every background job runs through the one scheduler. The usage batch and the credential re-check
   // always do: the request path depends on the first, live subscriptions on the second.
-  const scheduler = new Scheduler(logger);
+  const scheduler = new Scheduler(logger, (err) => deps.dbHealth.report(err));
   const webhooks = new WebhookDispatcher(deps);
   const emails = config.smtpUrl ? new EmailDispatcher(deps, config.smtpUrl) : null;
   if (!emails) logger.info('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
@@ -146,6 +146,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await limits.close();
       await deps.pubsub.close();
       await deps.redis?.close();
+      deps.dbHealth.close();
       await database.close();
     },
   };

@@ -7,6 +7,7 @@ import { apiKeyJson } from './auth/api-keys.views';
 import { loadConfig } from './config';
 import { openDatabase } from './db/client';
 import { resealSecrets } from './db/reseal';
+import { backup, dbMove, restore } from './db/commands';
 import { commit } from './db/commit';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
@@ -34,6 +35,12 @@ const HELP = `Traffic Orchestrator CLI
   licenses:import <file.jsonl> --account acct_… --env live|test
                                             one JSON object per line, in the shape of
                                             POST /api/v1/licenses (product_id, type, key, …)
+  db:move --to postgresql://… [--replace]   copy the embedded database (DATA_DIR, server stopped)
+                                            into PostgreSQL, then verify every table
+  backup --out file.tar.gz [--url U] [--key K]
+                                            snapshot of the embedded database; while a server runs
+                                            on DATA_DIR it writes it (admin key, or TO_ADMIN_KEY)
+  restore <file.tar.gz>                     unpack a backup into DATA_DIR (new or empty folder)
 
 Uses DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite, default ./data), like the server.`;
 
@@ -127,6 +134,11 @@ export async function main(argv: string[]): Promise<number> {
       account: { type: 'string' },
       env: { type: 'string' },
       scope: { type: 'string' },
+      to: { type: 'string' },
+      replace: { type: 'boolean' },
+      out: { type: 'string' },
+      url: { type: 'string' },
+      key: { type: 'string' },
     },
   });
   switch (command) {
@@ -241,6 +253,19 @@ export async function main(argv: string[]): Promise<number> {
           ? 0
           : 1,
       );
+    case 'db:move':
+      return dbMove(loadConfig(), need(values.to, 'to'), values.replace === true, out);
+    case 'backup': {
+      const config = loadConfig();
+      return backup(
+        config,
+        need(values.out, 'out'),
+        { url: values.url, key: values.key ?? config.adminKey },
+        out,
+      );
+    }
+    case 'restore':
+      return restore(loadConfig(), need(positionals[0], 'file (positional)'), out);
     default:
       out(HELP);
       return command && command !== 'help' ? 2 : 0;

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
     .default('enterprise'),
   TO_SECRET_KEY: z.string().min(16).optional(),
   TO_SECRET_KEY_PREVIOUS: z.string().min(16).optional(),
+  TO_ADMIN_KEY: z.string().min(1).optional(),
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
@@ -98,6 +99,8 @@ export interface Config {
   secretKey?: string;
   /** The master key before a rotation: secrets sealed under it still open (README "Security"). */
   secretKeyPrevious?: string;
+  /** An admin API key for CLI commands that ask the running server (`backup`); CLI only. */
+  adminKey?: string;
   /** How long a validate-path cache entry may be served before it is read again (bounds cross-instance staleness). */
   licenseCacheTtlMs: number;
   apiKeyCacheTtlMs: number;
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultPlan: e.TO_DEFAULT_PLAN,
     secretKey: e.TO_SECRET_KEY,
     secretKeyPrevious: e.TO_SECRET_KEY_PREVIOUS,
+    adminKey: e.TO_ADMIN_KEY,
     licenseCacheTtlMs: e.TO_LICENSE_CACHE_TTL_MS,
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
     credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
 import { CredentialWatch } from './auth/credential-watch';
+import { DbHealth } from './db/availability';
 import { commit } from './db/commit';
 import { EventPubSub } from './events/pubsub';
 import { LicenseCache } from './licensing/license-cache';
@@ -21,6 +22,8 @@ export interface Deps {
   database: Database;
   prisma: Db;
   logger: Logger;
+  /** Whether the database is reachable; errors that say it is not start an outage (one log line). */
+  dbHealth: DbHealth;
   /** Validate-path cache of licenses (this instance; writes invalidate it through commit()). */
   licenseCache: LicenseCache;
   /** Resolved API keys and sessions (this instance; same). */
@@ -63,6 +66,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
   });
   const master = loadMasterKey(config);
   const secretBox = new SecretBox(master.key, master.previous);
+  const dbHealth = new DbHealth(database.sql, logger);
   // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
   // without the master key that seals them.
   const signingKeys = new SigningKeys(database.prisma, database.sql, secretBox);
@@ -74,6 +78,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     database,
     prisma: database.prisma,
     logger,
+    dbHealth,
     licenseCache,
     apiKeyCache,
     credentials,
@@ -82,7 +87,10 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
       // validation.failed events from the batch are written like any other change.
       writeEvents: (events) =>
         commit(deps, (_tx, staged) => Promise.resolve(events.forEach((e) => staged.event(e)))),
-      onError: (err) => logger.error({ err }, 'usage flush failed'),
+      onError: (err) => {
+        if (!dbHealth.report(err)) logger.error({ err }, 'usage flush failed');
+      },
+      isUnavailable: (err) => dbHealth.report(err),
     }),
     secretBox,
     signingKeys,

@@ -72,6 +72,7 @@ export async function commit<T>(deps: Deps, fn: (tx: Tx, staged: Staged) => Prom
   } catch (err) {
     // A race lost at a unique or foreign key (or a value the database refused) is the client's
     // 409/404/400, named by its constraint (./errors.ts), never a 500.
+    if (deps.dbHealth.report(err)) throw dbErrorToAppError(err)!; // 503, the outage logged once
     const known = dbErrorToAppError(err);
     if (!known) throw err;
     // A value the database refused should have been refused by the input layer: say so.

@@ -16,6 +16,7 @@ import { licenseRoutes } from '../licensing/licenses.rest';
 import { productRoutes } from '../products/products.rest';
 import { analyticsRoutes } from '../usage/analytics.rest';
 import { webhookRoutes } from '../webhooks/webhooks.rest';
+import { backupRoutes } from './backup.rest';
 import { docsRoutes } from './docs.rest';
 import { healthRoutes } from './health.rest';
 import type { RouteDef } from '../rest/route';
@@ -34,6 +35,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...sessionRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...backupRoutes(deps),
     ...analyticsRoutes(deps),
     ...brandingRoutes(deps),
     ...emailRoutes(deps),
