@@ -84,6 +84,7 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
     scopes: key.scope === 'admin' ? ['portal', 'admin'] : ['portal'],
     apiKeyId: key.id,
     plan: key.account.plan,
+    label: `${key.name} (${key.prefix}…)`,
   };
   deps.apiKeyCache.set(presented, principal);
   return principal;

@@ -169,6 +169,7 @@ export async function authenticateSession(deps: Deps, token: string): Promise<Pr
     sessionId: session.id,
     role: user.role,
     plan: user.account.plan,
+    label: user.email,
   };
   deps.apiKeyCache.set(token, principal);
   return principal;
