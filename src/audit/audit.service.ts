@@ -3,7 +3,7 @@
 // the entry is in the same transaction as the change (src/db/commit.ts); nothing edits or deletes
 // an entry (the database refuses UPDATE, DELETE and TRUNCATE on the table).
 import type { AuditEntry, Prisma } from '../../prisma/generated/client/client';
-import type { Tx } from '../db/commit';
+import type { Tx } from '../events/events.service';
 import type { Deps } from '../deps';
 import { newId } from '../lib/ids';
 import { listPage, type PageWindow } from '../lib/pagination';
@@ -58,9 +58,7 @@ export function auditRow(
     input.before !== undefined || input.after !== undefined
       ? diff(input.before, input.after, input.fields)
       : {};
-  const stated = input.changes
-    ? (redactValue(input.changes) as Record<string, [unknown, unknown]>)
-    : {};
+  const stated = input.changes ? (redactValue(input.changes) as Record<string, [unknown, unknown]>) : {};
   return {
     id: newId('aud'),
     ...inTenant(s.tenant),

@@ -43,7 +43,11 @@ export function issueApiKey(deps: Deps, caller: Caller, input: CreateApiKeyInput
     throw new AppError('FORBIDDEN', `A ${environment} credential can only create ${environment} API keys`);
   }
   return commit(deps, async (tx, staged) => {
-    const made = await createApiKey(tx, { accountId: caller.tenant.accountId, environment, name: input.name });
+    const made = await createApiKey(tx, {
+      accountId: caller.tenant.accountId,
+      environment,
+      name: input.name,
+    });
     staged.audit(caller, 'api_key.created', { id: made.apiKey.id, after: made.apiKey });
     return made;
   });
