@@ -1,6 +1,7 @@
 // Every REST route, in one table: the router registers it and the OpenAPI document is printed
 // from it. Route factories only close over `deps`; they don't use it while being defined.
 import { adminRoutes } from '../accounts/admin.rest';
+import { auditRoutes } from '../audit/audit.rest';
 import { brandingRoutes } from '../accounts/branding.rest';
 import { userRoutes } from '../accounts/users.rest';
 import { apiKeyRoutes } from '../auth/api-keys.rest';
@@ -40,6 +41,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...brandingRoutes(deps),
     ...emailRoutes(deps),
     ...stripeRoutes(deps),
+    ...auditRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

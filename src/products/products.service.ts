@@ -10,8 +10,8 @@ import { type Caller, inTenant } from '../lib/principal';
 import type { CreateProductInput, UpdateProductInput } from './products.schemas';
 
 export function createProduct(deps: Deps, caller: Caller, input: CreateProductInput): Promise<Product> {
-  return commit(deps, (tx) =>
-    tx.product.create({
+  return commit(deps, async (tx, staged) => {
+    const product = await tx.product.create({
       data: {
         id: newId('prod'),
         ...inTenant(caller.tenant),
@@ -22,8 +22,10 @@ export function createProduct(deps: Deps, caller: Caller, input: CreateProductIn
         ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
         customerDeactivationsPerMonth: input.customerDeactivationsPerMonth ?? null,
       },
-    }),
-  );
+    });
+    staged.audit(caller, 'product.created', { id: product.id, after: product });
+    return product;
+  });
 }
 
 export async function getProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
@@ -45,7 +47,7 @@ export function updateProduct(
     const current = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!current) throw notFound('Product');
     staged.invalidateAllLicenses();
-    return tx.product.update({
+    const product = await tx.product.update({
       where: { id },
       data: {
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -58,17 +60,20 @@ export function updateProduct(
           : {}),
       },
     });
+    staged.audit(caller, 'product.updated', { id, before: current, after: product });
+    return product;
   });
 }
 
 /** A product with licenses cannot be deleted (409 CONFLICT): revoke or move the licenses first. */
 export function deleteProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const p = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!p) throw notFound('Product');
     const count = await tx.license.count({ where: { productId: id } });
     if (count > 0) throw new AppError('CONFLICT', `Product has ${count} license(s); it cannot be deleted`);
     await tx.product.delete({ where: { id } });
+    staged.audit(caller, 'product.deleted', { id, before: p });
     return p;
   });
 }
