@@ -114,8 +114,8 @@ export class Instance {
     // LOG_LEVEL=warn hides the ready line: poll the health route instead.
     const deadline = Date.now() + 120_000;
     while (!(await this.healthy())) {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited at start (see ${log.path})`);
-      if (Date.now() > deadline) throw new Error(`${this.name} did not start (see ${log.path})`);
+      if (child.exitCode !== null) throw new Error(`${this.name} exited at start (see ${String(log.path)})`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not start (see ${String(log.path)})`);
       await sleep(100);
     }
     return this.head;
