@@ -183,6 +183,10 @@ export async function startProxy(backends: Instance[]): Promise<{ url: string; c
         up.on('error', (err: NodeJS.ErrnoException) => {
           if (res.headersSent) return res.destroy();
           if (err.code === 'ECONNREFUSED' && left > 1) return tryBackend(left - 1);
+          // A kept-alive socket the backend closed as idle just as it was reused: the request never
+          // reached it, so it is sent again (what Node's docs advise, and what load balancers do).
+          if (up.reusedSocket && err.code === 'ECONNRESET' && b.running && left > 0)
+            return tryBackend(left - 1);
           res.writeHead(502, { 'content-type': 'application/json', 'x-soak-backend': b.name });
           res.end(JSON.stringify({ error: `proxy: ${err.code ?? err.message}`, code: 'BAD_GATEWAY' }));
         });

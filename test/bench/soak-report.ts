@@ -35,6 +35,8 @@ export interface RedisSample {
 export interface Counters {
   pg: PgSample[];
   redis: RedisSample[];
+  /** Redis calls per command since its restart, at the end of the load. */
+  redisStats?: string;
 }
 
 export async function pgCounters(admin: pg.Client, db: string) {
@@ -46,22 +48,37 @@ export async function pgCounters(admin: pg.Client, db: string) {
   return { commits: Number(r.rows[0].c), rowsWritten: Number(r.rows[0].w) };
 }
 
-/** INFO stats total_commands_processed, over a raw connection (RESP). */
-export function redisCommands(port: number): Promise<number> {
+/** One INFO section over a raw connection (RESP bulk string). */
+function redisInfo(port: number, section: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = createConnection(port, '127.0.0.1');
     let buf = '';
     s.on('data', (d) => {
       buf += d.toString();
-      const m = /total_commands_processed:(\d+)/.exec(buf);
-      if (m) {
+      const m = /^\$(\d+)\r\n/.exec(buf);
+      if (m && Buffer.byteLength(buf) >= m[0].length + Number(m[1])) {
         s.destroy();
-        resolve(Number(m[1]));
+        resolve(buf.slice(m[0].length));
       }
     });
     s.on('error', reject);
-    s.write('INFO stats\r\n');
+    s.write(`INFO ${section}\r\n`);
   });
+}
+
+/** INFO stats total_commands_processed. */
+export async function redisCommands(port: number): Promise<number> {
+  return Number(/total_commands_processed:(\d+)/.exec(await redisInfo(port, 'stats'))?.[1] ?? NaN);
+}
+
+/** Calls per command since Redis (re)started, most first: "evalsha 1234, publish 56". */
+export async function redisCommandStats(port: number): Promise<string> {
+  const info = await redisInfo(port, 'commandstats');
+  return [...info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)]
+    .sort((a, b) => Number(b[2]) - Number(a[2]))
+    .slice(0, 8)
+    .map((m) => `${m[1]} ${m[2]}`)
+    .join(', ');
 }
 
 export interface ReportInput {
@@ -299,6 +316,7 @@ async function printModel(r: ReportInput) {
       ['webhook deliveries', '-', rate(deliveries, seconds), '-'],
     ],
   );
+  if (counters.redisStats) console.log(`Redis calls by command since its restart: ${counters.redisStats}`);
   if (p.unmodelled > 0) console.log(`(${p.unmodelled} answers of kinds the model does not price)`);
 }
 

@@ -11,7 +11,14 @@ import { freePort } from '../helpers/redis-server';
 import { freshPgDatabase, onCleanup, runCleanups } from './lib';
 import { Instance, SoakReceiver, SoakRedis, startProxy } from './soak-cluster';
 import { type SoakLicense, SoakLoad } from './soak-load';
-import { checkAndReport, type Counters, type FaultLog, redisCommands, pgCounters } from './soak-report';
+import {
+  checkAndReport,
+  type Counters,
+  type FaultLog,
+  redisCommandStats,
+  redisCommands,
+  pgCounters,
+} from './soak-report';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -164,6 +171,7 @@ async function main() {
   load.newPhase('recovery');
   await sleep(phaseMs(0.1));
   await sample('end of load');
+  counters.redisStats = await redisCommandStats(redis.port);
   await load.stop();
   const rssEnd = new Map(instances.map((i) => [i.name, i.rssMb()]));
 
