@@ -30,20 +30,24 @@ export const PG_BACKGROUND_PER_INSTANCE = 3 + 4 + 0.5;
 /** Per webhook delivery: its outcome written by the dispatcher. */
 export const PG_PER_DELIVERY = 1;
 
-/** Redis commands per answer: the per-IP limiter and the failed-lookup check on key routes (one
- * EVALSHA each, src/lib/rate-limit.ts), the plan limiter on API-key routes, and one PUBLISH per
+/** Redis commands per answer, as INFO's total_commands_processed counts them: the commands a Lua
+ * script calls count too. The per-IP limiter is EVALSHA + HGETALL + HINCRBY + EXPIRE (4; an HDEL
+ * more once a second per subject, left out), the failed-lookup check on key routes EVALSHA +
+ * HGETALL (2), the plan limiter on API-key routes 4 (src/lib/rate-limit.ts); then one PUBLISH per
  * cache invalidation and per event (src/events/pubsub.ts). */
+const KEY_ROUTE = 4 + 2;
+const API_KEY_ROUTE = 4;
 export const REDIS_COMMANDS: Record<string, number> = {
-  'validate 200': 2,
-  'activate 201': 2 + 2,
-  'activate 200': 2 + 1,
-  'activate 409': 2,
-  'deactivate 200': 2 + 2,
-  'deactivate 404': 2,
-  'heartbeat 200': 2 + 1,
-  'heartbeat 404': 2,
-  'heartbeat 409': 2 + 1,
-  'update 200': 1 + 2,
+  'validate 200': KEY_ROUTE,
+  'activate 201': KEY_ROUTE + 2,
+  'activate 200': KEY_ROUTE + 1,
+  'activate 409': KEY_ROUTE,
+  'deactivate 200': KEY_ROUTE + 2,
+  'deactivate 404': KEY_ROUTE,
+  'heartbeat 200': KEY_ROUTE + 1,
+  'heartbeat 404': KEY_ROUTE,
+  'heartbeat 409': KEY_ROUTE + 1,
+  'update 200': API_KEY_ROUTE + 2,
 };
 
 export interface Prediction {
