@@ -9,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
+import { StartupError } from '../startup-error';
 import { lockDataDir } from './data-dir-lock';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
 
@@ -33,16 +34,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The pg pool's settings from DATABASE_URL. `connection_limit` and `pool_timeout` (seconds) are
+ * Prisma's documented URL parameters; with the driver adapter the pool is ours, so they are read
+ * here (node-postgres would ignore them) and taken off the URL the driver sees. */
+export function poolOptions(databaseUrl: string): pg.PoolConfig {
+  const url = new URL(databaseUrl);
+  const limit = url.searchParams.get('connection_limit');
+  const timeout = url.searchParams.get('pool_timeout');
+  url.searchParams.delete('connection_limit');
+  url.searchParams.delete('pool_timeout');
+  const max = limit === null ? 20 : Number(limit);
+  if (!Number.isInteger(max) || max < 1) {
+    throw new StartupError(
+      `DATABASE_URL: connection_limit must be a whole number of at least 1, got ${JSON.stringify(limit)}`,
+      'Set connection_limit=N (the pool size per instance; 20 when unset)',
+    );
+  }
+  // Unset: 10 s, as long as commit() waits for a connection. A database that does not answer is an
+  // outage (503), not a request that hangs forever.
+  const seconds = timeout === null ? 10 : Number(timeout);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new StartupError(
+      `DATABASE_URL: pool_timeout must be a number of seconds, got ${JSON.stringify(timeout)}`,
+      'Set pool_timeout=S (how long a query waits for a free connection; 0 waits as long as it takes)',
+    );
+  }
+  return { connectionString: url.toString(), max, connectionTimeoutMillis: Math.round(seconds * 1000) };
+}
+
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   let count = 0;
   if (config.databaseUrl) {
     // One pool for Prisma and the raw runner; we own it, so closing it closes every connection.
-    const pool = new pg.Pool({
-      connectionString: config.databaseUrl,
-      max: 20,
-      // A database that does not answer is an outage (503), not a request that hangs forever.
-      connectionTimeoutMillis: 5_000,
-    });
+    const options = poolOptions(config.databaseUrl);
+    const pool = new pg.Pool(options);
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const prisma = new PrismaClient({
@@ -52,7 +77,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     onQuery(prisma, () => void count++);
     return {
       prisma,
-      sql: pgRunner(pool),
+      sql: pgRunner(pool, { connectionString: options.connectionString }),
       kind: 'postgres',
       queryCount: () => count,
       async close() {

@@ -173,10 +173,11 @@ export async function moveDatabase(
 ): Promise<TableResult[]> {
   const log = opts.log ?? (() => {});
   // Timestamps with a time zone print in the session's zone: both sides print in UTC.
-  const pool = new pg.Pool({ connectionString: targetUrl, max: 2, options: '-c TimeZone=UTC' });
+  const connection = { connectionString: targetUrl, options: '-c TimeZone=UTC' };
+  const pool = new pg.Pool({ ...connection, max: 2 });
   pool.on('error', () => {});
   try {
-    const target = pgRunner(pool);
+    const target = pgRunner(pool, connection);
     await migrate(target, (m) => log(`target: ${m}`));
     await source.exec(`SET TimeZone = 'UTC'`);
     const srcQuery: Query = (sql, params) => source.query(sql, params);

@@ -1,7 +1,7 @@
 // A minimal raw-SQL runner over either driver, for the migrator and the few statements that
 // Prisma cannot express. Prisma itself runs through the matching driver adapter.
 import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
+import pg from 'pg';
 
 export interface SqlRunner {
   kind: 'pglite' | 'postgres';
@@ -39,7 +39,10 @@ export function pgliteRunner(db: PGlite): SqlRunner {
   return runner;
 }
 
-export function pgRunner(pool: pg.Pool): SqlRunner {
+/** `lockConnection` is how to open the connection that holds an advisory lock: its own, outside the
+ * pool, because what runs under the lock queries through the pool. Holding a pooled connection
+ * instead deadlocked a one-connection pool (DATABASE_URL `connection_limit=1`) at start. */
+export function pgRunner(pool: pg.Pool, lockConnection: pg.ClientConfig): SqlRunner {
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
@@ -68,7 +71,10 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
       }
     },
     async withAdvisoryLock(lockId, fn) {
-      const client = await pool.connect();
+      const client = new pg.Client(lockConnection);
+      // A dropped lock connection must not crash the process (its query rejects instead).
+      client.on('error', () => {});
+      await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [lockId]);
         try {
@@ -77,7 +83,7 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
           await client.query('SELECT pg_advisory_unlock($1)', [lockId]);
         }
       } finally {
-        client.release();
+        await client.end().catch(() => {});
       }
     },
   };
