@@ -17,6 +17,8 @@ describe('DATABASE_URL pool parameters', () => {
     expect(o.connectionTimeoutMillis).toBe(2500);
     expect(o.connectionString).toBe('postgresql://u:p@db.example:5432/to?sslmode=disable');
     expect(poolOptions('postgresql://db.example/to').max).toBe(20);
+    // Unset: a query waits 10 s for a connection, then the request is a 503 (not a hang).
+    expect(poolOptions('postgresql://db.example/to').connectionTimeoutMillis).toBe(10_000);
   });
 
   it('refuses a limit that is not a whole number of at least 1, saying which parameter', () => {
