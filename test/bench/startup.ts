@@ -59,7 +59,14 @@ async function sample(args: string[], env: Record<string, string>, idleS: number
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const cleanup = onCleanup(() => stop(child));
@@ -113,7 +120,9 @@ export async function startupBench(opts: BenchOptions): Promise<void> {
     const samples: Sample[] = [];
     for (let i = 0; i < n; i++) samples.push(await one());
     const s = samples.at(-1)!;
-    console.log(`- ${name}: ready ${s.readyMs.toFixed(0)} ms, cpu ${s.cpuMs.toFixed(0)} ms, rss ${s.rssMiB.toFixed(0)} MiB`);
+    console.log(
+      `- ${name}: ready ${s.readyMs.toFixed(0)} ms, cpu ${s.cpuMs.toFixed(0)} ms, rss ${s.rssMiB.toFixed(0)} MiB`,
+    );
     rows.push({ name, samples });
   };
 
