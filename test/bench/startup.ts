@@ -57,10 +57,13 @@ async function stop(child: ChildProcess): Promise<void> {
 async function sample(args: string[], env: Record<string, string>, idleS: number): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
+  // Only the rows that name a database get one: an inherited DATABASE_URL (the PostgreSQL rows'
+  // base URL) must not turn a PGlite row into a start on someone else's database.
+  const { DATABASE_URL: _inherited, REDIS_URL: _redis, ...parentEnv } = process.env;
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...parentEnv,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
@@ -134,9 +137,8 @@ export async function startupBench(opts: BenchOptions): Promise<void> {
     await row('pglite, new folder', 1, () => sample([main], { DATA_DIR: dataDir }, idleS));
     await row('pglite, existing folder', runs, () => sample([main], { DATA_DIR: dataDir }, idleS));
     if (process.env.BENCH_STARTUP_TSX === '1') {
-      const tsx = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
       await row('pglite, existing folder, tsx src/main.ts', 1, () =>
-        sample([tsx, join(ROOT, 'src/main.ts')], { DATA_DIR: dataDir }, idleS),
+        sample(['--import', 'tsx', join(ROOT, 'src/main.ts')], { DATA_DIR: dataDir }, idleS),
       );
     }
   } finally {
