@@ -9,9 +9,8 @@ import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
 import { createDispatcher, type Dispatch } from './http/dispatch';
 import { fetchExchange, toResponse } from './http/fetch-adapter';
-import { createGraphQLHttp } from './http/graphql/graphql-http';
 import { attachGraphQLWs } from './http/graphql/ws';
-import { createGraphQL } from './http/graphql/yoga';
+import { lazyGraphQL } from './http/graphql/lazy';
 import { idempotencySweepJob } from './http/idempotency';
 import { nodeListener } from './http/node-adapter';
 import { createPages } from './http/pages';
@@ -101,14 +100,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }
 
   const routes = allRoutes(deps);
-  const graphql = createGraphQL(deps);
+  const graphql = lazyGraphQL(deps, config.maxBodyBytes);
   const pages = createPages(deps, customerPageRoutes(deps));
-  const dispatch = createDispatcher(
-    deps,
-    routes,
-    createGraphQLHttp(deps, graphql.yoga, config.maxBodyBytes),
-    pages,
-  );
+  const dispatch = createDispatcher(deps, routes, graphql.http, pages);
 
   let server: Server | null = null;
   let ws: { close(): Promise<void> } | null = null;

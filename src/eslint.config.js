@@ -139,6 +139,8 @@ const configs = [
       'src/sdk/dist*/**',
       'src/dashboard/gql/**',
       'src/dashboard/dist/**',
+      'src/dist/**',
+      'src/dist.*/**',
       'prisma/generated/**',
       'schema/**',
       'node_modules/**',

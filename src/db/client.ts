@@ -1,12 +1,12 @@
 // Opens the database chosen by the config: PostgreSQL when DATABASE_URL is set, PGlite otherwise.
+// Each driver and its Prisma adapter is imported only when chosen, so a start loads one of them.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
 import { StartupError } from '../startup-error';
@@ -65,6 +65,7 @@ export function poolOptions(databaseUrl: string): pg.PoolConfig {
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   let count = 0;
   if (config.databaseUrl) {
+    const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
     // One pool for Prisma and the raw runner; we own it, so closing it closes every connection.
     const options = poolOptions(config.databaseUrl);
     const pool = new pg.Pool(options);
@@ -86,6 +87,10 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       },
     };
   }
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ]);
   const dir = config.dataDir;
   let unlock = () => {};
   let lite: PGlite;

@@ -47,6 +47,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'signed Stripe events/s through the receiver (checkout, invoice.paid, replays) vs a bare node:http server answering the same bodies',
     run: async (opts) => (await import('./stripe')).stripeBench(opts),
   },
+  startup: {
+    describe:
+      'npm start (src/dist/main.js): ms until /api/v1/ready answers and idle RSS, PGlite new and existing folder, PostgreSQL (DATABASE_URL), vs bare node:http',
+    run: async (opts) => (await import('./startup')).startupBench(opts),
+  },
   webhooks: {
     describe:
       'webhook deliveries/s of one dispatcher to a local receiver (PGlite on disk; PostgreSQL when DATABASE_URL is set) vs raw undici requests/s to it',

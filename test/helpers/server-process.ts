@@ -33,7 +33,20 @@ export function spawnTs(
   env: NodeJS.ProcessEnv,
   args: string[] = [],
 ): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawnNode(['--import', 'tsx', entry, ...args], env);
+}
+
+/** The build `npm start` and `npm run cli` run (src/dist, made by `npm run server:build`), with plain node. */
+export function spawnBuilt(
+  entry: 'src/dist/main.js' | 'src/dist/cli.js',
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+) {
+  return spawnNode([entry, ...args], env);
+}
+
+function spawnNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,7 @@ import { credentialScope, fingerprintOf, idempotencyKeyOf, idempotent, storable 
 import { readBody } from '../router';
 import type { ServerContext } from './yoga';
 
-type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
+export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
 /** What yoga's envelop hands out per request (its own typing is `any`). */
 export interface Enveloped {

@@ -49,7 +49,8 @@ const withParseCode = (e: GraphQLError) =>
 export function attachGraphQLWs(
   server: Server,
   deps: Deps,
-  yoga: YogaServerInstance<ServerContext, GraphQLContext>,
+  /** The yoga server, loaded on the first subscription (src/http/graphql/lazy.ts). */
+  yoga: () => Promise<YogaServerInstance<ServerContext, GraphQLContext>>,
 ): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
@@ -86,7 +87,7 @@ export function attachGraphQLWs(
         method: 'POST',
         headers: { authorization: ctx.extra.authorization ?? '', 'content-type': 'application/json' },
       });
-      const { schema, execute, subscribe, contextFactory, parse, validate } = envelop(yoga, {
+      const { schema, execute, subscribe, contextFactory, parse, validate } = envelop(await yoga(), {
         request,
         requestId: `ws-${Date.now().toString(36)}`,
         principal: ctx.extra.principal,

@@ -1,0 +1,62 @@
+// Top self-time table of a V8 CPU profile (--cpu-prof output, e.g. from BENCH_CPU_PROF=<dir>):
+//   npx tsx test/bench/prof-top.ts <file.cpuprofile> [--by=function|package] [--top=10]
+// `function` groups by function and file:line; `package` by node_modules package (our own code as
+// its file). Self time is the time a sample landed in that frame itself, not in what it called.
+import { readFileSync } from 'node:fs';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function packageOf(url: string): string {
+  if (!url) return '(native)';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  if (url.startsWith('node:')) return url;
+  const src = url.indexOf('/src/');
+  return src >= 0 ? url.slice(src + 1) : url.replace(/^file:\/\//, '');
+}
+
+export function topTable(profile: Profile, by: 'function' | 'package', top: number): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const f = byId.get(id)!.callFrame;
+    const key =
+      by === 'package'
+        ? packageOf(f.url)
+        : `${f.functionName || '(anonymous)'} ${f.url ? `${packageOf(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  const lines = [`| # | self ms | self % | ${by} |`, '|---|---:|---:|---|'];
+  rows.forEach(([key, us], i) =>
+    lines.push(`| ${i + 1} | ${(us / 1000).toFixed(0)} | ${((us / total) * 100).toFixed(1)} | ${key} |`),
+  );
+  lines.push(`\ntotal sampled: ${(total / 1000).toFixed(0)} ms`);
+  return lines.join('\n');
+}
+
+if (process.argv[1]?.endsWith('prof-top.ts')) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: prof-top.ts <file.cpuprofile> [--by=function|package] [--top=10]');
+    process.exit(2);
+  }
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const by = arg('by') === 'package' ? 'package' : 'function';
+  console.log(topTable(JSON.parse(readFileSync(file, 'utf8')) as Profile, by, Number(arg('top') ?? 10)));
+}
