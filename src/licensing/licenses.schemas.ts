@@ -3,10 +3,12 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
 import { clearable, dateInput, metadata, optional } from '../lib/schema';
+import { maxUses, UsesResetIntervalEnum } from '../products/products.schemas';
 
 export const LicenseTypeEnum = z.enum(['perpetual', 'subscription', 'trial', 'floating']);
 export const LicenseStatusEnum = z.enum(['active', 'expired', 'suspended', 'revoked']);
 export const RenewalIntervalEnum = z.enum(['day', 'week', 'month', 'year']);
+
 
 const domains = z.array(z.string().trim().min(1).max(253)).max(100);
 const seats = z.number().int().min(1).max(1_000_000);
@@ -34,6 +36,10 @@ const editable = {
   plan: clearable(z.string().max(100)),
   offlineGracePeriod: clearable(graceSeconds),
   leaseDuration: clearable(leaseSeconds),
+  /** Default: the product's max_uses (null: unlimited). */
+  maxUses: clearable(maxUses),
+  /** When `uses` starts again from 0 (UTC boundaries). Default: the product's. */
+  usesResetInterval: optional(UsesResetIntervalEnum),
 };
 
 export const CreateLicenseInput = z.object({

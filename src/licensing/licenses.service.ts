@@ -12,6 +12,7 @@ import { listPage, newestFirst, type PageWindow } from '../lib/pagination';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
 import { customerFor, customerFromMetadata, rememberStripeCustomer } from './license-customers';
 import { queueLicenseEmail } from './license-emails';
+import { currentUses, periodStart } from './usage-counter';
 import type { CreateLicenseInput, LicenseFilter, LicenseOrder, UpdateLicenseInput } from './licenses.schemas';
 
 export type LicenseWithCustomer = License & { customer: { email: string } | null };
@@ -106,6 +107,8 @@ export async function insertLicense(
       renewalInterval: input.renewalInterval ?? 'month',
       offlineGracePeriod: input.offlineGracePeriod ?? null,
       leaseDuration: input.leaseDuration ?? null,
+      maxUses: input.maxUses !== undefined ? input.maxUses : product.maxUses,
+      usesResetInterval: input.usesResetInterval ?? product.usesResetInterval,
     },
     include,
   });
@@ -197,6 +200,8 @@ export async function updateLicense(deps: Deps, caller: Caller, id: string, inpu
       ...(input.renewalInterval !== undefined ? { renewalInterval: input.renewalInterval } : {}),
       ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
       ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+      ...(input.maxUses !== undefined ? { maxUses: input.maxUses } : {}),
+      ...usesIntervalChange(current, input, deps.now()),
       ...(customerId !== undefined ? { customer: { connect: { id: customerId } } } : {}),
     };
     // Moving the expiry of an expired license into the future makes it active again.
@@ -208,6 +213,17 @@ export async function updateLicense(deps: Deps, caller: Caller, id: string, inpu
     changed(staged, license, 'license.updated', { changes: Object.keys(given) });
     return license;
   });
+}
+
+/** A new reset interval keeps the current count: it belongs to the new interval's current period. */
+function usesIntervalChange(current: License, input: UpdateLicenseInput, now: Date) {
+  const next = input.usesResetInterval;
+  if (next === undefined || next === current.usesResetInterval) return {};
+  return {
+    usesResetInterval: next,
+    uses: currentUses(current, now),
+    usesPeriodStart: periodStart(next, now),
+  };
 }
 
 export type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';
