@@ -53,7 +53,7 @@ export const RESULT_TYPES: [ResultClass, string, string][] = [
     'UrlNotAllowedError',
     'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
   ],
-  [UsageLimitError, 'UsageLimitError', 'The uses would pass the license\'s maxUses (USAGE_LIMIT_EXCEEDED).'],
+  [UsageLimitError, 'UsageLimitError', "The uses would pass the license's maxUses (USAGE_LIMIT_EXCEEDED)."],
 ];
 
 /** An AppError as an instance of its result type (or itself, when its code has none). */

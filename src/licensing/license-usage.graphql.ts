@@ -15,7 +15,11 @@ const detail = (e: UsageLimitError, name: string) => {
 };
 
 builder.objectFields(UsageLimitError, (t) => ({
-  uses: t.int({ nullable: true, description: 'Uses in the current period.', resolve: (e) => detail(e, 'uses') }),
+  uses: t.int({
+    nullable: true,
+    description: 'Uses in the current period.',
+    resolve: (e) => detail(e, 'uses'),
+  }),
   maxUses: t.int({ nullable: true, resolve: (e) => detail(e, 'maxUses') }),
 }));
 
@@ -40,7 +44,7 @@ const usageMutation = (action: UsageAction, name: string, description: string) =
 usageMutation(
   'increment',
   'incrementLicenseUsage',
-  "Adds `amount` uses; UsageLimitError when they would pass maxUses (nothing changes then).",
+  'Adds `amount` uses; UsageLimitError when they would pass maxUses (nothing changes then).',
 );
 usageMutation('decrement', 'decrementLicenseUsage', 'Takes `amount` uses off; ValidationError below 0.');
 usageMutation('reset', 'resetLicenseUsage', "Sets the license's uses to 0.");

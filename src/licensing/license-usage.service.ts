@@ -123,7 +123,10 @@ export async function consumeUses(
   };
   // Keep this instance's entry close to the database for plain validates (the count only grows
   // between writes through commit(), which drop the entry).
-  if (currentUses(cached, now) < counted.uses || cached.usesPeriodStart?.getTime() !== license.usesPeriodStart?.getTime())
+  if (
+    currentUses(cached, now) < counted.uses ||
+    cached.usesPeriodStart?.getTime() !== license.usesPeriodStart?.getTime()
+  )
     entry.license = license;
   if (reached(counted) && counted.uses - n < counted.maxUses!) {
     await limitReached(deps, cached, { amount: n, uses: counted.uses, maxUses: counted.maxUses });

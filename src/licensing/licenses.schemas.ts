@@ -9,7 +9,6 @@ export const LicenseTypeEnum = z.enum(['perpetual', 'subscription', 'trial', 'fl
 export const LicenseStatusEnum = z.enum(['active', 'expired', 'suspended', 'revoked']);
 export const RenewalIntervalEnum = z.enum(['day', 'week', 'month', 'year']);
 
-
 const domains = z.array(z.string().trim().min(1).max(253)).max(100);
 const seats = z.number().int().min(1).max(1_000_000);
 const graceSeconds = z

@@ -82,7 +82,10 @@ const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
     leaseDuration: t.int(),
     customerDeactivationsPerMonth: t.int({ description: 'null removes the cap.' }),
     maxUses: t.int({ description: 'For licenses created from now on; null: unlimited.' }),
-    usesResetInterval: t.field({ type: UsesResetIntervalEnum, description: 'For licenses created from now on.' }),
+    usesResetInterval: t.field({
+      type: UsesResetIntervalEnum,
+      description: 'For licenses created from now on.',
+    }),
   }),
 });
 
