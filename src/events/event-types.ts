@@ -9,6 +9,10 @@ export const EVENT_TYPES = [
   'license.revoked',
   'license.renewed',
   'validation.failed',
+  'license.usage.incremented',
+  'license.usage.decremented',
+  'license.usage.reset',
+  'license.usage.limit_reached',
   'webhook.test',
 ] as const;
 

@@ -12,7 +12,7 @@ import { eventWhere } from './events.service';
 /** GraphQL enum names cannot contain dots: `license.created` is LICENSE_CREATED, its value the real type. */
 export const EventTypeEnum = builder.enumType('EventType', {
   values: Object.fromEntries(
-    EVENT_TYPES.map((type) => [type.replace('.', '_').toUpperCase(), { value: type }]),
+    EVENT_TYPES.map((type) => [type.replaceAll('.', '_').toUpperCase(), { value: type }]),
   ) as Record<string, { value: EventType }>,
 });
 

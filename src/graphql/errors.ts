@@ -16,6 +16,7 @@ export class ActivationLimitError extends AppError {}
 export class LicenseStateError extends AppError {}
 export class ActivationStateError extends AppError {}
 export class UrlNotAllowedError extends AppError {}
+export class UsageLimitError extends AppError {}
 
 type ResultClass = new (code: ErrorCode, message: string, details?: Record<string, unknown>) => AppError;
 
@@ -32,6 +33,7 @@ export const ERROR_TYPES: Partial<Record<ErrorCode, ResultClass>> = {
   NOT_ACTIVATED: ActivationStateError,
   LEASE_EXPIRED: ActivationStateError,
   URL_NOT_ALLOWED: UrlNotAllowedError,
+  USAGE_LIMIT_EXCEEDED: UsageLimitError,
 };
 
 /** The result types as they appear in the schema (registered by ./error-results.ts). */
@@ -51,6 +53,7 @@ export const RESULT_TYPES: [ResultClass, string, string][] = [
     'UrlNotAllowedError',
     'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
   ],
+  [UsageLimitError, 'UsageLimitError', "The uses would pass the license's maxUses (USAGE_LIMIT_EXCEEDED)."],
 ];
 
 /** An AppError as an instance of its result type (or itself, when its code has none). */

@@ -23,6 +23,9 @@ const license = {
   updatedAt: AT,
   lastValidatedAt: null,
   metadata: {},
+  uses: 0,
+  maxUses: null,
+  usesResetInterval: 'none',
 };
 const product = {
   id: IDS.product,
@@ -31,6 +34,8 @@ const product = {
   metadata: {},
   offlineGracePeriod: 604800,
   leaseDuration: 900,
+  maxUses: null,
+  usesResetInterval: 'none',
   createdAt: AT,
   updatedAt: AT,
 };

@@ -14,6 +14,7 @@ import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
 import { licenseKeyRoutes } from '../licensing/license-keys.rest';
 import { licenseRoutes } from '../licensing/licenses.rest';
+import { licenseUsageRoutes } from '../licensing/license-usage.rest';
 import { productRoutes } from '../products/products.rest';
 import { analyticsRoutes } from '../usage/analytics.rest';
 import { webhookRoutes } from '../webhooks/webhooks.rest';
@@ -27,6 +28,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...healthRoutes(deps),
     ...licenseKeyRoutes(deps),
     ...licenseRoutes(deps),
+    ...licenseUsageRoutes(deps),
     ...productRoutes(deps),
     ...customerRoutes(deps),
     ...portalRoutes(deps),

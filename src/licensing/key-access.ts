@@ -157,6 +157,8 @@ export function recordKeyUsage(
     activationId?: string | null;
     machineId?: string | null;
     at?: Date;
+    /** Uses a validate consumed (summed in the usage analytics). */
+    consumed?: number;
   },
 ): void {
   deps.usage.record({
@@ -171,5 +173,6 @@ export function recordKeyUsage(
     ip: caller.ip,
     userAgent: caller.userAgent,
     at: result.at,
+    consumed: result.consumed,
   });
 }

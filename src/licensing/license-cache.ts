@@ -35,9 +35,20 @@ export function toFacts(l: CachedLicense): LicenseFacts {
 export class LicenseCache {
   private readonly byKey: TtlCache<string, CacheEntry>;
   private readonly keyById = new Map<string, string>();
+  /** Licenses whose refused consume already recorded license.usage.limit_reached here. */
+  private readonly refusals: TtlCache<string, true>;
 
   constructor(ttlMs: number, max = 50_000) {
     this.byKey = new TtlCache(ttlMs, max);
+    this.refusals = new TtlCache(Math.max(ttlMs, 60_000), 10_000);
+  }
+
+  /** True the first time a consume of this license is refused (until a write to it, or a minute):
+   * a client retrying against its limit records license.usage.limit_reached once, not per call. */
+  firstRefusal(licenseId: string): boolean {
+    if (this.refusals.get(licenseId)) return false;
+    this.refusals.set(licenseId, true);
+    return true;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -57,11 +68,13 @@ export class LicenseCache {
       const key = this.keyById.get(id);
       if (key) this.byKey.delete(key);
       this.keyById.delete(id);
+      this.refusals.delete(id);
     }
   }
 
   clear(): void {
     this.byKey.clear();
     this.keyById.clear();
+    this.refusals.clear();
   }
 }

@@ -22,7 +22,8 @@ import { VALIDATION_CODES } from './validation';
 export const ValidationCodeEnum = builder.enumType('ValidationCode', {
   description:
     'Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, ' +
-    'EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED.',
+    'EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED, and last ' +
+    'USAGE_LIMIT_EXCEEDED (only with consume: the uses would pass maxUses; nothing is added).',
   values: VALIDATION_CODES,
 });
 
@@ -84,6 +85,10 @@ const ValidateLicenseInput = builder.inputType('ValidateLicenseInput', {
     productId: t.id({ description: 'PRODUCT_MISMATCH when the license belongs to another product.' }),
     machineId: t.string({ description: 'NOT_ACTIVATED unless this device is activated.' }),
     domain: t.string({ description: "DOMAIN_MISMATCH unless allowed by the license's domains." }),
+    consume: t.int({
+      description:
+        'Uses to add atomically when every other check passes; USAGE_LIMIT_EXCEEDED when they do not fit.',
+    }),
   }),
 });
 

@@ -20,6 +20,8 @@ export const SAMPLE_LICENSE = {
   maxActivations: 5,
   expiresAt: null,
   metadata: {},
+  uses: 0,
+  maxUses: null,
 };
 
 const TAG = 'License keys';
@@ -32,7 +34,8 @@ export function licenseKeyRoutes(deps: Deps) {
       path: '/api/v1/validate',
       access: 'public',
       tag: TAG,
-      summary: 'Validate a license key',
+      summary:
+        'Validate a license key; with `consume: N`, also add N uses atomically (USAGE_LIMIT_EXCEEDED, checked last, when they do not fit)',
       body: ValidateInput,
       example: {
         request: { license_key: 'XXXX-XXXX-XXXX-XXXX', domain: 'example.com' },

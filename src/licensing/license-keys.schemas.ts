@@ -14,6 +14,8 @@ export const ValidateInput = z.object({
   machineId: optional(machineId),
   /** DOMAIN_MISMATCH unless allowed by the license's domains. */
   domain: optional(z.string().trim().min(1).max(253)),
+  /** Uses to add atomically when the license is valid and they fit; USAGE_LIMIT_EXCEEDED otherwise. */
+  consume: optional(z.number().int().min(1).max(1_000_000)),
 });
 export type ValidateInput = z.output<typeof ValidateInput>;
 

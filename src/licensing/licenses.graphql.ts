@@ -10,7 +10,8 @@ import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
 import { Customer } from '../customers/customers.graphql';
 import { nodeConnection, OrderDirection } from '../graphql/connections';
-import { Product } from '../products/products.graphql';
+import { Product, UsesResetIntervalEnum } from '../products/products.graphql';
+import { currentUses } from './usage-counter';
 import { type LicenseStats, licenseStats } from './license-stats.service';
 import {
   CreateLicenseInput,
@@ -68,6 +69,13 @@ export const License = builder.prismaNode('License', {
     }),
     productId: t.exposeID('productId'),
     customerId: t.exposeID('customerId', { nullable: true }),
+    uses: t.int({
+      description: 'Uses in the current period (a count from an earlier period reads as 0).',
+      select: { uses: true, usesResetInterval: true, usesPeriodStart: true },
+      resolve: (l, _args, ctx) => currentUses(l, ctx.deps.now()),
+    }),
+    maxUses: t.exposeInt('maxUses', { nullable: true, description: 'Null: unlimited.' }),
+    usesResetInterval: t.expose('usesResetInterval', { type: UsesResetIntervalEnum }),
     email: t.string({
       nullable: true,
       description: "The customer's email, as in the REST license JSON.",
@@ -162,6 +170,8 @@ const licenseInputFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) =
   renewalInterval: t.field({ type: RenewalIntervalEnum }),
   offlineGracePeriod: t.int({ description: 'Seconds.' }),
   leaseDuration: t.int({ description: 'Seconds (floating licenses).' }),
+  maxUses: t.int({ description: "Default: the product's maxUses; null: unlimited." }),
+  usesResetInterval: t.field({ type: UsesResetIntervalEnum, description: "Default: the product's." }),
 });
 
 export const CreateLicenseInputRef = builder.inputType('CreateLicenseInput', {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
 import { clearable, dateInput, metadata, optional } from '../lib/schema';
+import { maxUses, UsesResetIntervalEnum } from '../products/products.schemas';
 
 export const LicenseTypeEnum = z.enum(['perpetual', 'subscription', 'trial', 'floating']);
 export const LicenseStatusEnum = z.enum(['active', 'expired', 'suspended', 'revoked']);
@@ -34,6 +35,10 @@ const editable = {
   plan: clearable(z.string().max(100)),
   offlineGracePeriod: clearable(graceSeconds),
   leaseDuration: clearable(leaseSeconds),
+  /** Default: the product's max_uses (null: unlimited). */
+  maxUses: clearable(maxUses),
+  /** When `uses` starts again from 0 (UTC boundaries). Default: the product's. */
+  usesResetInterval: optional(UsesResetIntervalEnum),
 };
 
 export const CreateLicenseInput = z.object({

@@ -13,6 +13,7 @@ import type { AuditSource } from '../audit/audit.service';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
 import { customerFor, customerFromMetadata, rememberStripeCustomer } from './license-customers';
 import { queueLicenseEmail } from './license-emails';
+import { currentUses, periodStart } from './usage-counter';
 import type { CreateLicenseInput, LicenseFilter, LicenseOrder, UpdateLicenseInput } from './licenses.schemas';
 
 export type LicenseWithCustomer = License & { customer: { email: string } | null };
@@ -108,6 +109,8 @@ export async function insertLicense(
       renewalInterval: input.renewalInterval ?? 'month',
       offlineGracePeriod: input.offlineGracePeriod ?? null,
       leaseDuration: input.leaseDuration ?? null,
+      maxUses: input.maxUses !== undefined ? input.maxUses : product.maxUses,
+      usesResetInterval: input.usesResetInterval ?? product.usesResetInterval,
     },
     include,
   });
@@ -200,6 +203,8 @@ export async function updateLicense(deps: Deps, caller: Caller, id: string, inpu
       ...(input.renewalInterval !== undefined ? { renewalInterval: input.renewalInterval } : {}),
       ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
       ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
+      ...(input.maxUses !== undefined ? { maxUses: input.maxUses } : {}),
+      ...usesIntervalChange(current, input, deps.now()),
       ...(customerId !== undefined ? { customer: { connect: { id: customerId } } } : {}),
     };
     // Moving the expiry of an expired license into the future makes it active again.
@@ -212,6 +217,17 @@ export async function updateLicense(deps: Deps, caller: Caller, id: string, inpu
     staged.audit(caller, 'license.updated', { id, before: current, after: license });
     return license;
   });
+}
+
+/** A new reset interval keeps the current count: it belongs to the new interval's current period. */
+function usesIntervalChange(current: License, input: UpdateLicenseInput, now: Date) {
+  const next = input.usesResetInterval;
+  if (next === undefined || next === current.usesResetInterval) return {};
+  return {
+    usesResetInterval: next,
+    uses: currentUses(current, now),
+    usesPeriodStart: periodStart(next, now),
+  };
 }
 
 export type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';

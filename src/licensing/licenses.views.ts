@@ -6,6 +6,7 @@ import type { ActivateResult, DeactivateResult } from './activations.service';
 import type { HeartbeatResult } from './leases.service';
 import type { OfflineToken } from './offline-token';
 import type { ValidationResult } from './validate.service';
+import { currentUses } from './usage-counter';
 import { isExpired, type ValidationCode, validationStatus } from './validation';
 
 export interface LicenseJson {
@@ -25,6 +26,11 @@ export interface LicenseJson {
   metadata: Record<string, unknown>;
   allowedDomains: string[];
   plan: string | null;
+  /** Uses in the current period (a count from an earlier period reads as 0). */
+  uses: number;
+  /** Null: unlimited. */
+  maxUses: number | null;
+  usesResetInterval: License['usesResetInterval'];
 }
 
 /** The status a caller sees: a passed `expiresAt` reads as expired even before the sweeper runs. */
@@ -56,6 +62,9 @@ export function licenseJson(
     metadata: (l.metadata ?? {}) as Record<string, unknown>,
     allowedDomains: l.allowedDomains,
     plan: l.plan,
+    uses: currentUses(l, now),
+    maxUses: l.maxUses,
+    usesResetInterval: l.usesResetInterval,
   };
 }
 

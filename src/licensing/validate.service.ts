@@ -1,6 +1,7 @@
 // Validation: the hot path. A cached or indexed lookup, the pure decision (validation.ts), an offline
 // token reused per (license, machine), and nothing written in the request: usage, lastValidatedAt,
-// lease renewals and validation.failed events go to the batched recorder.
+// lease renewals and validation.failed events go to the batched recorder. The one exception is
+// `consume: N`: one conditional UPDATE (usage-counter.ts), autocommitted, after every other check.
 import type { Deps } from '../deps';
 import { normalizeLicenseKey } from '../lib/ids';
 import type { KeyCaller } from '../lib/principal';
@@ -8,6 +9,7 @@ import { guardKeyLookup, inScope, leaseSeconds, offlineToken, recordKeyUsage } f
 import type { ValidateInput } from './license-keys.schemas';
 import type { CacheEntry, CachedLicense } from './license-cache';
 import type { OfflineToken } from './offline-token';
+import { consumeUses } from './license-usage.service';
 import { decideValidation, type Decision } from './validation';
 
 const cacheInclude = {
@@ -64,9 +66,15 @@ async function validate(deps: Deps, caller: KeyCaller, req: ValidateInput): Prom
   const now = deps.now();
   const entry = await lookup(deps, req.key);
   const visible = entry && inScope(entry.license, caller.scope) ? entry : null;
-  const decision = decideValidation(visible?.facts ?? null, req, now);
+  let decision = decideValidation(visible?.facts ?? null, req, now);
+  let license = visible?.license ?? null;
+  // The usage check comes last, after every other check passed: only a valid license consumes.
+  if (visible && decision.valid && req.consume) {
+    const counted = await consumeUses(deps, visible, req.consume, now);
+    if (counted) license = counted;
+    else decision = { valid: false, code: 'USAGE_LIMIT_EXCEEDED' };
+  }
   deps.metrics.validations.inc({ code: decision.code });
-  const license = visible?.license ?? null;
   let offline: OfflineToken | null = null;
   if (visible && decision.valid) {
     offline = reusedToken(deps, visible, req.machineId ?? null, now);
@@ -89,6 +97,7 @@ async function validate(deps: Deps, caller: KeyCaller, req: ValidateInput): Prom
       activationId: machine?.id,
       machineId: req.machineId,
       at: now,
+      consumed: decision.valid ? (req.consume ?? 0) : 0,
     });
     if (!decision.valid) {
       deps.usage.recordEvent({

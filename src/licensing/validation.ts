@@ -10,6 +10,8 @@ export const VALIDATION_CODES = [
   'DOMAIN_MISMATCH',
   'NOT_ACTIVATED',
   'LEASE_EXPIRED',
+  // Only with `consume`, after every other check passed (validate.service.ts).
+  'USAGE_LIMIT_EXCEEDED',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 

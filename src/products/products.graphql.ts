@@ -1,4 +1,5 @@
 // Product type, queries and mutations. Arguments go straight to the services' input shapes.
+import { UsesResetInterval } from '../../prisma/generated/client/enums';
 import { builder } from '../graphql/builder';
 import { nodeConnection } from '../graphql/connections';
 import { Event } from '../events/events.graphql';
@@ -8,6 +9,11 @@ import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
 import { CreateProductInput, PLATFORMS, UpdateProductInput } from './products.schemas';
 import { createProduct, deleteProduct, updateProduct } from './products.service';
+
+export const UsesResetIntervalEnum = builder.enumType(UsesResetInterval, {
+  name: 'UsesResetInterval',
+  description: "When a license's uses start again from 0 (UTC day, ISO week from Monday, month).",
+});
 
 export const Product = builder.prismaNode('Product', {
   id: { field: 'id' },
@@ -26,6 +32,14 @@ export const Product = builder.prismaNode('Product', {
     customerDeactivationsPerMonth: t.exposeInt('customerDeactivationsPerMonth', {
       nullable: true,
       description: 'Devices a customer may free on the customer page, per license and month; null: no cap.',
+    }),
+    maxUses: t.exposeInt('maxUses', {
+      nullable: true,
+      description: 'The maxUses new licenses get; null: unlimited.',
+    }),
+    usesResetInterval: t.expose('usesResetInterval', {
+      type: UsesResetIntervalEnum,
+      description: 'The uses reset interval new licenses get.',
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -54,6 +68,8 @@ const CreateProductInputRef = builder.inputType('CreateProductInput', {
     offlineGracePeriod: t.int({ description: 'Seconds; default 604800 (7 days).' }),
     leaseDuration: t.int({ description: 'Seconds; default 900 (15 minutes).' }),
     customerDeactivationsPerMonth: t.int({ description: 'Default: no cap.' }),
+    maxUses: t.int({ description: 'The maxUses new licenses get; default null (unlimited).' }),
+    usesResetInterval: t.field({ type: UsesResetIntervalEnum, description: 'Default none.' }),
   }),
 });
 
@@ -65,6 +81,11 @@ const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
     offlineGracePeriod: t.int(),
     leaseDuration: t.int(),
     customerDeactivationsPerMonth: t.int({ description: 'null removes the cap.' }),
+    maxUses: t.int({ description: 'For licenses created from now on; null: unlimited.' }),
+    usesResetInterval: t.field({
+      type: UsesResetIntervalEnum,
+      description: 'For licenses created from now on.',
+    }),
   }),
 });
 

@@ -17,6 +17,10 @@ const platform = z
   // What the OpenAPI document shows: the set, as the input it accepts (any case).
   .meta({ enum: [...PLATFORMS], description: 'Case-insensitive; stored lower-case' });
 
+export const UsesResetIntervalEnum = z.enum(['none', 'day', 'week', 'month']);
+/** A usage limit (license `maxUses`, product `max_uses`); null is unlimited. */
+export const maxUses = z.number().int().min(0).max(2_000_000_000);
+
 const fields = {
   platforms: optional(
     z
@@ -43,6 +47,10 @@ const fields = {
   ),
   /** Devices a customer may free on the customer page, per license and calendar month; null: no cap. */
   customerDeactivationsPerMonth: clearable(z.number().int().min(0).max(10_000)),
+  /** The max_uses new licenses get (null: unlimited); existing licenses keep theirs. */
+  maxUses: clearable(maxUses),
+  /** The uses reset interval new licenses get (default none). */
+  usesResetInterval: optional(UsesResetIntervalEnum),
 };
 const name = z.string().trim().min(1).max(200);
 

@@ -21,6 +21,8 @@ export function createProduct(deps: Deps, caller: Caller, input: CreateProductIn
         ...(input.offlineGracePeriod !== undefined ? { offlineGracePeriod: input.offlineGracePeriod } : {}),
         ...(input.leaseDuration !== undefined ? { leaseDuration: input.leaseDuration } : {}),
         customerDeactivationsPerMonth: input.customerDeactivationsPerMonth ?? null,
+        maxUses: input.maxUses ?? null,
+        usesResetInterval: input.usesResetInterval ?? 'none',
       },
     });
     staged.audit(caller, 'product.created', { id: product.id, after: product });
@@ -58,6 +60,8 @@ export function updateProduct(
         ...(input.customerDeactivationsPerMonth !== undefined
           ? { customerDeactivationsPerMonth: input.customerDeactivationsPerMonth }
           : {}),
+        ...(input.maxUses !== undefined ? { maxUses: input.maxUses } : {}),
+        ...(input.usesResetInterval !== undefined ? { usesResetInterval: input.usesResetInterval } : {}),
       },
     });
     staged.audit(caller, 'product.updated', { id, before: current, after: product });

@@ -10,6 +10,8 @@ export function productJson(p: Product) {
     offlineGracePeriod: p.offlineGracePeriod,
     leaseDuration: p.leaseDuration,
     customerDeactivationsPerMonth: p.customerDeactivationsPerMonth,
+    maxUses: p.maxUses,
+    usesResetInterval: p.usesResetInterval,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

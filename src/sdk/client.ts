@@ -123,6 +123,7 @@ export class TrafficOrchestratorBase {
       ...(productId !== undefined ? { product_id: productId } : {}),
       ...(input.machineId !== undefined ? { machine_id: input.machineId } : {}),
       ...(input.domain !== undefined ? { domain: input.domain } : {}),
+      ...(input.consume !== undefined ? { consume: input.consume } : {}),
     });
     const completed =
       (a.status === 200 || a.status === 403 || a.status === 404) &&

@@ -11,7 +11,11 @@ export type ValidationCode =
   | 'PRODUCT_MISMATCH'
   | 'DOMAIN_MISMATCH'
   | 'NOT_ACTIVATED'
-  | 'LEASE_EXPIRED';
+  | 'LEASE_EXPIRED'
+  /** Only with `consume`: the uses would pass maxUses (nothing was added). */
+  | 'USAGE_LIMIT_EXCEEDED';
+
+export type UsesResetInterval = 'none' | 'day' | 'week' | 'month';
 
 export interface License {
   id: string;
@@ -32,6 +36,11 @@ export interface License {
   metadata: Record<string, unknown>;
   allowedDomains: string[];
   plan: string | null;
+  /** Uses in the current period; after `validate({consume})`, the exact count after adding. */
+  uses: number;
+  /** Null: unlimited. */
+  maxUses: number | null;
+  usesResetInterval: UsesResetInterval;
 }
 
 export interface Activation {
@@ -60,6 +69,9 @@ export interface ValidateInput {
   machineId?: string;
   /** DOMAIN_MISMATCH unless allowed by the license's domains. */
   domain?: string;
+  /** Uses to add atomically when every other check passes; `valid: false` with USAGE_LIMIT_EXCEEDED
+   * when they would pass maxUses (nothing added). Not retried by the SDK. */
+  consume?: number;
 }
 
 /**

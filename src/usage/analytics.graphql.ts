@@ -87,6 +87,7 @@ export const UsageAnalyticsRef = builder.objectRef<UsageAnalytics>('UsageAnalyti
     byKind: t.field({ type: [UsageKindCount], resolve: (u) => u.byKind }),
     byCode: t.field({ type: [UsageCodeCount], resolve: (u) => u.byCode }),
     activeDevices: t.exposeInt('activeDevices', { description: 'Distinct machine ids seen.' }),
+    consumed: t.exposeInt('consumed', { description: 'Uses consumed by validations with `consume`.' }),
   }),
 });
 

@@ -26,6 +26,8 @@ export interface UsageAnalytics {
   /** Per kind and result code: VALID, ACTIVATED, ACTIVATION_LIMIT_REACHED, DEACTIVATED, LEASE_EXPIRED, … */
   byCode: CodeCount[];
   activeDevices: number;
+  /** Uses consumed by validations with `consume`, over the range. */
+  consumed: number;
 }
 
 const KINDS: readonly UsageKind[] = ['validate', 'activate', 'deactivate', 'heartbeat'];
@@ -57,9 +59,11 @@ export async function usageAnalytics(
   const db = deps.prisma;
   // One grouping by bucket, kind and code gives the series, each bucket's codes and the totals.
   const [groups, devices] = await Promise.all([
-    db.$queryRawUnsafe<{ bucket: Date; kind: UsageKind; code: string; success: boolean; count: number }[]>(
+    db.$queryRawUnsafe<
+      { bucket: Date; kind: UsageKind; code: string; success: boolean; count: number; consumed: number }[]
+    >(
       `SELECT date_trunc('${trunc}', "createdAt" AT TIME ZONE 'UTC') AS bucket, kind, code, success,
-              sum("count")::int AS count
+              sum("count")::int AS count, sum("consumed")::int AS consumed
          FROM "UsageRecord" WHERE ${where} GROUP BY 1, 2, 3, 4 ORDER BY 1`,
       ...params,
     ),
@@ -105,6 +109,7 @@ export async function usageAnalytics(
     byKind,
     byCode,
     activeDevices: devices[0]?.n ?? 0,
+    consumed: groups.reduce((n, g) => n + g.consumed, 0),
   };
 }
 

@@ -19,6 +19,8 @@ export interface UsageEntry {
   ip?: string | null;
   userAgent?: string | null;
   at?: Date;
+  /** Uses consumed (validate with `consume`); summed over the calls a row counts. */
+  consumed?: number;
 }
 
 export interface UsageRecorderOptions {
@@ -35,13 +37,13 @@ export interface UsageRecorderOptions {
 
 const CHUNK = 500;
 const INSERT_USAGE = `INSERT INTO "UsageRecord"
-  ("accountId", "environment", "licenseId", "productId", "activationId", "machineId", "kind", "code", "success", "ip", "userAgent", "createdAt", "count")
-  SELECT a, e::"Environment", l, p, act, m, k, c, s, ip, ua, t, n
+  ("accountId", "environment", "licenseId", "productId", "activationId", "machineId", "kind", "code", "success", "ip", "userAgent", "createdAt", "count", "consumed")
+  SELECT a, e::"Environment", l, p, act, m, k, c, s, ip, ua, t, n, u
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::boolean[], $10::text[], $11::text[], $12::timestamptz[], $13::int[])
-      AS u(a, e, l, p, act, m, k, c, s, ip, ua, t, n)`;
+                $8::text[], $9::boolean[], $10::text[], $11::text[], $12::timestamptz[], $13::int[], $14::int[])
+      AS u(a, e, l, p, act, m, k, c, s, ip, ua, t, n, u)`;
 
-type UsageRow = UsageEntry & { at: Date; count: number };
+type UsageRow = UsageEntry & { at: Date; count: number; consumed: number };
 
 /** Column arrays for INSERT_USAGE. */
 function usageColumns(rows: UsageRow[]): unknown[][] {
@@ -59,6 +61,7 @@ function usageColumns(rows: UsageRow[]): unknown[][] {
     rows.map((u) => u.userAgent?.slice(0, 512) ?? null),
     rows.map((u) => u.at.toISOString()),
     rows.map((u) => u.count),
+    rows.map((u) => u.consumed),
   ];
 }
 
@@ -99,8 +102,10 @@ export class UsageRecorder {
       Math.floor(at.getTime() / 1000),
     ].join('\u0000');
     const row = this.usage.get(key);
-    if (row) row.count++;
-    else this.usage.set(key, { ...entry, at, count: 1 });
+    if (row) {
+      row.count++;
+      row.consumed += entry.consumed ?? 0;
+    } else this.usage.set(key, { ...entry, at, count: 1, consumed: entry.consumed ?? 0 });
     if (entry.kind === 'validate' && entry.licenseId)
       this.validated.set(entry.licenseId, entry.at ?? new Date());
     if (this.usage.size >= this.maxBatch && !this.retained) void this.flush();

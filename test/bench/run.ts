@@ -13,6 +13,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'POST /api/v1/validate (PGlite on disk; PostgreSQL when DATABASE_URL is set) and GraphQL validateLicense vs a bare node:http baseline',
     run: async (opts) => (await import('./validate')).validateBench(opts),
   },
+  meter: {
+    describe:
+      'REST validate vs validate with consume:1 (maxUses null: one conditional UPDATE per call) vs a bare node:http baseline, one run',
+    run: async (opts) => (await import('./meter')).meterBench(opts),
+  },
   overheads: {
     describe:
       'REST validate with everything on vs usage recording off vs rate limiter off vs limiter in Redis (REDIS_URL), one run',

@@ -80,6 +80,9 @@ export async function fixtures(t: TestApp, admin: string, method: string, path: 
     await call('POST', `/api/v1/licenses/${license.id}/suspend`);
   if (path === '/api/v1/licenses/{id}/reinstate')
     await call('POST', `/api/v1/licenses/${license.id}/suspend`);
+  // Taking a use off needs one to be there.
+  if (path === '/api/v1/licenses/{id}/decrement-usage')
+    await call('POST', `/api/v1/licenses/${license.id}/increment-usage`, { amount: 2 });
   const customer = (await call('POST', '/api/v1/customers', { email: `customer-${i}@example.com` })).customer;
   const webhook = (await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).webhook;
   const delivery = (await call('POST', `/api/v1/webhooks/${webhook.id}/test`)).delivery;

@@ -41,6 +41,8 @@ export type CreateLicenseInput = {
   /** Seconds (floating licenses). */
   leaseDuration?: number | null | undefined;
   maxActivations?: number | null | undefined;
+  /** Default: the product's maxUses; null: unlimited. */
+  maxUses?: number | null | undefined;
   metadata?: unknown;
   /** Seconds. */
   offlineGracePeriod?: number | null | undefined;
@@ -51,6 +53,8 @@ export type CreateLicenseInput = {
   sendEmail?: boolean | null | undefined;
   /** Defaults to perpetual. */
   type?: LicenseType | null | undefined;
+  /** Default: the product's. */
+  usesResetInterval?: UsesResetInterval | null | undefined;
 };
 
 export type CreateProductInput = {
@@ -58,12 +62,16 @@ export type CreateProductInput = {
   customerDeactivationsPerMonth?: number | null | undefined;
   /** Seconds; default 900 (15 minutes). */
   leaseDuration?: number | null | undefined;
+  /** The maxUses new licenses get; default null (unlimited). */
+  maxUses?: number | null | undefined;
   metadata?: unknown;
   name: string;
   /** Seconds; default 604800 (7 days). */
   offlineGracePeriod?: number | null | undefined;
   /** Any of windows, mac, linux, web, ios, android (case-insensitive; stored lower-case, each once). Anything else is a VALIDATION_ERROR naming the field. */
   platforms?: Array<string> | null | undefined;
+  /** Default none. */
+  usesResetInterval?: UsesResetInterval | null | undefined;
 };
 
 export type CreateUserInput = {
@@ -116,6 +124,10 @@ export type EventType =
   | 'LICENSE_REVOKED'
   | 'LICENSE_SUSPENDED'
   | 'LICENSE_UPDATED'
+  | 'LICENSE_USAGE_DECREMENTED'
+  | 'LICENSE_USAGE_INCREMENTED'
+  | 'LICENSE_USAGE_LIMIT_REACHED'
+  | 'LICENSE_USAGE_RESET'
   | 'VALIDATION_FAILED'
   | 'WEBHOOK_TEST';
 
@@ -185,22 +197,30 @@ export type UpdateLicenseInput = {
   /** Seconds (floating licenses). */
   leaseDuration?: number | null | undefined;
   maxActivations?: number | null | undefined;
+  /** Default: the product's maxUses; null: unlimited. */
+  maxUses?: number | null | undefined;
   metadata?: unknown;
   /** Seconds. */
   offlineGracePeriod?: number | null | undefined;
   plan?: string | null | undefined;
   renewalInterval?: RenewalInterval | null | undefined;
+  /** Default: the product's. */
+  usesResetInterval?: UsesResetInterval | null | undefined;
 };
 
 export type UpdateProductInput = {
   /** null removes the cap. */
   customerDeactivationsPerMonth?: number | null | undefined;
   leaseDuration?: number | null | undefined;
+  /** For licenses created from now on; null: unlimited. */
+  maxUses?: number | null | undefined;
   metadata?: unknown;
   name?: string | null | undefined;
   offlineGracePeriod?: number | null | undefined;
   /** Any of windows, mac, linux, web, ios, android (case-insensitive; stored lower-case, each once). Anything else is a VALIDATION_ERROR naming the field. */
   platforms?: Array<string> | null | undefined;
+  /** For licenses created from now on. */
+  usesResetInterval?: UsesResetInterval | null | undefined;
 };
 
 /** Only the fields given are changed; null clears the description. Enabling clears disabledReason. */
@@ -212,6 +232,9 @@ export type UpdateWebhookEndpointInput = {
 };
 
 export type UserRole = 'developer' | 'owner' | 'readonly';
+
+/** When a license's uses start again from 0 (UTC day, ISO week from Monday, month). */
+export type UsesResetInterval = 'day' | 'month' | 'none' | 'week';
 
 export type WebhookDeliveryStatus = 'delivered' | 'failed' | 'pending';
 

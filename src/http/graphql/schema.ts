@@ -13,6 +13,7 @@ import '../../events/subscriptions.graphql';
 import '../../integrations/stripe.graphql';
 import '../../licensing/activations.graphql';
 import '../../licensing/license-keys.graphql';
+import '../../licensing/license-usage.graphql';
 import '../../licensing/licenses.graphql';
 import '../../pages/portal.graphql';
 import '../../products/products.graphql';

@@ -16,6 +16,8 @@ export type CreateLicenseInput = {
   /** Seconds (floating licenses). */
   leaseDuration?: number | null | undefined;
   maxActivations?: number | null | undefined;
+  /** Default: the product's maxUses; null: unlimited. */
+  maxUses?: number | null | undefined;
   metadata?: unknown;
   /** Seconds. */
   offlineGracePeriod?: number | null | undefined;
@@ -26,6 +28,8 @@ export type CreateLicenseInput = {
   sendEmail?: boolean | null | undefined;
   /** Defaults to perpetual. */
   type?: LicenseType | null | undefined;
+  /** Default: the product's. */
+  usesResetInterval?: UsesResetInterval | null | undefined;
 };
 
 export type LicenseFilter = {
@@ -47,7 +51,12 @@ export type LicenseType = 'floating' | 'perpetual' | 'subscription' | 'trial';
 
 export type RenewalInterval = 'day' | 'month' | 'week' | 'year';
 
+/** When a license's uses start again from 0 (UTC day, ISO week from Monday, month). */
+export type UsesResetInterval = 'day' | 'month' | 'none' | 'week';
+
 export type ValidateLicenseInput = {
+  /** Uses to add atomically when every other check passes; USAGE_LIMIT_EXCEEDED when they do not fit. */
+  consume?: number | null | undefined;
   /** DOMAIN_MISMATCH unless allowed by the license's domains. */
   domain?: string | null | undefined;
   key: string;
@@ -57,7 +66,7 @@ export type ValidateLicenseInput = {
   productId?: string | number | null | undefined;
 };
 
-/** Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED. */
+/** Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED, and last USAGE_LIMIT_EXCEEDED (only with consume: the uses would pass maxUses; nothing is added). */
 export type ValidationCode =
   | 'DOMAIN_MISMATCH'
   | 'EXPIRED'
@@ -67,6 +76,7 @@ export type ValidationCode =
   | 'PRODUCT_MISMATCH'
   | 'REVOKED'
   | 'SUSPENDED'
+  | 'USAGE_LIMIT_EXCEEDED'
   | 'VALID';
 
 export type CreateLicenseMutationVariables = Exact<{
