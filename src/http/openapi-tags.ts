@@ -5,6 +5,7 @@ export const TAG_ORDER = [
   'Licenses',
   'Activations',
   'Products',
+  'Entitlements',
   'Customers',
   'Webhooks',
   'Events',
@@ -26,6 +27,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
   Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
   Activations: "A license's devices; freeing a seat.",
+  Entitlements:
+    "Feature flags (`ent_…`) granted by a product to all its licenses or to one license; a license's effective set is in its JSON, its offline token's `ent` claim, and checked by validate's `entitlements`.",
   Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
   Emails:
     'The email outbox: license keys, expiry notices and sign-in links, sent and retried by the dispatcher.',

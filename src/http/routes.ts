@@ -8,6 +8,7 @@ import { sessionRoutes } from '../auth/sessions.rest';
 import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { emailRoutes } from '../email/email.rest';
+import { entitlementRoutes } from '../entitlements/entitlements.rest';
 import { stripeRoutes } from '../integrations/stripe.rest';
 import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
@@ -26,6 +27,7 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...licenseKeyRoutes(deps),
     ...licenseRoutes(deps),
     ...productRoutes(deps),
+    ...entitlementRoutes(deps),
     ...customerRoutes(deps),
     ...portalRoutes(deps),
     ...apiKeyRoutes(deps),

@@ -21,7 +21,8 @@ export type IdPrefix =
   | 'dom'
   | 'stp'
   | 'clt'
-  | 'cps';
+  | 'cps'
+  | 'ent';
 
 /** Unbiased random base62 string (rejection sampling). */
 export function randomBase62(length: number): string {

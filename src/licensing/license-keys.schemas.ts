@@ -14,6 +14,9 @@ export const ValidateInput = z.object({
   machineId: optional(machineId),
   /** DOMAIN_MISMATCH unless allowed by the license's domains. */
   domain: optional(z.string().trim().min(1).max(253)),
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (checked after the
+   * domain, before the machine). */
+  entitlements: optional(z.array(z.string().trim().min(1).max(64)).max(100)),
 });
 export type ValidateInput = z.output<typeof ValidateInput>;
 

@@ -25,6 +25,8 @@ export interface LicenseJson {
   metadata: Record<string, unknown>;
   allowedDomains: string[];
   plan: string | null;
+  /** Effective entitlement codes: the product's and the license's own, sorted. */
+  entitlements: string[];
 }
 
 /** The status a caller sees: a passed `expiresAt` reads as expired even before the sweeper runs. */
@@ -56,6 +58,7 @@ export function licenseJson(
     metadata: (l.metadata ?? {}) as Record<string, unknown>,
     allowedDomains: l.allowedDomains,
     plan: l.plan,
+    entitlements: l.entitlementCodes ?? [],
   };
 }
 

@@ -10,6 +10,7 @@ export const VALIDATION_CODES = [
   'DOMAIN_MISMATCH',
   'NOT_ACTIVATED',
   'LEASE_EXPIRED',
+  'ENTITLEMENTS_MISSING',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 
@@ -19,6 +20,8 @@ export interface LicenseFacts {
   productId: string;
   expiresAt: Date | null;
   allowedDomains: string[];
+  /** Effective entitlement codes, lower-cased (codes compare without regard to case). */
+  entitlements: ReadonlySet<string>;
   /** machineId → lease expiry (null for node-locked activations). */
   machines: ReadonlyMap<string, Date | null>;
 }
@@ -27,6 +30,8 @@ export interface ValidationRequest {
   productId?: string;
   machineId?: string;
   domain?: string;
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (any case). */
+  entitlements?: readonly string[];
 }
 
 export interface Decision {
@@ -66,6 +71,8 @@ export function decideValidation(license: LicenseFacts | null, req: ValidationRe
   if (isExpired(license, now)) return fail('EXPIRED');
   if (req.productId && req.productId !== license.productId) return fail('PRODUCT_MISMATCH');
   if (req.domain && !domainAllowed(license.allowedDomains, req.domain)) return fail('DOMAIN_MISMATCH');
+  if (req.entitlements?.some((c) => !license.entitlements.has(c.toLowerCase())))
+    return fail('ENTITLEMENTS_MISSING');
   if (req.machineId) {
     if (!license.machines.has(req.machineId)) return fail('NOT_ACTIVATED');
     const lease = license.machines.get(req.machineId);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
 import { clearable, metadata, optional } from '../lib/schema';
+import { ProductTiers } from './tiers';
 
 /** The platforms a product can name: the seed's four (windows, mac, linux, web) and the two mobile
  * ones, since apps on phones use the server too. Matched without regard to case; stored lower-case,
@@ -43,6 +44,8 @@ const fields = {
   ),
   /** Devices a customer may free on the customer page, per license and calendar month; null: no cap. */
   customerDeactivationsPerMonth: clearable(z.number().int().min(0).max(10_000)),
+  /** Pricing tiers (./tiers.ts); an update replaces the whole list. */
+  tiers: optional(ProductTiers),
 };
 const name = z.string().trim().min(1).max(200);
 

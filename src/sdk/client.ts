@@ -6,6 +6,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { TrafficOrchestratorError } from './errors.js';
 import { heartbeatLoop, type HeartbeatHandle, type StartHeartbeatOptions, type Timers } from './heartbeat.js';
 import {
+  hasEntitlement,
   isJwks,
   isObject,
   isOfflineToken,
@@ -123,6 +124,7 @@ export class TrafficOrchestratorBase {
       ...(productId !== undefined ? { product_id: productId } : {}),
       ...(input.machineId !== undefined ? { machine_id: input.machineId } : {}),
       ...(input.domain !== undefined ? { domain: input.domain } : {}),
+      ...(input.entitlements !== undefined ? { entitlements: input.entitlements } : {}),
     });
     const completed =
       (a.status === 200 || a.status === 403 || a.status === 404) &&
@@ -232,6 +234,19 @@ export class TrafficOrchestratorBase {
       ...opts,
       productId: opts.productId ?? this.productId,
     });
+  }
+
+  /**
+   * Verifies an offline token (as {@link verifyOffline} does, throwing OfflineTokenError when it
+   * is refused) and says whether the license it was issued for has the entitlement `code` (any
+   * case), from the token's signed `ent` claim, without any network call.
+   */
+  async hasEntitlement(
+    token: string | OfflineToken,
+    code: string,
+    opts: VerifyOfflineOptions = {},
+  ): Promise<boolean> {
+    return hasEntitlement(await this.verifyOffline(token, opts), code);
   }
 
   // ---- heartbeat loop ----------------------------------------------------------------------------

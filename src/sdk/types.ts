@@ -11,7 +11,8 @@ export type ValidationCode =
   | 'PRODUCT_MISMATCH'
   | 'DOMAIN_MISMATCH'
   | 'NOT_ACTIVATED'
-  | 'LEASE_EXPIRED';
+  | 'LEASE_EXPIRED'
+  | 'ENTITLEMENTS_MISSING';
 
 export interface License {
   id: string;
@@ -32,6 +33,8 @@ export interface License {
   metadata: Record<string, unknown>;
   allowedDomains: string[];
   plan: string | null;
+  /** Effective entitlement codes (the product's and the license's own), sorted. */
+  entitlements: string[];
 }
 
 export interface Activation {
@@ -60,6 +63,8 @@ export interface ValidateInput {
   machineId?: string;
   /** DOMAIN_MISMATCH unless allowed by the license's domains. */
   domain?: string;
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (any case). */
+  entitlements?: string[];
 }
 
 /**
@@ -136,6 +141,8 @@ export interface OfflineClaims {
   sts: LicenseStatus;
   /** License expiry (unix seconds), null for none. */
   lexp: number | null;
+  /** Effective entitlement codes, sorted: check one offline with `hasEntitlement`. */
+  ent: string[];
   iat: number;
   /** Unix seconds; the token is refused from this moment on (= graceUntil). */
   exp: number;
