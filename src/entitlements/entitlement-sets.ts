@@ -34,9 +34,20 @@ export async function resolveCodes(tx: Tx, tenant: Tenant, codes: string[]): Pro
   return wanted.map((c) => byCode.get(c)!);
 }
 
-/** Locks a row that concurrent writers of entitlement sets refer to (see the note above). */
-export async function lockRow(tx: Tx, table: 'Product' | 'Entitlement', id: string): Promise<void> {
-  await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, id);
+/** Locks rows that concurrent writers of entitlement sets refer to (see the note above). Every
+ * writer takes its locks in one order, products → entitlements → licenses (each kind by id), so two
+ * of them never wait on each other in a cycle. */
+export async function lockRows(
+  tx: Tx,
+  table: 'Product' | 'Entitlement' | 'License',
+  ids: string[],
+  mode: 'UPDATE' | 'KEY SHARE' = 'UPDATE',
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$queryRawUnsafe(
+    `SELECT 1 FROM "${table}" WHERE id = ANY($1::text[]) ORDER BY id FOR ${mode}`,
+    [...ids].sort(),
+  );
 }
 
 export type Affected = { licenseIds: string[] } | { productId: string } | { entitlementId: string };

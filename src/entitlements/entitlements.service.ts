@@ -9,7 +9,13 @@ import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type PageWindow } from '../lib/pagination';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
-import { licensesReachedBy, lockRow, normalizeCode, refreshLicenses, resolveCodes } from './entitlement-sets';
+import {
+  licensesReachedBy,
+  lockRows,
+  normalizeCode,
+  refreshLicenses,
+  resolveCodes,
+} from './entitlement-sets';
 import type { CreateEntitlementInput, UpdateEntitlementInput } from './entitlements.schemas';
 
 /** Past this many licenses a change drops the whole validate cache instead of naming each. */
@@ -47,7 +53,7 @@ export const listEntitlements = (deps: Deps, caller: Caller, w: PageWindow) =>
 async function loadLocked(tx: Tx, tenant: Tenant, id: string): Promise<Entitlement> {
   const e = await tx.entitlement.findFirst({ where: { id, ...inTenant(tenant) } });
   if (!e) throw notFound('Entitlement');
-  await lockRow(tx, 'Entitlement', id);
+  await lockRows(tx, 'Entitlement', [id]);
   return e;
 }
 
@@ -84,7 +90,7 @@ async function productInTenant(tx: Tx, tenant: Tenant, id: string) {
   if (!p) throw notFound('Product');
   // A license created for this product meanwhile waits on this lock (its foreign key), so the
   // recompute below sees it, or it sees this change (./entitlement-sets.ts).
-  await lockRow(tx, 'Product', id);
+  await lockRows(tx, 'Product', [id]);
 }
 
 /** Grants the codes to every license of the product (already granted ones are kept as they are). */
@@ -121,6 +127,10 @@ async function licenseInTenant(tx: Tx, tenant: Tenant, id: string) {
   return l;
 }
 
+/** Locks the license before its attachments change: two changes of one license's own set queue
+ * here, instead of both taking the foreign key's share lock and then deadlocking on the upgrade. */
+const lockLicense = (tx: Tx, id: string) => lockRows(tx, 'License', [id]);
+
 async function afterLicenseChange(deps: Deps, tx: Tx, staged: Staged, licenseId: string) {
   await refreshLicenses(tx, { licenseIds: [licenseId] }, deps.now());
   const license = await tx.license.findUniqueOrThrow({
@@ -142,13 +152,25 @@ async function afterLicenseChange(deps: Deps, tx: Tx, staged: Staged, licenseId:
 export function attachToLicense(deps: Deps, caller: Caller, licenseId: string, codes: string[]) {
   return commit(deps, async (tx, staged) => {
     await licenseInTenant(tx, caller.tenant, licenseId);
-    await attachCodes(tx, caller.tenant, licenseId, codes);
+    const ents = await resolveCodes(tx, caller.tenant, codes);
+    // Entitlements before the license (the lock order of ./entitlement-sets.ts).
+    await lockRows(
+      tx,
+      'Entitlement',
+      ents.map((e) => e.id),
+      'KEY SHARE',
+    );
+    await lockLicense(tx, licenseId);
+    await tx.licenseEntitlement.createMany({
+      data: ents.map((e) => ({ licenseId, entitlementId: e.id })),
+      skipDuplicates: true,
+    });
     return afterLicenseChange(deps, tx, staged, licenseId);
   });
 }
 
-/** Attaches codes to a license inside `tx` (license creation from a tier uses it); the caller
- * recomputes the license's set. */
+/** Attaches codes to a new license inside `tx` (license creation from a tier); the caller computes
+ * the license's set (initialEntitlements). */
 export async function attachCodes(tx: Tx, tenant: Tenant, licenseId: string, codes: string[]) {
   const ents = await resolveCodes(tx, tenant, codes);
   await tx.licenseEntitlement.createMany({
@@ -162,6 +184,7 @@ export function detachFromLicense(deps: Deps, caller: Caller, licenseId: string,
   return commit(deps, async (tx, staged) => {
     const l = await licenseInTenant(tx, caller.tenant, licenseId);
     const [e] = await resolveCodes(tx, caller.tenant, [code]);
+    await lockLicense(tx, licenseId);
     const inherited = await tx.productEntitlement.count({
       where: { productId: l.productId, entitlementId: e!.id },
     });

@@ -167,7 +167,11 @@ const licenseInputFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) =
 export const CreateLicenseInputRef = builder.inputType('CreateLicenseInput', {
   fields: (t) => ({
     productId: t.id({ required: true }),
-    type: t.field({ type: LicenseTypeEnum, description: 'Defaults to perpetual.' }),
+    type: t.field({ type: LicenseTypeEnum, required: true }),
+    tier: t.string({
+      description:
+        'A pricing tier of the product: its seats, duration and entitlements are the defaults (fields given here win). Unknown: UnknownTierError.',
+    }),
     key: t.string({ description: 'Import an existing key instead of generating one.' }),
     sendEmail: t.boolean({
       description: "Email the key to the license's customer (who must have an email).",
