@@ -16,6 +16,8 @@ export class ActivationLimitError extends AppError {}
 export class LicenseStateError extends AppError {}
 export class ActivationStateError extends AppError {}
 export class UrlNotAllowedError extends AppError {}
+export class EntitlementInheritedError extends AppError {}
+export class UnknownTierError extends AppError {}
 
 type ResultClass = new (code: ErrorCode, message: string, details?: Record<string, unknown>) => AppError;
 
@@ -32,6 +34,8 @@ export const ERROR_TYPES: Partial<Record<ErrorCode, ResultClass>> = {
   NOT_ACTIVATED: ActivationStateError,
   LEASE_EXPIRED: ActivationStateError,
   URL_NOT_ALLOWED: UrlNotAllowedError,
+  ENTITLEMENT_INHERITED: EntitlementInheritedError,
+  UNKNOWN_TIER: UnknownTierError,
 };
 
 /** The result types as they appear in the schema (registered by ./error-results.ts). */
@@ -51,6 +55,12 @@ export const RESULT_TYPES: [ResultClass, string, string][] = [
     'UrlNotAllowedError',
     'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
   ],
+  [
+    EntitlementInheritedError,
+    'EntitlementInheritedError',
+    "The entitlement comes from the license's product; detach it there (ENTITLEMENT_INHERITED).",
+  ],
+  [UnknownTierError, 'UnknownTierError', 'The product has no pricing tier of that name (UNKNOWN_TIER).'],
 ];
 
 /** An AppError as an instance of its result type (or itself, when its code has none). */

@@ -5,7 +5,7 @@ import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/genera
 import { builder, type BuilderTypes } from '../graphql/builder';
 import { Event } from '../events/events.graphql';
 import { caller, type GraphQLContext, idsInTenant, nodeWhere, tenant, tenantWhere } from '../graphql/context';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { ConflictError, NotFoundError, UnknownTierError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
 import { Customer } from '../customers/customers.graphql';
@@ -57,6 +57,9 @@ export const License = builder.prismaNode('License', {
     metadata: t.expose('metadata', { type: 'JSON' }),
     allowedDomains: t.exposeStringList('allowedDomains'),
     plan: t.exposeString('plan', { nullable: true }),
+    entitlements: t.exposeStringList('entitlementCodes', {
+      description: "Effective entitlement codes: the product's and the license's own, sorted.",
+    }),
     renewalInterval: t.expose('renewalInterval', { type: RenewalIntervalEnum }),
     offlineGracePeriod: t.exposeInt('offlineGracePeriod', {
       nullable: true,
@@ -283,7 +286,7 @@ builder.mutationFields((t) => ({
     type: License,
     authScopes: { portal: 'write' },
     args: { input: t.arg({ type: CreateLicenseInputRef, required: true }) },
-    errors: { types: licenseErrors, dataField: { name: 'license' } },
+    errors: { types: [...licenseErrors, UnknownTierError], dataField: { name: 'license' } },
     resolve: (_root, { input }, ctx) =>
       createLicense(ctx.deps, caller(ctx), parseInput(CreateLicenseInput, input)),
   }),

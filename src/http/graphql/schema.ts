@@ -7,6 +7,7 @@ import '../../accounts/users.graphql';
 import '../../auth/api-keys.graphql';
 import '../../customers/customers.graphql';
 import '../../email/email.graphql';
+import '../../entitlements/entitlements.graphql';
 import '../../events/events.graphql';
 import '../../events/subscriptions.graphql';
 import '../../integrations/stripe.graphql';
