@@ -1,30 +1,14 @@
-// Entitlement type, queries and mutations, and the entitlements of products (the License's
-// `entitlements` field sits with the License type). Arguments go straight to the services' inputs.
+// Entitlement type, queries and mutations. Attaching them is a mutation of products and of licenses
+// (products/product-entitlements.graphql.ts, licensing/license-entitlements.graphql.ts), so that this
+// domain imports neither. Arguments go straight to the services' inputs.
 import { builder } from '../graphql/builder';
 import { nodeConnection } from '../graphql/connections';
 import { caller, nodeWhere, tenantWhere } from '../graphql/context';
-import { ConflictError, EntitlementInheritedError, NotFoundError, ValidationError } from '../graphql/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
-import { License } from '../licensing/licenses.graphql';
-import { Product } from '../products/products.graphql';
-import { productInclude } from '../products/products.service';
-import { productEntitlementCodes } from '../products/products.views';
-import {
-  AttachEntitlementsInput,
-  CreateEntitlementInput,
-  EntitlementCode,
-  UpdateEntitlementInput,
-} from './entitlements.schemas';
-import {
-  attachToLicense,
-  attachToProduct,
-  createEntitlement,
-  deleteEntitlement,
-  detachFromLicense,
-  detachFromProduct,
-  updateEntitlement,
-} from './entitlements.service';
+import { CreateEntitlementInput, UpdateEntitlementInput } from './entitlements.schemas';
+import { createEntitlement, deleteEntitlement, updateEntitlement } from './entitlements.service';
 
 export const Entitlement = builder.prismaNode('Entitlement', {
   id: { field: 'id' },
@@ -41,14 +25,6 @@ export const Entitlement = builder.prismaNode('Entitlement', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
-
-builder.prismaObjectField(Product, 'entitlements', (t) =>
-  t.stringList({
-    description: 'Codes every license of the product has, sorted.',
-    select: { entitlements: productInclude.entitlements },
-    resolve: (p) => productEntitlementCodes(p),
-  }),
-);
 
 export const EntitlementConnection = nodeConnection(Entitlement, 'Entitlement');
 
@@ -92,7 +68,6 @@ builder.queryFields((t) => ({
 }));
 
 const write = { portal: 'write' } as const;
-const attachErrors = [NotFoundError, ValidationError];
 
 builder.mutationFields((t) => ({
   createEntitlement: t.field({
@@ -121,45 +96,5 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'deletedId' } },
     resolve: async (_root, { id }, ctx) => (await deleteEntitlement(ctx.deps, caller(ctx), id)).id,
-  }),
-  attachProductEntitlements: t.prismaField({
-    type: Product,
-    description: 'Grants the codes to every license of the product.',
-    authScopes: write,
-    args: { productId: t.arg.id({ required: true }), codes: t.arg.stringList({ required: true }) },
-    errors: { types: attachErrors, dataField: { name: 'product' } },
-    resolve: async (query, _root, { productId, codes }, ctx) => {
-      const input = parseInput(AttachEntitlementsInput, { codes });
-      await attachToProduct(ctx.deps, caller(ctx), productId, input.codes);
-      return ctx.deps.prisma.product.findUniqueOrThrow({ ...query, where: { id: productId } });
-    },
-  }),
-  detachProductEntitlement: t.prismaField({
-    type: Product,
-    authScopes: write,
-    args: { productId: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
-    errors: { types: attachErrors, dataField: { name: 'product' } },
-    resolve: async (query, _root, { productId, code }, ctx) => {
-      await detachFromProduct(ctx.deps, caller(ctx), productId, parseInput(EntitlementCode, code));
-      return ctx.deps.prisma.product.findUniqueOrThrow({ ...query, where: { id: productId } });
-    },
-  }),
-  attachLicenseEntitlements: t.field({
-    type: License,
-    description: "Gives one license the codes, beside its product's.",
-    authScopes: write,
-    args: { licenseId: t.arg.id({ required: true }), codes: t.arg.stringList({ required: true }) },
-    errors: { types: attachErrors, dataField: { name: 'license' } },
-    resolve: (_root, { licenseId, codes }, ctx) =>
-      attachToLicense(ctx.deps, caller(ctx), licenseId, parseInput(AttachEntitlementsInput, { codes }).codes),
-  }),
-  detachLicenseEntitlement: t.field({
-    type: License,
-    description: 'Takes a code off one license; one its product grants is an EntitlementInheritedError.',
-    authScopes: write,
-    args: { licenseId: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
-    errors: { types: [...attachErrors, EntitlementInheritedError], dataField: { name: 'license' } },
-    resolve: (_root, { licenseId, code }, ctx) =>
-      detachFromLicense(ctx.deps, caller(ctx), licenseId, parseInput(EntitlementCode, code)),
   }),
 }));

@@ -9,6 +9,8 @@ import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { emailRoutes } from '../email/email.rest';
 import { entitlementRoutes } from '../entitlements/entitlements.rest';
+import { licenseEntitlementRoutes } from '../licensing/license-entitlements.rest';
+import { productEntitlementRoutes } from '../products/product-entitlements.rest';
 import { stripeRoutes } from '../integrations/stripe.rest';
 import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
@@ -28,6 +30,8 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...licenseRoutes(deps),
     ...productRoutes(deps),
     ...entitlementRoutes(deps),
+    ...productEntitlementRoutes(deps),
+    ...licenseEntitlementRoutes(deps),
     ...customerRoutes(deps),
     ...portalRoutes(deps),
     ...apiKeyRoutes(deps),

@@ -8,6 +8,8 @@ import '../../auth/api-keys.graphql';
 import '../../customers/customers.graphql';
 import '../../email/email.graphql';
 import '../../entitlements/entitlements.graphql';
+import '../../licensing/license-entitlements.graphql';
+import '../../products/product-entitlements.graphql';
 import '../../events/events.graphql';
 import '../../events/subscriptions.graphql';
 import '../../integrations/stripe.graphql';
