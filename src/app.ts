@@ -1,6 +1,7 @@
 // Composition root: buildApp(config) → { fetch, listen, stop, deps }.
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { credentialRecheckJob } from './auth/jobs';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
 import type { Config } from './config';
 import { openDatabase } from './db/client';
@@ -83,13 +84,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (bootstrap && opts.printBootstrap) printBootstrap(bootstrap);
   }
 
-  // Every background job runs through the one scheduler. The usage batch always does: the request
-  // path depends on it being flushed.
-  const scheduler = new Scheduler(logger);
+  // Every background job runs through the one scheduler. The usage batch and the credential re-check
+  // always do: the request path depends on the first, live subscriptions on the second.
+  const scheduler = new Scheduler(logger, (err) => deps.dbHealth.report(err));
   const webhooks = new WebhookDispatcher(deps);
   const emails = config.smtpUrl ? new EmailDispatcher(deps, config.smtpUrl) : null;
   if (!emails) logger.info('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
   scheduler.add(usageFlushJob(deps));
+  scheduler.add(credentialRecheckJob(deps));
   if (opts.jobs !== false) {
     for (const job of [webhooks.job(), ...licensingJobs(deps), idempotencySweepJob(deps)]) scheduler.add(job);
     if (emails) {
@@ -144,6 +146,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await limits.close();
       await deps.pubsub.close();
       await deps.redis?.close();
+      deps.dbHealth.close();
       await database.close();
     },
   };

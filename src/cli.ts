@@ -6,6 +6,8 @@ import { createApiKey, revokeApiKey } from './auth/api-keys.service';
 import { apiKeyJson } from './auth/api-keys.views';
 import { loadConfig } from './config';
 import { openDatabase } from './db/client';
+import { resealSecrets } from './db/reseal';
+import { backup, dbMove, restore } from './db/commands';
 import { commit } from './db/commit';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
@@ -28,9 +30,17 @@ const HELP = `Traffic Orchestrator CLI
   keys:revoke <key_id>
   signing-keys:rotate                       new offline-token signing key; old public keys stay
                                             in the JWKS until their tokens have expired
+  secrets:reseal                            seal every stored secret under TO_SECRET_KEY (after a
+                                            rotation, with the old key in TO_SECRET_KEY_PREVIOUS)
   licenses:import <file.jsonl> --account acct_… --env live|test
                                             one JSON object per line, in the shape of
                                             POST /api/v1/licenses (product_id, type, key, …)
+  db:move --to postgresql://… [--replace]   copy the embedded database (DATA_DIR, server stopped)
+                                            into PostgreSQL, then verify every table
+  backup --out file.tar.gz [--url U] [--key K]
+                                            snapshot of the embedded database; while a server runs
+                                            on DATA_DIR it writes it (admin key, or TO_ADMIN_KEY)
+  restore <file.tar.gz>                     unpack a backup into DATA_DIR (new or empty folder)
 
 Uses DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite, default ./data), like the server.`;
 
@@ -124,6 +134,11 @@ export async function main(argv: string[]): Promise<number> {
       account: { type: 'string' },
       env: { type: 'string' },
       scope: { type: 'string' },
+      to: { type: 'string' },
+      replace: { type: 'boolean' },
+      out: { type: 'string' },
+      url: { type: 'string' },
+      key: { type: 'string' },
     },
   });
   switch (command) {
@@ -210,6 +225,23 @@ export async function main(argv: string[]): Promise<number> {
         out('Running servers pick the new key up within a minute.');
         return 0;
       });
+    case 'secrets:reseal':
+      return withDeps(async (deps) => {
+        let unreadable = 0;
+        for (const c of await resealSecrets(deps)) {
+          out(`${c.what}: ${c.resealed} resealed, ${c.current} already under the current key`);
+          if (c.unreadable.length > 0) {
+            unreadable += c.unreadable.length;
+            out(`  ${c.unreadable.length} open under no configured key: ${c.unreadable.join(', ')}`);
+          }
+        }
+        if (unreadable > 0) {
+          out('Set TO_SECRET_KEY_PREVIOUS to the key they were sealed with and run this again.');
+          return 1;
+        }
+        out('Every stored secret is sealed under the current key: TO_SECRET_KEY_PREVIOUS can go.');
+        return 0;
+      });
     case 'licenses:import':
       return withDeps(async (deps) =>
         (await importLicenses(
@@ -221,6 +253,19 @@ export async function main(argv: string[]): Promise<number> {
           ? 0
           : 1,
       );
+    case 'db:move':
+      return dbMove(loadConfig(), need(values.to, 'to'), values.replace === true, out);
+    case 'backup': {
+      const config = loadConfig();
+      return backup(
+        config,
+        need(values.out, 'out'),
+        { url: values.url, key: values.key ?? config.adminKey },
+        out,
+      );
+    }
+    case 'restore':
+      return restore(loadConfig(), need(positionals[0], 'file (positional)'), out);
     default:
       out(HELP);
       return command && command !== 'help' ? 2 : 0;

@@ -20,8 +20,11 @@ const EnvSchema = z.object({
     .enum(['builder', 'starter', 'professional', 'business', 'enterprise'])
     .default('enterprise'),
   TO_SECRET_KEY: z.string().min(16).optional(),
+  TO_SECRET_KEY_PREVIOUS: z.string().min(16).optional(),
+  TO_ADMIN_KEY: z.string().min(1).optional(),
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+  TO_CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   TO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -94,9 +97,16 @@ export interface Config {
   ownerPassword?: string;
   defaultPlan: Plan;
   secretKey?: string;
+  /** The master key before a rotation: secrets sealed under it still open (README "Security"). */
+  secretKeyPrevious?: string;
+  /** An admin API key for CLI commands that ask the running server (`backup`); CLI only. */
+  adminKey?: string;
   /** How long a validate-path cache entry may be served before it is read again (bounds cross-instance staleness). */
   licenseCacheTtlMs: number;
   apiKeyCacheTtlMs: number;
+  /** How often live subscriptions' credentials are read again even without a change message (the
+   * safety net for a missed pub/sub message; src/auth/credential-watch.ts). */
+  credentialRecheckMs: number;
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
@@ -185,8 +195,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ownerPassword: e.TO_OWNER_PASSWORD,
     defaultPlan: e.TO_DEFAULT_PLAN,
     secretKey: e.TO_SECRET_KEY,
+    secretKeyPrevious: e.TO_SECRET_KEY_PREVIOUS,
+    adminKey: e.TO_ADMIN_KEY,
     licenseCacheTtlMs: e.TO_LICENSE_CACHE_TTL_MS,
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
+    credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,

@@ -3,6 +3,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database, Db } from './db/client';
+import { CredentialWatch } from './auth/credential-watch';
+import { DbHealth } from './db/availability';
 import { commit } from './db/commit';
 import { EventPubSub } from './events/pubsub';
 import { LicenseCache } from './licensing/license-cache';
@@ -20,10 +22,14 @@ export interface Deps {
   database: Database;
   prisma: Db;
   logger: Logger;
+  /** Whether the database is reachable; errors that say it is not start an outage (one log line). */
+  dbHealth: DbHealth;
   /** Validate-path cache of licenses (this instance; writes invalidate it through commit()). */
   licenseCache: LicenseCache;
   /** Resolved API keys and sessions (this instance; same). */
   apiKeyCache: TtlCache<string, Principal>;
+  /** The credentials live connections were opened with, re-checked when credentials change. */
+  credentials: CredentialWatch;
   /** Custom domain → account id (or null: not one), for the customer page at `/`. */
   domainCache: TtlCache<string, string | null>;
   usage: UsageRecorder;
@@ -49,12 +55,18 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
   // What the other instances changed (this instance applies its own changes in commit()).
   pubsub.onRemoteLicenses((msg) => (msg.all ? licenseCache.clear() : licenseCache.invalidate(msg.ids ?? [])));
   pubsub.onRemoteCredentials(() => apiKeyCache.clear());
+  // Credentials changed here or on another instance: live subscriptions re-check theirs.
+  const credentials = new CredentialWatch(database.prisma, logger, () => deps.now());
+  pubsub.listen('credentials', () => void credentials.recheck());
   // Back from a Redis outage: invalidations sent meanwhile were missed, so drop everything cached.
   pubsub.onReconnect(() => {
     licenseCache.clear();
     apiKeyCache.clear();
+    void credentials.recheck();
   });
-  const secretBox = new SecretBox(loadMasterKey(config).key);
+  const master = loadMasterKey(config);
+  const secretBox = new SecretBox(master.key, master.previous);
+  const dbHealth = new DbHealth(database.sql, logger);
   // Loaded by whoever signs (the server at start; the CLI's rotation): other CLI commands must work
   // without the master key that seals them.
   const signingKeys = new SigningKeys(database.prisma, database.sql, secretBox);
@@ -66,14 +78,19 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     database,
     prisma: database.prisma,
     logger,
+    dbHealth,
     licenseCache,
     apiKeyCache,
+    credentials,
     domainCache: new TtlCache<string, string | null>(5_000, 10_000),
     usage: new UsageRecorder(database.sql, {
       // validation.failed events from the batch are written like any other change.
       writeEvents: (events) =>
         commit(deps, (_tx, staged) => Promise.resolve(events.forEach((e) => staged.event(e)))),
-      onError: (err) => logger.error({ err }, 'usage flush failed'),
+      onError: (err) => {
+        if (!dbHealth.report(err)) logger.error({ err }, 'usage flush failed');
+      },
+      isUnavailable: (err) => dbHealth.report(err),
     }),
     secretBox,
     signingKeys,

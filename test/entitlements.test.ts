@@ -267,3 +267,33 @@ describe('effective entitlements of a license', () => {
     }
   });
 });
+
+describe('audit log', () => {
+  it('records creates, renames, attaches and detaches with the codes before and after', async () => {
+    const code = uniq('audited');
+    const e = await entitlement(code);
+    await ok('PATCH', `/api/v1/entitlements/${e.id}`, { name: 'Audited' });
+    const p = await product();
+    const l = await license(p.id);
+    await ok('POST', `/api/v1/products/${p.id}/entitlements`, { codes: [code] });
+    const own = uniq('own');
+    await entitlement(own);
+    await ok('POST', `/api/v1/licenses/${l.id}/entitlements`, { codes: [own] });
+    await ok('DELETE', `/api/v1/licenses/${l.id}/entitlements/${own}`);
+    const log = async (q: string) => (await ok('GET', `/api/v1/audit-log?${q}`)).data;
+    const [created] = await log(`target=${e.id}&action=entitlement.created`);
+    expect(created).toMatchObject({ targetType: 'entitlement', actor: { type: 'api_key' } });
+    expect(created.changes.code).toEqual([null, code]);
+    const [renamed] = await log(`target=${e.id}&action=entitlement.updated`);
+    expect(renamed.changes).toEqual({ name: [null, 'Audited'] });
+    const [granted] = await log(`target=${p.id}&action=product.entitlements_attached`);
+    expect(granted.changes).toEqual({ entitlements: [[], [code]] });
+    const onLicense = await log(`target=${l.id}`);
+    const actions = onLicense.map((x: any) => x.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['license.entitlements_attached', 'license.entitlements_detached']),
+    );
+    const detached = onLicense.find((x: any) => x.action === 'license.entitlements_detached');
+    expect(detached.changes).toEqual({ entitlements: [[code, own].sort(), [code]] });
+  });
+});

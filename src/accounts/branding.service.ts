@@ -47,7 +47,13 @@ export function updateBranding(deps: Deps, caller: Caller, input: UpdateBranding
     ...(input.supportEmail !== undefined ? { supportEmail: input.supportEmail } : {}),
     ...(input.supportUrl !== undefined ? { supportUrl: input.supportUrl } : {}),
   };
-  return commit(deps, (tx) => tx.account.update({ where: { id: caller.tenant.accountId }, data }));
+  return commit(deps, async (tx, staged) => {
+    const where = { id: caller.tenant.accountId };
+    const before = await tx.account.findUniqueOrThrow({ where });
+    const after = await tx.account.update({ where, data });
+    staged.audit(caller, 'branding.updated', { id: where.id, before, after, fields: Object.keys(data) });
+    return after;
+  });
 }
 
 // Custom domains.
@@ -71,6 +77,7 @@ export async function addDomain(deps: Deps, caller: Caller, input: AddDomainInpu
         data: { id: newId('dom'), accountId: caller.tenant.accountId, host: input.host },
       });
       staged.afterCommit(() => deps.domainCache.delete(d.host));
+      staged.audit(caller, 'domain.added', { id: d.id, after: d, fields: ['host'] });
       return d;
     });
   } catch (err) {
@@ -85,6 +92,7 @@ export function removeDomain(deps: Deps, caller: Caller, id: string): Promise<Cu
     if (!d) throw notFound('Domain');
     await tx.customDomain.delete({ where: { id } });
     staged.afterCommit(() => deps.domainCache.delete(d.host));
+    staged.audit(caller, 'domain.removed', { id, before: d, fields: ['host'] });
     return d;
   });
 }

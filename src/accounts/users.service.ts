@@ -30,16 +30,18 @@ export async function createUser(
   const email = input.email.toLowerCase();
   const password = input.password ?? randomBytes(18).toString('base64url');
   const passwordHash = await hashPassword(password);
-  const user = await commit(deps, async (tx) => {
+  const user = await commit(deps, async (tx, staged) => {
     // Only this account's users are looked at: whether the address is a user of another account is
     // none of this caller's business (emails are unique per account).
     const accountId = caller.tenant.accountId;
     if (await tx.user.findUnique({ where: { accountId_email: { accountId, email } } })) {
       throw new AppError('CONFLICT', 'This account already has a user with this email');
     }
-    return tx.user.create({
+    const created = await tx.user.create({
       data: { id: newId('usr'), accountId: caller.tenant.accountId, email, role: input.role, passwordHash },
     });
+    staged.audit(caller, 'user.created', { id: created.id, after: created });
+    return created;
   });
   return input.password ? { user } : { user, generatedPassword: password };
 }
@@ -55,7 +57,9 @@ export function updateUserRole(deps: Deps, caller: Caller, id: string, role: Use
   return commit(deps, async (tx, staged) => {
     const u = await findUser(tx, caller.tenant, id);
     staged.forgetCredentials();
-    return tx.user.update({ where: { id: u.id }, data: { role } });
+    const after = await tx.user.update({ where: { id: u.id }, data: { role } });
+    staged.audit(caller, 'user.updated', { id, before: u, after });
+    return after;
   });
 }
 
@@ -67,6 +71,7 @@ export function deleteUser(deps: Deps, caller: Caller, id: string): Promise<User
     if (u.id === caller.principal.userId) throw new AppError('CONFLICT', 'You cannot remove yourself');
     await tx.user.delete({ where: { id: u.id } });
     staged.forgetCredentials();
+    staged.audit(caller, 'user.deleted', { id, before: u });
     return u;
   });
 }

@@ -42,9 +42,15 @@ export function issueApiKey(deps: Deps, caller: Caller, input: CreateApiKeyInput
   if (input.environment && input.environment !== environment) {
     throw new AppError('FORBIDDEN', `A ${environment} credential can only create ${environment} API keys`);
   }
-  return commit(deps, (tx) =>
-    createApiKey(tx, { accountId: caller.tenant.accountId, environment, name: input.name }),
-  );
+  return commit(deps, async (tx, staged) => {
+    const made = await createApiKey(tx, {
+      accountId: caller.tenant.accountId,
+      environment,
+      name: input.name,
+    });
+    staged.audit(caller, 'api_key.created', { id: made.apiKey.id, after: made.apiKey });
+    return made;
+  });
 }
 
 export const listApiKeys = (deps: Deps, caller: Caller, w: PageWindow) =>
@@ -59,7 +65,10 @@ export function revokeApiKey(deps: Deps, caller: Caller, id: string): Promise<Ap
     const key = await tx.apiKey.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!key) throw notFound('API key');
     staged.forgetCredentials();
-    return key.revokedAt ? key : tx.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });
+    if (key.revokedAt) return key;
+    const after = await tx.apiKey.update({ where: { id }, data: { revokedAt: deps.now() } });
+    staged.audit(caller, 'api_key.revoked', { id, before: key, after });
+    return after;
   });
 }
 
@@ -84,6 +93,7 @@ export async function authenticateApiKey(deps: Deps, presented: string): Promise
     scopes: key.scope === 'admin' ? ['portal', 'admin'] : ['portal'],
     apiKeyId: key.id,
     plan: key.account.plan,
+    label: `${key.name} (${key.prefix}…)`,
   };
   deps.apiKeyCache.set(presented, principal);
   return principal;

@@ -60,7 +60,10 @@ export function sessionRoutes(deps: Deps) {
         }
         let user;
         try {
-          user = await checkCredentials(deps, email, body.password, body.accountId);
+          user = await checkCredentials(deps, email, body.password, body.accountId, {
+            ...keyCaller,
+            environment: body.environment ?? 'live',
+          });
         } catch (err) {
           if (!(err instanceof AppError && err.code === 'INVALID_CREDENTIALS')) {
             await Promise.all([limits.refund(byEmail), limits.refund(byIp)]);
@@ -68,7 +71,7 @@ export function sessionRoutes(deps: Deps) {
           throw err;
         }
         await Promise.all([limits.refund(byEmail), limits.refund(byIp)]);
-        const session = await issueSession(deps, user, body.environment ?? 'live');
+        const session = await issueSession(deps, user, body.environment ?? 'live', keyCaller);
         c.header('Set-Cookie', sessionCookie(session.token, secure()));
         return c.json({ ...session, user: { id: user.id, email: user.email, role: user.role } });
       },

@@ -10,7 +10,7 @@ import type { Deps } from '../deps';
 import { verifyPassword } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import type { Principal } from '../lib/principal';
+import type { Principal, RequestMeta } from '../lib/principal';
 
 export const SESSION_COOKIE = 'to_session';
 export const SESSION_SECONDS = 24 * 3600;
@@ -60,15 +60,21 @@ async function signSession(
 /** A new sign-in for `user`: a Session row and its first token. The user's expired sessions go. */
 export async function issueSession(
   deps: Deps,
-  user: { id: string; accountId: string },
+  user: { id: string; accountId: string; email?: string },
   environment: Environment,
+  meta?: RequestMeta,
 ) {
   const now = deps.now();
   const exp = Math.floor(now.getTime() / 1000) + SESSION_SECONDS;
   const id = newId('ses');
-  await commit(deps, async (tx) => {
+  await commit(deps, async (tx, staged) => {
     await tx.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: now } } });
     await tx.session.create({ data: { id, userId: user.id, expiresAt: new Date(exp * 1000) } });
+    if (meta) {
+      const tenant = { accountId: user.accountId, environment };
+      const actor = { type: 'user' as const, id: user.id, label: user.email ?? null };
+      staged.audit({ ...meta, tenant, actor }, 'user.signed_in', { id: user.id });
+    }
   });
   return signSession(deps, user, id, environment, exp);
 }
@@ -108,7 +114,13 @@ export async function revokeSession(deps: Deps, token: string): Promise<boolean>
 /** Email + password → user, or 401 INVALID_CREDENTIALS (same answer for unknown email and wrong
  * password). An email is unique per account, so one address may have a user in several accounts:
  * the password picks among them (oldest first), or `accountId` does. */
-export async function checkCredentials(deps: Deps, email: string, password: string, accountId?: string) {
+export async function checkCredentials(
+  deps: Deps,
+  email: string,
+  password: string,
+  accountId?: string,
+  attempt?: RequestMeta & { environment: Environment },
+) {
   const users = await deps.prisma.user.findMany({
     where: { email: email.trim().toLowerCase(), ...(accountId ? { accountId } : {}) },
     include: { account: { select: { status: true } } },
@@ -123,10 +135,37 @@ export async function checkCredentials(deps: Deps, email: string, password: stri
       break;
     }
   }
-  if (!user) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
-  if (user.account.status !== 'active') throw new AppError('FORBIDDEN', 'Account is suspended');
+  if (!user || user.account.status !== 'active') {
+    // A failed sign-in writes nothing else: its entry is written on its own, in each account that
+    // has a user with this email (an unknown email has no account to write it to).
+    if (attempt)
+      await auditFailedSignIn(deps, users, user ? 'account_suspended' : 'invalid_credentials', attempt);
+    if (!user) throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
+    throw new AppError('FORBIDDEN', 'Account is suspended');
+  }
   return user;
 }
+function auditFailedSignIn(
+  deps: Deps,
+  users: { id: string; accountId: string; email: string }[],
+  reason: string,
+  attempt: RequestMeta & { environment: Environment },
+) {
+  if (users.length === 0) return Promise.resolve();
+  const meta = { ip: attempt.ip, userAgent: attempt.userAgent, requestId: attempt.requestId };
+  return commit(deps, (_tx, staged) => {
+    for (const u of users) {
+      const tenant = { accountId: u.accountId, environment: attempt.environment };
+      const actor = { type: 'user' as const, id: null, label: u.email };
+      staged.audit({ ...meta, tenant, actor }, 'user.sign_in_failed', {
+        id: u.id,
+        changes: { reason: [null, reason] },
+      });
+    }
+    return Promise.resolve();
+  });
+}
+
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 async function verifiedClaims(deps: Deps, token: string) {
@@ -169,6 +208,7 @@ export async function authenticateSession(deps: Deps, token: string): Promise<Pr
     sessionId: session.id,
     role: user.role,
     plan: user.account.plan,
+    label: user.email,
   };
   deps.apiKeyCache.set(token, principal);
   return principal;

@@ -48,10 +48,10 @@ export function customerWhere(tenant: Tenant, f: CustomerFilter = {}): Prisma.Cu
 /** Creates a customer; an email the tenant already has is a 409, also when a concurrent create
  * of it wins the race (the unique index decides, src/db/errors.ts names the conflict). */
 export function createCustomer(deps: Deps, caller: Caller, input: CreateCustomerInput): Promise<Customer> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const email = normalizeEmail(input.email);
     if (await tx.customer.findFirst({ where: customerWhere(caller.tenant, { email }) })) throw duplicate();
-    return tx.customer.create({
+    const customer = await tx.customer.create({
       data: {
         id: newId('cus'),
         ...inTenant(caller.tenant),
@@ -60,6 +60,8 @@ export function createCustomer(deps: Deps, caller: Caller, input: CreateCustomer
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
       },
     });
+    staged.audit(caller, 'customer.created', { id: customer.id, after: customer });
+    return customer;
   });
 }
 
@@ -83,7 +85,7 @@ export async function updateCustomer(
       const current = await tx.customer.findFirst({ where: { id, ...inTenant(caller.tenant) } });
       if (!current) throw notFound('Customer');
       staged.invalidateAllLicenses();
-      return tx.customer.update({
+      const customer = await tx.customer.update({
         where: { id },
         data: {
           ...(input.email !== undefined ? { email: normalizeEmail(input.email) } : {}),
@@ -91,6 +93,8 @@ export async function updateCustomer(
           ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
         },
       });
+      staged.audit(caller, 'customer.updated', { id, before: current, after: customer });
+      return customer;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate();
@@ -104,6 +108,7 @@ export function deleteCustomer(deps: Deps, caller: Caller, id: string): Promise<
     if (!c) throw notFound('Customer');
     await tx.customer.delete({ where: { id } });
     staged.invalidateAllLicenses();
+    staged.audit(caller, 'customer.deleted', { id, before: c });
     return c;
   });
 }

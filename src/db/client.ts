@@ -1,6 +1,8 @@
 // Opens the database chosen by the config: PostgreSQL when DATABASE_URL is set, PGlite otherwise.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -9,6 +11,8 @@ import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
 import { lockDataDir } from './data-dir-lock';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
+
+const gzipAsync = promisify(gzip);
 
 export { PrismaClient };
 export type Db = PrismaClient;
@@ -24,6 +28,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Number of SQL statements Prisma has sent (for tests that bound query counts). */
   queryCount(): number;
+  /** PGlite only: a consistent snapshot of the whole data directory as a .tar.gz (src/db/backup.ts). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -31,7 +37,12 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   let count = 0;
   if (config.databaseUrl) {
     // One pool for Prisma and the raw runner; we own it, so closing it closes every connection.
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: 20,
+      // A database that does not answer is an outage (503), not a request that hangs forever.
+      connectionTimeoutMillis: 5_000,
+    });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const prisma = new PrismaClient({
@@ -86,6 +97,16 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     sql: pgliteRunner(lite),
     kind: 'pglite',
     queryCount: () => count,
+    async dump() {
+      // The checkpoint writes every committed page to the files; the tar is then read from them in
+      // one synchronous pass with no query in between (runExclusive), so it is a snapshot of one
+      // instant that a PGlite started on it opens as a clean database. Queries wait for that pass
+      // only: it is compressed afterwards, on libuv's thread pool.
+      await lite.query('CHECKPOINT');
+      const tar = await lite.runExclusive(() => lite.dumpDataDir('none'));
+      const gz = await gzipAsync(new Uint8Array(await tar.arrayBuffer()));
+      return new Blob([gz], { type: 'application/x-gzip' });
+    },
     async close() {
       await prisma.$disconnect();
       await lite.close();

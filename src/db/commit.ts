@@ -3,7 +3,8 @@
 // stale validate-cache entries and cached credentials here and on every other instance, publishing
 // the events to subscribers, and any other after-commit hook. A write cannot forget one of them,
 // because a service says what changed (`staged.invalidateLicense(id)`) and this helper does the rest.
-import type { Event } from '../../prisma/generated/client/client';
+import type { Event, Prisma } from '../../prisma/generated/client/client';
+import { type AuditInput, type AuditSource, auditRow, recordAudit } from '../audit/audit.service';
 import type { Deps } from '../deps';
 import { type EventInput, recordEvents, type Tx } from '../events/events.service';
 import { newId } from '../lib/ids';
@@ -21,6 +22,10 @@ export interface Staged {
   invalidateAllLicenses(): void;
   /** Drops every cached credential on every instance (an API key, user or account changed). */
   forgetCredentials(): void;
+  /** Writes an audit entry in this transaction: who (`source`, usually the service's Caller),
+   * `action` (`license.updated`), the target and its `before`/`after` rows; the changed fields are
+   * computed and their secrets redacted (src/audit/changes.ts). */
+  audit(source: AuditSource, action: string, input: AuditInput): void;
   /** Runs after the commit (and only if it commits). */
   afterCommit(fn: () => void): void;
 }
@@ -31,6 +36,12 @@ class Changes implements Staged {
   allLicenses = false;
   credentials = false;
   readonly hooks: (() => void)[] = [];
+  readonly audits: Prisma.AuditEntryCreateManyInput[] = [];
+
+  constructor(
+    private readonly now: Date,
+    private readonly auditOn: boolean,
+  ) {}
 
   event(e: EventInput) {
     const id = e.id ?? newId('evt');
@@ -49,19 +60,23 @@ class Changes implements Staged {
   afterCommit(fn: () => void) {
     this.hooks.push(fn);
   }
+  audit(source: AuditSource, action: string, input: AuditInput) {
+    if (this.auditOn) this.audits.push(auditRow(source, action, input, this.now));
+  }
 }
 
 /** Runs `fn` in a transaction, records the events it staged in the same transaction, and applies
  * the rest after the commit. Returns what `fn` returned. A constraint violation becomes the AppError
  * its constraint stands for (`dbErrorToAppError`). */
 export async function commit<T>(deps: Deps, fn: (tx: Tx, staged: Staged) => Promise<T>): Promise<T> {
-  const changes = new Changes();
   const now = deps.now();
+  const changes = new Changes(now, deps.config.auditLog);
   let out: { result: T; committed: Event[] };
   try {
     out = await deps.prisma.$transaction(
       async (tx) => {
         const result = await fn(tx, changes);
+        await recordAudit(tx, changes.audits);
         return { result, committed: await recordEvents(tx, changes.events, now) };
       },
       // Writes that contend for one row (seats on one license) queue on its lock; under load the
@@ -72,6 +87,7 @@ export async function commit<T>(deps: Deps, fn: (tx: Tx, staged: Staged) => Prom
   } catch (err) {
     // A race lost at a unique or foreign key (or a value the database refused) is the client's
     // 409/404/400, named by its constraint (./errors.ts), never a 500.
+    if (deps.dbHealth.report(err)) throw dbErrorToAppError(err)!; // 503, the outage logged once
     const known = dbErrorToAppError(err);
     if (!known) throw err;
     // A value the database refused should have been refused by the input layer: say so.

@@ -37,6 +37,12 @@ function holder(file: string): number | null {
   return alive(pid) ? pid : null;
 }
 
+/** The pid of another live process holding `dir`'s lock, or null (free, stale, or ours). */
+export function lockHolder(dir: string): number | null {
+  const pid = holder(path.join(dir, LOCK_FILE));
+  return pid === process.pid ? null : pid;
+}
+
 /** Takes the lock on `dir`, or throws a StartupError naming the process that holds it. Returns the
  * release function (also run on process exit, so a clean stop never leaves a lock behind). */
 export function lockDataDir(dir: string): () => void {

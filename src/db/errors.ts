@@ -10,6 +10,7 @@
 // meta.driverAdapterError; the PGlite adapter throws the DriverAdapterError itself, with the raw
 // SQLSTATE in `cause.code`. Both carry PostgreSQL's message, which names the constraint.
 import { AppError, conflict, notFound } from '../lib/errors';
+import { isUnavailable, unavailableError } from './availability';
 
 interface AdapterCause {
   kind?: string;
@@ -103,6 +104,8 @@ const RESTRICTED_DELETE: Record<string, () => AppError> = {
  * connection, a bug): those stay 500s. */
 export function dbErrorToAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  // An unreachable database: 503 with Retry-After (src/db/availability.ts).
+  if (isUnavailable(err)) return unavailableError();
   const state = sqlState(err);
   if (!state) return null;
   if (state === '23505' || state === '23503') {

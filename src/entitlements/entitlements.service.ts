@@ -26,9 +26,24 @@ function invalidate(staged: Staged, ids: string[]) {
   else for (const id of ids) staged.invalidateLicense(id);
 }
 
+/** The fields of an entitlement its audit entries compare. */
+const AUDITED = ['code', 'name', 'metadata'] as const;
+
+/** An attach or detach, as the change of the target's effective codes. */
+function auditCodes(
+  staged: Staged,
+  caller: Caller,
+  action: string,
+  id: string,
+  before: string[],
+  after: string[],
+) {
+  staged.audit(caller, action, { id, changes: { entitlements: [before, after] } });
+}
+
 export function createEntitlement(deps: Deps, caller: Caller, input: CreateEntitlementInput) {
-  return commit(deps, (tx) =>
-    tx.entitlement.create({
+  return commit(deps, async (tx, staged) => {
+    const e = await tx.entitlement.create({
       data: {
         id: newId('ent'),
         ...inTenant(caller.tenant),
@@ -37,8 +52,10 @@ export function createEntitlement(deps: Deps, caller: Caller, input: CreateEntit
         name: input.name ?? null,
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
       },
-    }),
-  );
+    });
+    staged.audit(caller, 'entitlement.created', { id: e.id, after: e, fields: AUDITED });
+    return e;
+  });
 }
 
 export async function getEntitlement(deps: Deps, caller: Caller, id: string): Promise<Entitlement> {
@@ -70,6 +87,7 @@ export function updateEntitlement(deps: Deps, caller: Caller, id: string, input:
       },
     });
     if (renamed) invalidate(staged, await refreshLicenses(tx, { entitlementId: id }, deps.now()));
+    staged.audit(caller, 'entitlement.updated', { id, before: current, after: e, fields: AUDITED });
     return e;
   });
 }
@@ -81,6 +99,7 @@ export function deleteEntitlement(deps: Deps, caller: Caller, id: string) {
     const reached = await licensesReachedBy(tx, id);
     await tx.entitlement.delete({ where: { id } });
     invalidate(staged, await refreshLicenses(tx, { licenseIds: reached }, deps.now()));
+    staged.audit(caller, 'entitlement.deleted', { id, before: e, fields: AUDITED });
     return e;
   });
 }
@@ -98,11 +117,20 @@ export function attachToProduct(deps: Deps, caller: Caller, productId: string, c
   return commit(deps, async (tx, staged) => {
     await productInTenant(tx, caller.tenant, productId);
     const ents = await resolveCodes(tx, caller.tenant, codes);
+    const before = await productCodes(tx, productId);
     await tx.productEntitlement.createMany({
       data: ents.map((e) => ({ productId, entitlementId: e.id })),
       skipDuplicates: true,
     });
     invalidate(staged, await refreshLicenses(tx, { productId }, deps.now()));
+    auditCodes(
+      staged,
+      caller,
+      'product.entitlements_attached',
+      productId,
+      before,
+      await productCodes(tx, productId),
+    );
     return productId;
   });
 }
@@ -111,9 +139,18 @@ export function detachFromProduct(deps: Deps, caller: Caller, productId: string,
   return commit(deps, async (tx, staged) => {
     await productInTenant(tx, caller.tenant, productId);
     const [e] = await resolveCodes(tx, caller.tenant, [code]);
+    const before = await productCodes(tx, productId);
     const { count } = await tx.productEntitlement.deleteMany({ where: { productId, entitlementId: e!.id } });
     if (count === 0) throw new AppError('NOT_FOUND', `The product does not grant ${e!.code}`);
     invalidate(staged, await refreshLicenses(tx, { productId }, deps.now()));
+    auditCodes(
+      staged,
+      caller,
+      'product.entitlements_detached',
+      productId,
+      before,
+      await productCodes(tx, productId),
+    );
     return productId;
   });
 }
@@ -121,7 +158,7 @@ export function detachFromProduct(deps: Deps, caller: Caller, productId: string,
 async function licenseInTenant(tx: Tx, tenant: Tenant, id: string) {
   const l = await tx.license.findFirst({
     where: { id, ...inTenant(tenant) },
-    select: { id: true, productId: true },
+    select: { id: true, productId: true, entitlementCodes: true },
   });
   if (!l) throw notFound('License');
   return l;
@@ -131,12 +168,19 @@ async function licenseInTenant(tx: Tx, tenant: Tenant, id: string) {
  * here, instead of both taking the foreign key's share lock and then deadlocking on the upgrade. */
 const lockLicense = (tx: Tx, id: string) => lockRows(tx, 'License', [id]);
 
-async function afterLicenseChange(deps: Deps, tx: Tx, staged: Staged, licenseId: string) {
+async function afterLicenseChange(
+  deps: Deps,
+  tx: Tx,
+  staged: Staged,
+  change: { caller: Caller; action: string; licenseId: string; before: string[] },
+) {
+  const { licenseId } = change;
   await refreshLicenses(tx, { licenseIds: [licenseId] }, deps.now());
   const license = await tx.license.findUniqueOrThrow({
     where: { id: licenseId },
     include: { customer: { select: { email: true } } },
   });
+  auditCodes(staged, change.caller, change.action, licenseId, change.before, license.entitlementCodes);
   staged.event({
     type: 'license.updated',
     tenant: { accountId: license.accountId, environment: license.environment },
@@ -151,7 +195,7 @@ async function afterLicenseChange(deps: Deps, tx: Tx, staged: Staged, licenseId:
 /** Gives one license these codes, beside its product's. */
 export function attachToLicense(deps: Deps, caller: Caller, licenseId: string, codes: string[]) {
   return commit(deps, async (tx, staged) => {
-    await licenseInTenant(tx, caller.tenant, licenseId);
+    const l = await licenseInTenant(tx, caller.tenant, licenseId);
     const ents = await resolveCodes(tx, caller.tenant, codes);
     // Entitlements before the license (the lock order of ./entitlement-sets.ts).
     await lockRows(
@@ -165,7 +209,8 @@ export function attachToLicense(deps: Deps, caller: Caller, licenseId: string, c
       data: ents.map((e) => ({ licenseId, entitlementId: e.id })),
       skipDuplicates: true,
     });
-    return afterLicenseChange(deps, tx, staged, licenseId);
+    const action = 'license.entitlements_attached';
+    return afterLicenseChange(deps, tx, staged, { caller, action, licenseId, before: l.entitlementCodes });
   });
 }
 
@@ -197,7 +242,8 @@ export function detachFromLicense(deps: Deps, caller: Caller, licenseId: string,
     }
     const { count } = await tx.licenseEntitlement.deleteMany({ where: { licenseId, entitlementId: e!.id } });
     if (count === 0) throw new AppError('NOT_FOUND', `The license does not have ${e!.code}`);
-    return afterLicenseChange(deps, tx, staged, licenseId);
+    const action = 'license.entitlements_detached';
+    return afterLicenseChange(deps, tx, staged, { caller, action, licenseId, before: l.entitlementCodes });
   });
 }
 

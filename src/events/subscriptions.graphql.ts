@@ -4,7 +4,7 @@
 import { contextCacheSymbol } from '@pothos/core';
 import type { Event as EventRow } from '../../prisma/generated/client/client';
 import { builder } from '../graphql/builder';
-import { type GraphQLContext, tenant } from '../graphql/context';
+import { caller, type GraphQLContext } from '../graphql/context';
 import { Event, EventTypeEnum } from './events.graphql';
 import type { EventType } from './event-types';
 import type { WireEvent } from './pubsub';
@@ -39,7 +39,7 @@ builder.subscriptionField('licenseEvents', (t) =>
     subscribe: (_root, { filter }, ctx) =>
       eventStream(
         ctx.deps,
-        tenant(ctx),
+        caller(ctx),
         {
           productId: filter?.productId,
           licenseId: filter?.licenseId,
@@ -90,7 +90,7 @@ builder.subscriptionField('activationChanged', (t) =>
     subscribe: (_root, { licenseId }, ctx) =>
       activationStream(
         ctx.deps,
-        tenant(ctx),
+        caller(ctx),
         String(licenseId),
         perEvent(ctx, (e) => ({
           kind: e.type === 'license.activated' ? ('ACTIVATED' as const) : ('DEACTIVATED' as const),

@@ -1,6 +1,8 @@
 // Live event streams for subscriptions: committed events from every instance (pub/sub), narrowed
-// to one account and environment, then to the subscriber's filter.
-import type { Tenant } from '../lib/principal';
+// to one account and environment, then to the subscriber's filter. A stream lives only as long as
+// the credential it was opened with (the credential watch, src/auth/credential-watch.ts): it ends
+// when that is revoked, and holds each event while a re-check is under way.
+import type { Caller, Tenant } from '../lib/principal';
 import type { Deps } from '../deps';
 import type { WireEvent } from './pubsub';
 
@@ -24,13 +26,14 @@ export function matches(e: WireEvent, tenant: Tenant, f: EventFilter): boolean {
  * latency; this is the only one. */
 export function eventStream<T = WireEvent>(
   deps: Deps,
-  tenant: Tenant,
+  { tenant, principal }: Pick<Caller, 'tenant' | 'principal'>,
   f: EventFilter,
   map: (e: WireEvent) => T = (e) => e as T,
 ): AsyncIterableIterator<T> {
   const queue: WireEvent[] = [];
   let wake: (() => void) | null = null;
   let done = false;
+  const watched = deps.credentials.watch(principal, () => void finish());
   const off = deps.pubsub.onEvent((e) => {
     if (done || !matches(e, tenant, f)) return;
     queue.push(e);
@@ -40,6 +43,7 @@ export function eventStream<T = WireEvent>(
   const finish = (): Promise<IteratorResult<T>> => {
     done = true;
     off();
+    watched.stop();
     wake?.();
     return Promise.resolve({ value: undefined, done: true });
   };
@@ -50,8 +54,14 @@ export function eventStream<T = WireEvent>(
     async next(): Promise<IteratorResult<T>> {
       while (!done) {
         const e = queue.shift();
-        if (e) return { value: map(e), done: false };
-        await new Promise<void>((resolve) => (wake = resolve));
+        if (!e) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        // Usually `true` at once; during a re-check, the event waits for its answer.
+        const alive = watched.alive();
+        if (alive === true || (await alive)) return { value: map(e), done: false };
+        await finish();
       }
       return { value: undefined, done: true };
     },
@@ -65,6 +75,11 @@ export function eventStream<T = WireEvent>(
 
 const ACTIVATION_TYPES = ['license.activated', 'license.deactivated'];
 
-export function activationStream<T>(deps: Deps, tenant: Tenant, licenseId: string, map: (e: WireEvent) => T) {
-  return eventStream(deps, tenant, { licenseId, types: ACTIVATION_TYPES }, map);
+export function activationStream<T>(
+  deps: Deps,
+  who: Pick<Caller, 'tenant' | 'principal'>,
+  licenseId: string,
+  map: (e: WireEvent) => T,
+) {
+  return eventStream(deps, who, { licenseId, types: ACTIVATION_TYPES }, map);
 }

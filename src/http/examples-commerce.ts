@@ -44,7 +44,22 @@ const stripe = {
   updatedAt: AT,
 };
 
+const auditEntry = {
+  id: 'aud_1234567890',
+  actor: { type: 'api_key', id: 'key_1234567890', label: 'live key (to_live_AbCd…)' },
+  action: 'license.updated',
+  targetType: 'license',
+  targetId: IDS.license,
+  changes: { maxActivations: [1, 3] },
+  ip: '203.0.113.7',
+  userAgent: 'curl/8.5.0',
+  requestId: '6f1c2a7e-4b1d-4c55-9a43-0e6f1b2c3d4e',
+  environment: 'live',
+  createdAt: AT,
+};
+
 export const COMMERCE_EXAMPLES: Record<string, Example> = {
+  'get /api/v1/audit-log': { query: { action: 'license.updated' }, response: page([auditEntry]) },
   'post /api/v1/licenses/:id/send-key': { response: { email } },
   'get /api/v1/emails': { query: { status: 'sent' }, response: page([email]) },
   'get /api/v1/emails/:id': { response: { email } },

@@ -16,6 +16,7 @@ export const TAG_ORDER = [
   'API keys',
   'Sessions',
   'Users',
+  'Audit log',
   'Admin',
   'Operations',
 ];
@@ -25,6 +26,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     'What your app calls: validate, activate, deactivate and heartbeat. Public: the license key is the credential.',
   'Offline tokens':
     'The public keys that verify the offline tokens (EdDSA JWS) returned by validate and activate.',
+  'Audit log':
+    'Who changed what, from where, with the before and after of each field (portal scope, read-only; secrets redacted).',
   Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
   Activations: "A license's devices; freeing a seat.",
   Entitlements:

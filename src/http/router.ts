@@ -20,9 +20,11 @@ import { credentialScope, fingerprintOf, idempotencyKeyOf, idempotent, licenseKe
 export function renderError(c: HttpCtx, err: unknown, deps: Deps, requestId?: string): Reply {
   // A database error the request caused (a lost race at a constraint, a value it cannot store) is
   // the client's 4xx (src/db/errors.ts); reads reach here without commit() having mapped it.
+  const unavailable = deps.dbHealth.report(err); // logged once per outage, not per request
   const known = dbErrorToAppError(err);
   if (known) {
-    if (known !== err) deps.logger.warn({ err, reqId: requestId }, 'database refused the request');
+    if (known !== err && !unavailable)
+      deps.logger.warn({ err, reqId: requestId }, 'database refused the request');
     const body = known.body();
     return c.json({ error: body.error, code: body.code, help: HELP, ...body }, known.status, known.headers);
   }

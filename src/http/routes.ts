@@ -1,6 +1,7 @@
 // Every REST route, in one table: the router registers it and the OpenAPI document is printed
 // from it. Route factories only close over `deps`; they don't use it while being defined.
 import { adminRoutes } from '../accounts/admin.rest';
+import { auditRoutes } from '../audit/audit.rest';
 import { brandingRoutes } from '../accounts/branding.rest';
 import { userRoutes } from '../accounts/users.rest';
 import { apiKeyRoutes } from '../auth/api-keys.rest';
@@ -19,6 +20,7 @@ import { licenseRoutes } from '../licensing/licenses.rest';
 import { productRoutes } from '../products/products.rest';
 import { analyticsRoutes } from '../usage/analytics.rest';
 import { webhookRoutes } from '../webhooks/webhooks.rest';
+import { backupRoutes } from './backup.rest';
 import { docsRoutes } from './docs.rest';
 import { healthRoutes } from './health.rest';
 import type { RouteDef } from '../rest/route';
@@ -40,10 +42,12 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...sessionRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...backupRoutes(deps),
     ...analyticsRoutes(deps),
     ...brandingRoutes(deps),
     ...emailRoutes(deps),
     ...stripeRoutes(deps),
+    ...auditRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

@@ -10,6 +10,7 @@
 // - customer.subscription.deleted: the license expires.
 // Per subscription, an event older (by `created`) than the last one applied is ignored, and a
 // deleted subscription takes nothing more.
+import type { AuditSource } from '../audit/audit.service';
 import type { Environment, StripeIntegration } from '../../prisma/generated/client/client';
 import type { Staged, Tx } from '../db/commit';
 import type { Deps } from '../deps';
@@ -98,7 +99,14 @@ async function licenseOf(tx: Tx, tenant: Tenant, subscriptionId: string, row: Su
   return l?.id ?? null;
 }
 
-async function checkout(deps: Deps, tx: Tx, staged: Staged, integration: StripeIntegration, ev: StripeEvent) {
+async function checkout(
+  deps: Deps,
+  tx: Tx,
+  staged: Staged,
+  integration: StripeIntegration,
+  ev: StripeEvent,
+  source: AuditSource,
+) {
   const tenant = { accountId: integration.accountId, environment: integration.environment };
   const session = ev.object;
   const paid = ['paid', 'no_payment_required'].includes(str(session.payment_status) ?? '');
@@ -146,7 +154,7 @@ async function checkout(deps: Deps, tx: Tx, staged: Staged, integration: StripeI
   });
   if (!input.success)
     throw validationError(`The checkout session cannot make a license: ${input.error.issues[0]!.message}`);
-  const license = await insertLicense(deps, tx, staged, tenant, input.data);
+  const license = await insertLicense(deps, tx, staged, source, input.data);
   if (subscriptionId && row) {
     await saveSubscription(tx, tenant, subscriptionId, {
       licenseId: license.id,
@@ -193,13 +201,14 @@ export async function applyStripeEvent(
   staged: Staged,
   integration: StripeIntegration,
   ev: StripeEvent,
+  source: AuditSource,
 ): Promise<Applied> {
   const tenant = { accountId: integration.accountId, environment: integration.environment as Environment };
   const o = ev.object;
   switch (ev.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      return checkout(deps, tx, staged, integration, ev);
+      return checkout(deps, tx, staged, integration, ev, source);
     case 'invoice.paid': {
       const sub = invoiceSubscription(o);
       if (!sub) return ignored('not_a_subscription_invoice');

@@ -4,8 +4,10 @@
 // effect once: it is stored in the same transaction as its effect, so a repeat (or a concurrent
 // twin, which waits on the row) finds it and changes nothing.
 import type { Environment } from '../../prisma/generated/client/client';
+import type { AuditSource } from '../audit/audit.service';
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
+import type { RequestMeta } from '../lib/principal';
 import { AppError, notFound, validationError } from '../lib/errors';
 import { verifyStripeSignature } from './stripe-signature';
 import { applyStripeEvent, type StripeEvent } from './stripe-events';
@@ -36,6 +38,7 @@ export async function receiveStripeEvent(
   accountId: string,
   signature: string | null,
   raw: Buffer,
+  meta: RequestMeta = { ip: null, userAgent: null, requestId: null },
 ): Promise<ReceiveResult> {
   const integrations = await deps.prisma.stripeIntegration.findMany({ where: { accountId } });
   if (integrations.length === 0) throw notFound('Stripe integration');
@@ -59,7 +62,22 @@ export async function receiveStripeEvent(
       skipDuplicates: true,
     });
     if (fresh.count === 0) return { received: true, duplicate: true };
-    const result = await applyStripeEvent(deps, tx, staged, integration, event);
+    // The integration is the actor of whatever the event changes (PRODUCT.md §16).
+    const source: AuditSource = {
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      requestId: meta.requestId,
+      tenant: { accountId, environment },
+      actor: { type: 'integration', id: 'stripe', label: `Stripe ${event.type} ${event.id}` },
+    };
+    const result = await applyStripeEvent(deps, tx, staged, integration, event, source);
+    if (result.applied && result.licenseId && result.outcome !== 'license_created') {
+      staged.audit(source, 'license.billing_updated', {
+        id: result.licenseId,
+        targetType: 'license',
+        changes: { stripeEvent: [null, event.type] },
+      });
+    }
     await tx.stripeEvent.update({
       where: { accountId_environment_id: key },
       data: { outcome: result.outcome, licenseId: result.licenseId ?? null },

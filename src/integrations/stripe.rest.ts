@@ -79,9 +79,9 @@ export function stripeRoutes(deps: Deps) {
         'The Stripe webhook receiver: Stripe-Signature checked on the raw body (400 INVALID_SIGNATURE); ' +
         'each event applied once ({received, duplicate?, ignored?})',
       rawBody: true,
-      async handler(c, { params, raw }) {
+      async handler(c, { params, raw, keyCaller }) {
         const signature = c.req.headers.get('stripe-signature');
-        return c.json(await receiveStripeEvent(deps, params.accountId!, signature, raw!));
+        return c.json(await receiveStripeEvent(deps, params.accountId!, signature, raw!, keyCaller));
       },
     }),
   ]);

@@ -26,7 +26,7 @@ export function configureStripe(
   caller: Caller,
   input: ConfigureStripeInput,
 ): Promise<StripeIntegration> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const productIds = [
       ...new Set([input.defaultProductId, ...Object.values(input.prices ?? {}).map((p) => p.productId)]),
     ].filter((id): id is string => Boolean(id));
@@ -43,29 +43,41 @@ export function configureStripe(
     };
     const where = { accountId_environment: inTenant(caller.tenant) };
     const secret = input.webhookSecret;
+    const before = await tx.stripeIntegration.findUnique({ where });
+    const audited = (after: StripeIntegration) => {
+      staged.audit(caller, before ? 'integration.updated' : 'integration.created', {
+        id: after.id,
+        targetType: 'integration',
+        before,
+        after,
+      });
+      return after;
+    };
     if (!secret) {
-      const kept = await tx.stripeIntegration.findUnique({ where });
-      if (!kept) throw validationError('webhook_secret is required to turn the Stripe integration on');
-      return tx.stripeIntegration.update({ where, data });
+      if (!before) throw validationError('webhook_secret is required to turn the Stripe integration on');
+      return audited(await tx.stripeIntegration.update({ where, data }));
     }
     const sealed = {
       webhookSecretEncrypted: deps.secretBox.seal(secret),
       webhookSecretPrefix: secret.slice(0, 'whsec_'.length + 4),
     };
-    return tx.stripeIntegration.upsert({
-      where,
-      create: { id: newId('stp'), ...inTenant(caller.tenant), ...sealed, ...data },
-      update: { ...sealed, ...data },
-    });
+    return audited(
+      await tx.stripeIntegration.upsert({
+        where,
+        create: { id: newId('stp'), ...inTenant(caller.tenant), ...sealed, ...data },
+        update: { ...sealed, ...data },
+      }),
+    );
   });
 }
 
 /** DELETE: turns the integration off (the receiver then answers 404 for this environment). */
 export function deleteStripe(deps: Deps, caller: Caller): Promise<StripeIntegration> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const i = await tx.stripeIntegration.findFirst({ where: inTenant(caller.tenant) });
     if (!i) throw notFound('Stripe integration');
     await tx.stripeIntegration.delete({ where: { id: i.id } });
+    staged.audit(caller, 'integration.deleted', { id: i.id, before: i });
     return i;
   });
 }

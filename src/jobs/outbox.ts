@@ -72,6 +72,8 @@ export interface OutboxChannel<R extends Leased, X> {
 export interface OutboxDeps {
   logger: Logger;
   now: () => Date;
+  /** True for an error already logged elsewhere (an unreachable database, once per outage). */
+  dbHealth?: { report(err: unknown): boolean };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -164,7 +166,8 @@ export class Outbox<R extends Leased, X> {
           void (await this.claimAndStart());
         } while (this.again && !this.stopping);
       } catch (err) {
-        this.base.logger.error({ err }, `${this.channel.name} claim failed`);
+        if (!this.base.dbHealth?.report(err))
+          this.base.logger.error({ err }, `${this.channel.name} claim failed`);
       } finally {
         this.pumping = null;
       }
@@ -221,7 +224,10 @@ export class Outbox<R extends Leased, X> {
         done();
         return this.outcomes.record(row, token, verdict);
       })
-      .catch((err) => this.base.logger.error({ err, row: row.id }, `${this.channel.name} bookkeeping failed`))
+      .catch((err) => {
+        if (!this.base.dbHealth?.report(err))
+          this.base.logger.error({ err, row: row.id }, `${this.channel.name} bookkeeping failed`);
+      })
       .finally(() => {
         done();
         this.tracked.delete(p);

@@ -76,7 +76,7 @@ export class OutcomeWriter<R extends { id: string; attempts: number }, X> {
   private writing: Promise<void> | null = null;
 
   constructor(
-    private readonly base: { logger: Logger; now: () => Date },
+    private readonly base: { logger: Logger; now: () => Date; dbHealth?: { report(err: unknown): boolean } },
     private readonly channel: Channel<R, X>,
   ) {}
 
@@ -102,7 +102,11 @@ export class OutcomeWriter<R extends { id: string; attempts: number }, X> {
           await this.write(batch);
           for (const q of batch) q.done();
         } catch (err) {
-          this.base.logger.error({ err, rows: batch.length }, `writing ${this.channel.name} outcomes failed`);
+          if (!this.base.dbHealth?.report(err))
+            this.base.logger.error(
+              { err, rows: batch.length },
+              `writing ${this.channel.name} outcomes failed`,
+            );
           for (const q of batch) q.fail(err);
         }
       }

@@ -19,7 +19,12 @@ export class Scheduler {
   private jobs: Job[] = [];
   private stopped = false;
 
-  constructor(private readonly logger: Logger) {}
+  /** `quiet(err)` is true for an error already accounted for (an unreachable database, logged once
+   * per outage by src/db/availability.ts): the job runs again next tick without a line per tick. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly quiet: (err: unknown) => boolean = () => false,
+  ) {}
 
   add(job: Job): void {
     this.jobs.push(job);
@@ -29,7 +34,9 @@ export class Scheduler {
       busy = true;
       const p = job
         .run()
-        .catch((err: unknown) => this.logger.error({ err, job: job.name }, 'job failed'))
+        .catch((err: unknown) => {
+          if (!this.quiet(err)) this.logger.error({ err, job: job.name }, 'job failed');
+        })
         .finally(() => {
           busy = false;
           this.running.delete(p);

@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   UNKNOWN_TIER: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

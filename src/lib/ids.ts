@@ -22,7 +22,8 @@ export type IdPrefix =
   | 'stp'
   | 'clt'
   | 'cps'
-  | 'ent';
+  | 'ent'
+  | 'aud';
 
 /** Unbiased random base62 string (rejection sampling). */
 export function randomBase62(length: number): string {

@@ -23,6 +23,15 @@ export interface Principal {
   role?: UserRole;
   /** The account's plan, for rate limits. */
   plan?: Plan;
+  /** Who this is, for the audit log: an API key's name and prefix, a user's email. */
+  label?: string;
+}
+
+/** Who made a change, as the audit log records it (PRODUCT.md §16). */
+export interface Actor {
+  type: 'api_key' | 'user' | 'customer' | 'integration' | 'system';
+  id: string | null;
+  label: string | null;
 }
 
 export const ANONYMOUS: Principal = Object.freeze({
@@ -50,6 +59,9 @@ export interface RequestMeta {
 export interface Caller extends RequestMeta {
   tenant: Tenant;
   principal: Principal;
+  /** Who the audit log names, when not the principal itself: a customer on the customer page, an
+   * integration (Stripe), the CLI. */
+  actor?: Actor;
 }
 
 /** A call on a public license-key route. The key is the credential; an API key sent along
@@ -61,11 +73,12 @@ export interface KeyCaller extends RequestMeta {
 const NO_REQUEST: RequestMeta = { ip: null, userAgent: null, requestId: null };
 
 /** The server acting on a tenant's data by itself (sweepers, reapers, imports from the CLI). */
-export function systemCaller(tenant: Tenant): Caller {
+export function systemCaller(tenant: Tenant, actor?: Actor): Caller {
   return {
     ...NO_REQUEST,
     tenant,
     principal: { kind: 'system', ...tenant, scopes: ['portal'], role: 'owner' },
+    ...(actor ? { actor } : {}),
   };
 }
 

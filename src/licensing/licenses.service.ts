@@ -9,6 +9,7 @@ import type { EventType } from '../events/event-types';
 import { AppError, notFound, validationError } from '../lib/errors';
 import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
 import { listPage, newestFirst, type PageWindow } from '../lib/pagination';
+import type { AuditSource } from '../audit/audit.service';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
 import { initialEntitlements } from '../entitlements/entitlement-sets';
 import { attachCodes } from '../entitlements/entitlements.service';
@@ -94,9 +95,10 @@ export async function insertLicense(
   deps: Deps,
   tx: Tx,
   staged: Staged,
-  tenant: Tenant,
+  source: AuditSource,
   input: CreateLicenseInput,
 ) {
+  const tenant = source.tenant;
   const key = input.key !== undefined ? normalizeLicenseKey(input.key) : generateLicenseKey();
   if (!KEY_PATTERN.test(key)) {
     throw validationError('key must be 4–128 characters of A–Z, 0–9, "-" or "_"');
@@ -135,6 +137,7 @@ export async function insertLicense(
   if (tier && tier.entitlements.length > 0) await attachCodes(tx, tenant, license.id, tier.entitlements);
   license.entitlementCodes = await initialEntitlements(tx, license.id);
   changed(staged, license, 'license.created', { type: license.type, ...(tier ? { tier: tier.name } : {}) });
+  staged.audit(source, 'license.created', { id: license.id, after: license });
   if (input.sendEmail) await queueLicenseEmail(deps, tx, staged, license.id, 'license_key');
   return license;
 }
@@ -142,7 +145,7 @@ export async function insertLicense(
 /** Creates a license. A key that exists, or a product deleted meanwhile, is the 409 or 404 its
  * constraint stands for (commit() maps them by name, src/db/errors.ts). */
 export function createLicense(deps: Deps, caller: Caller, input: CreateLicenseInput) {
-  return commit(deps, (tx, staged) => insertLicense(deps, tx, staged, caller.tenant, input));
+  return commit(deps, (tx, staged) => insertLicense(deps, tx, staged, caller, input));
 }
 
 export async function getLicense(deps: Deps, caller: Caller, id: string): Promise<LicenseWithCustomer> {
@@ -231,11 +234,13 @@ export async function updateLicense(deps: Deps, caller: Caller, id: string, inpu
     }
     const license = await tx.license.update({ where: { id }, data: changes, include });
     changed(staged, license, 'license.updated', { changes: Object.keys(given) });
+    staged.audit(caller, 'license.updated', { id, before: current, after: license });
     return license;
   });
 }
 
 export type Transition = 'suspend' | 'reinstate' | 'revoke' | 'renew';
+const PAST = { suspend: 'suspended', reinstate: 'reinstated', revoke: 'revoked', renew: 'renewed' } as const;
 
 /** Status changes. Repeating one that is already in effect is a no-op that records nothing. */
 export async function transitionLicense(
@@ -248,7 +253,11 @@ export async function transitionLicense(
   return commit(deps, async (tx, staged) => {
     const l = await loadForUpdate(tx, caller.tenant, id);
     const now = deps.now();
-    const update = (data: Prisma.LicenseUpdateInput) => tx.license.update({ where: { id }, data, include });
+    const update = async (data: Prisma.LicenseUpdateInput) => {
+      const after = await tx.license.update({ where: { id }, data, include });
+      staged.audit(caller, `license.${PAST[action]}`, { id, before: l, after });
+      return after;
+    };
     if (action !== 'revoke' && l.status === 'revoked') {
       throw new AppError('CONFLICT', 'A revoked license cannot be changed');
     }

@@ -33,8 +33,8 @@ export function createProduct(
   caller: Caller,
   input: CreateProductInput,
 ): Promise<ProductWithEntitlements> {
-  return commit(deps, async (tx) =>
-    tx.product.create({
+  return commit(deps, async (tx, staged) => {
+    const product = await tx.product.create({
       include: productInclude,
       data: {
         id: newId('prod'),
@@ -47,8 +47,10 @@ export function createProduct(
         customerDeactivationsPerMonth: input.customerDeactivationsPerMonth ?? null,
         ...(await tiersData(tx, caller.tenant, input.tiers)),
       },
-    }),
-  );
+    });
+    staged.audit(caller, 'product.created', { id: product.id, after: product });
+    return product;
+  });
 }
 
 export async function getProduct(deps: Deps, caller: Caller, id: string): Promise<ProductWithEntitlements> {
@@ -81,7 +83,7 @@ export function updateProduct(
     const current = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!current) throw notFound('Product');
     staged.invalidateAllLicenses();
-    return tx.product.update({
+    const product = await tx.product.update({
       where: { id },
       include: productInclude,
       data: {
@@ -96,17 +98,20 @@ export function updateProduct(
           : {}),
       },
     });
+    staged.audit(caller, 'product.updated', { id, before: current, after: product });
+    return product;
   });
 }
 
 /** A product with licenses cannot be deleted (409 CONFLICT): revoke or move the licenses first. */
 export function deleteProduct(deps: Deps, caller: Caller, id: string) {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const p = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!p) throw notFound('Product');
     const count = await tx.license.count({ where: { productId: id } });
     if (count > 0) throw new AppError('CONFLICT', `Product has ${count} license(s); it cannot be deleted`);
     await tx.product.delete({ where: { id } });
+    staged.audit(caller, 'product.deleted', { id, before: p });
     return p;
   });
 }

@@ -26,6 +26,11 @@ export interface UsageRecorderOptions {
   writeEvents(events: EventInput[]): Promise<unknown>;
   maxBatch?: number;
   onError?: (err: unknown) => void;
+  /** True for an error after which the batch should be kept and written again (an unreachable
+   * database): what was not written yet goes back into the queue instead of being dropped. */
+  isUnavailable?: (err: unknown) => boolean;
+  /** At most this many usage rows are kept while the database is away (the newest win). */
+  maxBuffered?: number;
 }
 
 const CHUNK = 500;
@@ -71,7 +76,13 @@ export class UsageRecorder {
     private readonly opts: UsageRecorderOptions,
   ) {
     this.maxBatch = opts.maxBatch ?? 5000;
+    this.maxBuffered = opts.maxBuffered ?? 200_000;
   }
+
+  private readonly maxBuffered: number;
+  /** Usage rows dropped because the buffer was full during an outage (reported by the next flush
+   * that works). */
+  dropped = 0;
 
   record(entry: UsageEntry): void {
     const at = entry.at ?? new Date();
@@ -92,8 +103,11 @@ export class UsageRecorder {
     else this.usage.set(key, { ...entry, at, count: 1 });
     if (entry.kind === 'validate' && entry.licenseId)
       this.validated.set(entry.licenseId, entry.at ?? new Date());
-    if (this.usage.size >= this.maxBatch) void this.flush();
+    if (this.usage.size >= this.maxBatch && !this.retained) void this.flush();
   }
+
+  /** True while the queue holds rows a failed flush put back (no size-triggered flushes then). */
+  private retained = false;
 
   /** Queues a floating seat's lease renewal (activation id → new expiry). */
   renewLease(activationId: string, until: Date): void {
@@ -113,7 +127,7 @@ export class UsageRecorder {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.pending === 0) return;
-    const usage = [...this.usage.values()];
+    const usage = [...this.usage.entries()];
     const events = this.events;
     const validated = this.validated;
     const leases = this.leases;
@@ -121,8 +135,20 @@ export class UsageRecorder {
     this.events = [];
     this.validated = new Map();
     this.leases = new Map();
-    this.flushing = this.write(usage, events, validated, leases)
+    const progress = { usage: 0, validated: false, leases: false };
+    this.flushing = this.write(usage, events, validated, leases, progress)
+      .then(() => {
+        this.retained = false;
+      })
       .catch((err) => {
+        if (this.opts.isUnavailable?.(err)) {
+          this.requeue(
+            usage.slice(progress.usage),
+            progress.validated ? null : validated,
+            progress.leases ? null : leases,
+            events,
+          );
+        }
         this.opts.onError?.(err);
       })
       .finally(() => {
@@ -131,17 +157,54 @@ export class UsageRecorder {
     await this.flushing;
   }
 
+  /** Puts back what a flush could not write, merged with what was queued meanwhile. Events are put
+   * back only when nothing of theirs was written (writeEvents is one transaction). */
+  private requeue(
+    usage: [string, UsageRow][],
+    validated: Map<string, Date> | null,
+    leases: Map<string, Date> | null,
+    events: EventInput[],
+  ): void {
+    this.retained = true;
+    for (const [key, row] of usage) {
+      const now = this.usage.get(key);
+      if (now) now.count += row.count;
+      else this.usage.set(key, row);
+    }
+    if (this.usage.size > this.maxBuffered) {
+      const over = this.usage.size - this.maxBuffered;
+      let i = 0;
+      for (const key of this.usage.keys()) {
+        if (i++ >= over) break;
+        this.dropped += this.usage.get(key)!.count;
+        this.usage.delete(key);
+      }
+    }
+    for (const [id, at] of validated ?? []) {
+      const now = this.validated.get(id);
+      if (!now || now < at) this.validated.set(id, at);
+    }
+    for (const [id, until] of leases ?? []) {
+      const now = this.leases.get(id);
+      if (!now || now < until) this.leases.set(id, until);
+    }
+    this.events = [...events, ...this.events];
+  }
+
   private async write(
-    usage: UsageRow[],
+    entries: [string, UsageRow][],
     events: EventInput[],
     validated: Map<string, Date>,
     leases: Map<string, Date>,
+    progress: { usage: number; validated: boolean; leases: boolean },
   ): Promise<void> {
+    const usage = entries.map(([, row]) => row);
     // Usage rows go straight to the driver in chunks of multi-row INSERTs: through Prisma, a
     // second's worth of rows cost more CPU than the validations that produced them, and one big
     // statement blocks PGlite (in-process) long enough to show in the p99.
     for (let i = 0; i < usage.length; i += CHUNK) {
       await this.sql.query(INSERT_USAGE, usageColumns(usage.slice(i, i + CHUNK)));
+      progress.usage = Math.min(usage.length, i + CHUNK);
       if (i + CHUNK < usage.length) await new Promise((r) => setImmediate(r));
     }
     if (validated.size > 0) {
@@ -154,6 +217,7 @@ export class UsageRecorder {
         [at.toISOString(), [...validated.keys()]],
       );
     }
+    progress.validated = true;
     if (leases.size > 0) {
       // Only extends a lease that still exists and only forwards: a seat the reaper already
       // freed stays freed.
@@ -164,6 +228,7 @@ export class UsageRecorder {
         [[...leases.keys()], [...leases.values()].map((d) => d.toISOString())],
       );
     }
+    progress.leases = true;
     if (events.length > 0) await this.opts.writeEvents(events);
   }
 }

@@ -26,8 +26,8 @@ export async function createWebhook(
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const url = await assertWebhookUrlAllowed(input.url, deps.config.webhookAllowPrivate);
   const secret = newWebhookSecret();
-  const endpoint = await commit(deps, (tx) =>
-    tx.webhookEndpoint.create({
+  const endpoint = await commit(deps, async (tx, staged) => {
+    const created = await tx.webhookEndpoint.create({
       data: {
         id: newId('whk'),
         ...inTenant(caller.tenant),
@@ -38,8 +38,10 @@ export async function createWebhook(
         events: input.events ?? [],
         enabled: input.enabled ?? true,
       },
-    }),
-  );
+    });
+    staged.audit(caller, 'webhook.created', { id: created.id, after: created });
+    return created;
+  });
   return { endpoint, secret };
 }
 
@@ -66,17 +68,20 @@ export async function updateWebhook(
     data.enabled = input.enabled;
     data.disabledReason = input.enabled ? null : 'Disabled manually';
   }
-  return commit(deps, async (tx) => {
-    await endpointIn(tx, caller.tenant, id);
-    return tx.webhookEndpoint.update({ where: { id }, data });
+  return commit(deps, async (tx, staged) => {
+    const before = await endpointIn(tx, caller.tenant, id);
+    const after = await tx.webhookEndpoint.update({ where: { id }, data });
+    staged.audit(caller, 'webhook.updated', { id, before, after });
+    return after;
   });
 }
 
 /** Deletes the endpoint and (by cascade) its delivery log; pending deliveries are dropped. */
 export function deleteWebhook(deps: Deps, caller: Caller, id: string): Promise<WebhookEndpoint> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const e = await endpointIn(tx, caller.tenant, id);
     await tx.webhookEndpoint.deleteMany({ where: { id, ...inTenant(caller.tenant) } });
+    staged.audit(caller, 'webhook.deleted', { id, before: e });
     return e;
   });
 }
@@ -88,12 +93,14 @@ export async function rollWebhookSecret(
   id: string,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const secret = newWebhookSecret();
-  const endpoint = await commit(deps, async (tx) => {
-    await endpointIn(tx, caller.tenant, id);
-    return tx.webhookEndpoint.update({
+  const endpoint = await commit(deps, async (tx, staged) => {
+    const before = await endpointIn(tx, caller.tenant, id);
+    const after = await tx.webhookEndpoint.update({
       where: { id },
       data: { secretEncrypted: deps.secretBox.seal(secret), secretPrefix: secretDisplayPrefix(secret) },
     });
+    staged.audit(caller, 'webhook.secret_rolled', { id, before, after });
+    return after;
   });
   return { endpoint, secret };
 }
@@ -107,6 +114,7 @@ export async function sendTestEvent(
   const eventId = await commit(deps, async (tx, staged) => {
     const endpoint = await endpointIn(tx, caller.tenant, id);
     if (!endpoint.enabled) throw conflict('The webhook endpoint is disabled; enable it to send a test event');
+    staged.audit(caller, 'webhook.test_sent', { id: endpoint.id });
     return staged.event({
       type: 'webhook.test',
       tenant: caller.tenant,
@@ -140,7 +148,7 @@ export async function listDeliveries(
 /** Queues a delivery again, now, with the same id and body and a fresh retry schedule (attempts
  * restart at 0). 409 when its endpoint is disabled or an attempt is in flight. */
 export function redeliver(deps: Deps, caller: Caller, id: string): Promise<WebhookDelivery> {
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const d = await tx.webhookDelivery.findFirst({
       where: { id, ...inTenant(caller.tenant) },
       include: { endpoint: { select: { enabled: true } } },
@@ -163,6 +171,13 @@ export function redeliver(deps: Deps, caller: Caller, id: string): Promise<Webho
       },
     });
     if (queued.count === 0) throw conflict('An attempt of this delivery is in flight; try again shortly');
-    return tx.webhookDelivery.findUniqueOrThrow({ where: { id } });
+    const after = await tx.webhookDelivery.findUniqueOrThrow({ where: { id } });
+    staged.audit(caller, 'webhook_delivery.redelivered', {
+      id,
+      before: d,
+      after,
+      fields: ['status', 'attempts', 'nextAttemptAt'],
+    });
+    return after;
   });
 }

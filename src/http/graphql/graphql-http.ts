@@ -180,6 +180,7 @@ const NOT_KEPT = new Set([
   'BAD_USER_INPUT',
   'INTERNAL_ERROR',
   'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 function keepGraphQL(reply: Reply): boolean {

@@ -7,6 +7,7 @@ import '../../accounts/users.graphql';
 import '../../auth/api-keys.graphql';
 import '../../customers/customers.graphql';
 import '../../email/email.graphql';
+import '../../audit/audit.graphql';
 import '../../entitlements/entitlements.graphql';
 import '../../licensing/license-entitlements.graphql';
 import '../../products/product-entitlements.graphql';

@@ -1,22 +1,33 @@
 // GraphQL over WebSocket (graphql-ws) on the same HTTP server, path /graphql. The client
 // authenticates in `connectionParams` ({authorization: "Bearer …"}, or {apiKey} / {token}); a
-// missing or invalid credential closes the socket with 4403 before any subscription starts.
+// missing or invalid credential closes the socket with 4403 before any subscription starts, and
+// the socket is watched (src/auth/credential-watch.ts): when that credential is revoked, logged out,
+// its user deleted or its account suspended, here or on another instance, it closes with 4403.
+// A subscribe that does not parse or validate errors its own id only; the socket lives on.
 import type { Server } from 'node:http';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate } from '../../auth/authenticate';
+import type { Watched } from '../../auth/credential-watch';
 import type { Deps } from '../../deps';
 import type { GraphQLContext } from '../../graphql/context';
+import { GraphQLError } from '../../graphql/graphql-js';
 import type { Principal } from '../../lib/principal';
 import { envelop } from './graphql-http';
 import type { ServerContext } from './yoga';
 
 interface Extra {
+  /** Set by graphql-ws's ws adapter. */
+  socket: WebSocket;
   principal?: Principal;
   authorization?: string;
+  watched?: Watched;
 }
+
+/** graphql-ws's close code for an unauthorised connection, also used once the credential is gone. */
+export const FORBIDDEN_CLOSE = 4403;
 
 export function bearerFrom(params: Record<string, unknown> | undefined): string | null {
   if (!params) return null;
@@ -24,6 +35,16 @@ export function bearerFrom(params: Record<string, unknown> | undefined): string 
   if (typeof raw !== 'string' || !raw) return null;
   return /^Bearer\s/i.test(raw) ? raw : `Bearer ${raw}`;
 }
+
+/** The code GraphQL over HTTP gives a document that does not parse (src/http/graphql/graphql-http.ts). */
+const withParseCode = (e: GraphQLError) =>
+  e.extensions?.code
+    ? e
+    : new GraphQLError(e.message, {
+        source: e.source,
+        positions: e.positions,
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
 
 export function attachGraphQLWs(
   server: Server,
@@ -41,14 +62,24 @@ export function attachGraphQLWs(
       const authorization = bearerFrom(ctx.connectionParams);
       if (!authorization) return false;
       try {
+        const since = deps.credentials.mark();
         const principal = await authenticate(deps, authorization);
         if (!principal.accountId) return false;
         ctx.extra.principal = principal;
         ctx.extra.authorization = authorization;
+        const { socket } = ctx.extra;
+        ctx.extra.watched = deps.credentials.watch(
+          principal,
+          () => socket.close(FORBIDDEN_CLOSE, 'Forbidden'),
+          since,
+        );
         return true;
       } catch {
         return false;
       }
+    },
+    onClose(ctx: Ctx) {
+      ctx.extra.watched?.stop();
     },
     async onSubscribe(ctx: Ctx, _id: string, payload: SubscribePayload) {
       const request = new Request('http://ws.local/graphql', {
@@ -61,17 +92,25 @@ export function attachGraphQLWs(
         principal: ctx.extra.principal,
         params: payload,
       });
-      const args = {
+      let document: ReturnType<typeof parse>;
+      try {
+        document = parse(payload.query);
+      } catch (err) {
+        // A syntax error (or a parse-time limit) is this subscription's error, not the socket's:
+        // thrown, graphql-ws would close the whole connection with 4500.
+        if (err instanceof GraphQLError) return [withParseCode(err)];
+        throw err;
+      }
+      const errors = validate(schema, document);
+      if (errors.length) return errors;
+      return {
         schema,
         operationName: payload.operationName,
-        document: parse(payload.query),
+        document,
         variableValues: payload.variables,
         contextValue: await contextFactory(),
         rootValue: { execute, subscribe },
       };
-      const errors = validate(args.schema, args.document);
-      if (errors.length) return errors;
-      return args;
     },
   };
   const disposable = useServer(options as unknown as Parameters<typeof useServer>[0], wss);

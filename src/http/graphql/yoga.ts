@@ -75,9 +75,11 @@ function maskWith(deps: Deps) {
       path: located?.path,
     };
     // Database errors the request caused are its 4xx codes here too (src/db/errors.ts).
+    const unavailable = deps.dbHealth.report(original);
     const known = dbErrorToAppError(original);
     if (known) {
-      if (known !== original) deps.logger.warn({ err: original }, 'graphql: database refused the request');
+      if (known !== original && !unavailable)
+        deps.logger.warn({ err: original }, 'graphql: database refused the request');
       return new GraphQLError(known.message, { ...at, extensions: { code: known.code } });
     }
     deps.logger.error({ err: original }, 'graphql: unexpected error');
@@ -213,7 +215,11 @@ export function createGraphQL(deps: Deps) {
       debug: (...args) => deps.logger.debug({ component: 'graphql' }, String(args[0])),
       info: (...args) => deps.logger.info({ component: 'graphql' }, String(args[0])),
       warn: (...args) => deps.logger.warn({ component: 'graphql' }, String(args[0])),
-      error: (...args) => deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0])),
+      error: (...args) => {
+        // An unreachable database is logged once per outage (src/db/availability.ts).
+        if (args.some((a) => deps.dbHealth.report(a))) return;
+        deps.logger.error({ component: 'graphql', err: args[1] }, String(args[0]));
+      },
     },
     // Document limits and introspection first: a refused document never reaches execution. The
     // cost with the request's variables is checked as execution starts, before the compiled code.
