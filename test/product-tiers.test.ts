@@ -118,6 +118,14 @@ describe('pricing tiers', () => {
     const { product } = await tieredProduct();
     const p = (await ok('PATCH', `/api/v1/products/${product.id}`, { tiers: [{ name: 'solo' }] })).product;
     expect(p.tiers).toEqual([{ name: 'solo', maxActivations: null, durationDays: null, entitlements: [] }]);
+    // REST's snake_case names work inside a tier too (the camelCase one wins when both are sent).
+    const snake = await ok('PATCH', `/api/v1/products/${product.id}`, {
+      tiers: [{ name: 'team', max_activations: 7, duration_days: 90, maxActivations: 8 }],
+    });
+    expect(snake.product.tiers).toEqual([
+      { name: 'team', maxActivations: 8, durationDays: 90, entitlements: [] },
+    ]);
+    await ok('PATCH', `/api/v1/products/${product.id}`, { tiers: [{ name: 'solo' }] });
     const r = await t.call('POST', '/api/v1/licenses', {
       product_id: product.id,
       tier: 'basic',

@@ -5,7 +5,18 @@ import { z } from 'zod';
 import { EntitlementCode } from '../entitlements/entitlements.schemas';
 import { optional } from '../lib/schema';
 
-export const ProductTier = z.object({
+/** REST renames only top-level fields, so a tier also accepts the snake_case names REST bodies use
+ * elsewhere (`max_activations`, `duration_days`); the camelCase name wins when both are sent. */
+const SNAKE: Record<string, string> = { max_activations: 'maxActivations', duration_days: 'durationDays' };
+const fromSnake = (v: unknown) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!(k in SNAKE)) out[k] = x;
+  for (const [k, x] of Object.entries(v)) if (k in SNAKE && !(SNAKE[k]! in out)) out[SNAKE[k]!] = x;
+  return out;
+};
+
+const TierObject = z.object({
   /** Unique within the product, ignoring case. */
   name: z
     .string()
@@ -18,6 +29,7 @@ export const ProductTier = z.object({
   /** Entitlement codes the license gets (they must exist when the tier is saved). */
   entitlements: optional(z.array(EntitlementCode).max(100)),
 });
+export const ProductTier = z.preprocess(fromSnake, TierObject);
 export type ProductTier = z.output<typeof ProductTier>;
 
 export const ProductTiers = z
