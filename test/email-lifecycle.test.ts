@@ -127,6 +127,7 @@ describe.skipIf(!usingPostgres())('several instances on one PostgreSQL', () => {
       Array.from({ length: 40 }, (_, i) =>
         (i % 2 ? a : b).call('POST', '/api/v1/licenses', {
           product_id: product.id,
+          type: 'perpetual',
           email: `buyer${i}@example.com`,
           send_email: true,
         }),

@@ -56,7 +56,11 @@ describe('without SMTP_URL', () => {
   it('refuses send_email without an address, and send-key on a license without a customer', async () => {
     const t = await app();
     const { product, license } = await productAndLicense(t);
-    const r = await t.call('POST', '/api/v1/licenses', { product_id: product.id, send_email: true });
+    const r = await t.call('POST', '/api/v1/licenses', {
+      product_id: product.id,
+      type: 'perpetual',
+      send_email: true,
+    });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('VALIDATION_ERROR');
     const k = await t.call('POST', `/api/v1/licenses/${license.id}/send-key`);

@@ -171,7 +171,7 @@ describe('emails, keys and portal links', () => {
       await gql(
         `mutation($input: CreateLicenseInput!) { createLicense(input: $input) {
           __typename ... on CreateLicenseSuccess { license { id customerId } } ... on DomainError { code } } }`,
-        { input: { productId: product.id, email: 'gql@example.com', sendEmail: true } },
+        { input: { productId: product.id, type: 'perpetual', email: 'gql@example.com', sendEmail: true } },
       ),
     );
     const license = created.createLicense.license;
@@ -214,7 +214,7 @@ describe('emails, keys and portal links', () => {
       await gql(
         `mutation($input: CreateLicenseInput!) { createLicense(input: $input) { ... on CreateLicenseSuccess { license { id } } } }`,
         {
-          input: { productId: product.id },
+          input: { productId: product.id, type: 'perpetual' },
         },
       ),
     );

@@ -161,7 +161,7 @@ describe('the license path over GraphQL', () => {
   });
 
   it('returns typed NotFoundError and ValidationError results', async () => {
-    const r = await gql(CREATE_LICENSE, { input: { productId: 'prod_doesnotexist' } });
+    const r = await gql(CREATE_LICENSE, { input: { productId: 'prod_doesnotexist', type: 'perpetual' } });
     expect(dataOf(r).createLicense, r.trace).toMatchObject({
       __typename: 'NotFoundError',
       code: 'NOT_FOUND',

@@ -227,6 +227,7 @@ describe('Idempotency-Key on REST writes', () => {
         'api-keys',
         'branding',
         'customers',
+        'entitlements',
         'licenses',
         'products',
         'users',

@@ -17,6 +17,7 @@ const base: LicenseFacts = {
   productId: 'prod_a',
   expiresAt: null,
   allowedDomains: [],
+  entitlements: new Set(['pro', 'sso:saml']),
   machines: new Map([['m1', null]]),
 };
 const L = (over: Partial<LicenseFacts>): LicenseFacts => ({ ...base, ...over });
@@ -50,6 +51,21 @@ describe('decideValidation', () => {
       L({ allowedDomains: ['a.com'] }),
       { domain: 'b.com', machineId: 'zz' },
       'DOMAIN_MISMATCH',
+    ],
+    ['entitlements held (any case)', L({}), { entitlements: ['PRO', 'sso:saml'] }, 'VALID'],
+    ['an entitlement missing', L({}), { entitlements: ['pro', 'export'] }, 'ENTITLEMENTS_MISSING'],
+    ['no entitlements asked for', L({ entitlements: new Set() }), { entitlements: [] }, 'VALID'],
+    [
+      'domain mismatch beats entitlements missing',
+      L({ allowedDomains: ['a.com'] }),
+      { domain: 'b.com', entitlements: ['export'] },
+      'DOMAIN_MISMATCH',
+    ],
+    [
+      'entitlements missing beats machine not activated',
+      L({}),
+      { entitlements: ['export'], machineId: 'zz' },
+      'ENTITLEMENTS_MISSING',
     ],
     ['machine not activated', L({}), { machineId: 'm2' }, 'NOT_ACTIVATED'],
     ['machine activated', L({}), { machineId: 'm1' }, 'VALID'],

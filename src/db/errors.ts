@@ -77,6 +77,8 @@ const UNIQUE: Record<string, () => AppError> = {
   Customer_accountId_environment_email_key: () => conflict('A customer with this email already exists'),
   License_key_key: () => conflict('This license key already exists'),
   Activation_licenseId_machineId_key: () => conflict('This device is already activated on this license'),
+  Entitlement_accountId_environment_normalizedCode_key: () =>
+    conflict('An entitlement with this code already exists (codes are compared ignoring case)'),
   CustomDomain_host_key: () => conflict('This domain is already registered'),
   StripeIntegration_accountId_environment_key: () =>
     conflict('A Stripe integration is already configured for this environment'),

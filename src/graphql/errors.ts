@@ -17,6 +17,8 @@ export class LicenseStateError extends AppError {}
 export class ActivationStateError extends AppError {}
 export class UrlNotAllowedError extends AppError {}
 export class UsageLimitError extends AppError {}
+export class EntitlementInheritedError extends AppError {}
+export class UnknownTierError extends AppError {}
 
 type ResultClass = new (code: ErrorCode, message: string, details?: Record<string, unknown>) => AppError;
 
@@ -34,6 +36,8 @@ export const ERROR_TYPES: Partial<Record<ErrorCode, ResultClass>> = {
   LEASE_EXPIRED: ActivationStateError,
   URL_NOT_ALLOWED: UrlNotAllowedError,
   USAGE_LIMIT_EXCEEDED: UsageLimitError,
+  ENTITLEMENT_INHERITED: EntitlementInheritedError,
+  UNKNOWN_TIER: UnknownTierError,
 };
 
 /** The result types as they appear in the schema (registered by ./error-results.ts). */
@@ -54,6 +58,12 @@ export const RESULT_TYPES: [ResultClass, string, string][] = [
     'The webhook URL is not http(s), or resolves to a private, loopback or reserved address (URL_NOT_ALLOWED).',
   ],
   [UsageLimitError, 'UsageLimitError', "The uses would pass the license's maxUses (USAGE_LIMIT_EXCEEDED)."],
+  [
+    EntitlementInheritedError,
+    'EntitlementInheritedError',
+    "The entitlement comes from the license's product; detach it there (ENTITLEMENT_INHERITED).",
+  ],
+  [UnknownTierError, 'UnknownTierError', 'The product has no pricing tier of that name (UNKNOWN_TIER).'],
 ];
 
 /** An AppError as an instance of its result type (or itself, when its code has none). */

@@ -13,7 +13,11 @@ export const IDS = {
   event: 'evt_1234567890',
   email: 'eml_1234567890',
   domain: 'dom_1234567890',
+  entitlement: 'ent_1234567890',
 };
+
+/** The entitlement code the examples' `:code` path parameters name. */
+export const EXAMPLE_CODE = 'export';
 
 export const AT = '2026-01-15T12:00:00.000Z';
 

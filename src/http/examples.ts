@@ -5,8 +5,9 @@
 import type { RouteDef } from '../rest/route';
 import { AT, type Example, IDS, page } from './examples-kit';
 import { COMMERCE_EXAMPLES } from './examples-commerce';
+import { ENTITLEMENT_EXAMPLES } from './examples-entitlements';
 
-export { type Example, IDS } from './examples-kit';
+export { EXAMPLE_CODE, type Example, IDS } from './examples-kit';
 
 const license = {
   id: IDS.license,
@@ -282,6 +283,7 @@ const EXAMPLES: Record<string, Example> = {
     },
   },
   ...COMMERCE_EXAMPLES,
+  ...ENTITLEMENT_EXAMPLES,
   'post /api/v1/products': { response: { product } },
   'post /api/v1/customers': { response: { customer } },
   'post /api/v1/webhooks': { response: { webhook, secret: 'whsec_9sd8f7g6h5j4k3l2AbCdEfGh' } },
@@ -311,6 +313,7 @@ export function exampleParam(path: string): string | undefined {
     emails: IDS.email,
     domains: IDS.domain,
     stripe: IDS.account,
+    entitlements: IDS.entitlement,
   };
   return resource ? byResource[resource] : undefined;
 }

@@ -5,6 +5,7 @@ export const TAG_ORDER = [
   'Licenses',
   'Activations',
   'Products',
+  'Entitlements',
   'Customers',
   'Webhooks',
   'Events',
@@ -29,6 +30,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     'Who changed what, from where, with the before and after of each field (portal scope, read-only; secrets redacted).',
   Licenses: 'Issue and manage licenses (portal scope: an API key or a user session).',
   Activations: "A license's devices; freeing a seat.",
+  Entitlements:
+    "Feature flags (`ent_…`) granted by a product to all its licenses or to one license; a license's effective set is in its JSON, its offline token's `ent` claim, and checked by validate's `entitlements`.",
   Webhooks: 'Signed, retried deliveries of events to your endpoints, with the delivery log.',
   Emails:
     'The email outbox: license keys, expiry notices and sign-in links, sent and retried by the dispatcher.',

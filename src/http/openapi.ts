@@ -4,7 +4,7 @@ import { SAMPLE_LICENSE } from '../licensing/license-keys.rest';
 import { VALIDATION_CODES } from '../licensing/validation';
 import type { RouteDef } from '../rest/route';
 import { SUPPORTED_API_VERSIONS } from './edge';
-import { exampleOf, exampleParam } from './examples';
+import { EXAMPLE_CODE, exampleOf, exampleParam } from './examples';
 import { jsonSchema } from './openapi-json-schema';
 import { TAG_DESCRIPTIONS, TAG_ORDER } from './openapi-tags';
 
@@ -116,13 +116,16 @@ function operationId(r: RouteDef): string {
 function operation(r: RouteDef) {
   const example = exampleOf(r);
   const id = exampleParam(r.path);
-  const params: object[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-    ...(id ? { example: id } : {}),
-  }));
+  const params: object[] = [...r.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => {
+    const example = m[1] === 'code' ? EXAMPLE_CODE : id;
+    return {
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      ...(example ? { example } : {}),
+    };
+  });
   if (r.query) {
     const q = jsonSchema(r.query, 'query') as { properties?: Record<string, object>; required?: string[] };
     for (const [name, schema] of Object.entries(q.properties ?? {})) {

@@ -9,6 +9,9 @@ import { sessionRoutes } from '../auth/sessions.rest';
 import { customerRoutes } from '../customers/customers.rest';
 import type { Deps } from '../deps';
 import { emailRoutes } from '../email/email.rest';
+import { entitlementRoutes } from '../entitlements/entitlements.rest';
+import { licenseEntitlementRoutes } from '../licensing/license-entitlements.rest';
+import { productEntitlementRoutes } from '../products/product-entitlements.rest';
 import { stripeRoutes } from '../integrations/stripe.rest';
 import { portalRoutes } from '../pages/portal.rest';
 import { eventRoutes } from '../events/events.rest';
@@ -30,6 +33,9 @@ export function allRoutes(deps: Deps): RouteDef[] {
     ...licenseRoutes(deps),
     ...licenseUsageRoutes(deps),
     ...productRoutes(deps),
+    ...entitlementRoutes(deps),
+    ...productEntitlementRoutes(deps),
+    ...licenseEntitlementRoutes(deps),
     ...customerRoutes(deps),
     ...portalRoutes(deps),
     ...apiKeyRoutes(deps),

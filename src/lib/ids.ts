@@ -22,6 +22,7 @@ export type IdPrefix =
   | 'stp'
   | 'clt'
   | 'cps'
+  | 'ent'
   | 'aud';
 
 /** Unbiased random base62 string (rejection sampling). */

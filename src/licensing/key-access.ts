@@ -94,8 +94,8 @@ export async function countRefusals<T>(
 }
 
 /** Throws REVOKED, SUSPENDED or EXPIRED (403) for a license that cannot be used at all. */
-export function requireUsable(license: Omit<LicenseFacts, 'machines'>, now: Date): void {
-  const decision = decideValidation({ ...license, machines: new Map() }, {}, now);
+export function requireUsable(license: Omit<LicenseFacts, 'machines' | 'entitlements'>, now: Date): void {
+  const decision = decideValidation({ ...license, machines: new Map(), entitlements: new Set() }, {}, now);
   if (!decision.valid) {
     throw new AppError(
       decision.code as 'REVOKED' | 'SUSPENDED' | 'EXPIRED',
@@ -125,6 +125,7 @@ export function offlineToken(
     type: LicenseType;
     status: LicenseStatus;
     expiresAt: Date | null;
+    entitlementCodes: string[];
   },
   machineId: string | null,
   now: Date,
@@ -140,6 +141,7 @@ export function offlineToken(
       expiresAt: l.expiresAt,
       graceSeconds: graceSeconds(l),
       machineId,
+      entitlements: l.entitlementCodes,
     },
     now,
   );

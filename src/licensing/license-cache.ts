@@ -26,6 +26,7 @@ export function toFacts(l: CachedLicense): LicenseFacts {
     productId: l.productId,
     expiresAt: l.expiresAt,
     allowedDomains: l.allowedDomains,
+    entitlements: new Set(l.entitlementCodes.map((c) => c.toLowerCase())),
     machines: new Map(l.activations.map((a) => [a.machineId, a.leaseExpiresAt])),
   };
 }

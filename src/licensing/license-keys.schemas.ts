@@ -16,6 +16,9 @@ export const ValidateInput = z.object({
   domain: optional(z.string().trim().min(1).max(253)),
   /** Uses to add atomically when the license is valid and they fit; USAGE_LIMIT_EXCEEDED otherwise. */
   consume: optional(z.number().int().min(1).max(1_000_000)),
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (checked after the
+   * domain, before the machine). */
+  entitlements: optional(z.array(z.string().trim().min(1).max(64)).max(100)),
 });
 export type ValidateInput = z.output<typeof ValidateInput>;
 

@@ -5,7 +5,7 @@ import { LicenseStatus, LicenseType, RenewalInterval } from '../../prisma/genera
 import { builder, type BuilderTypes } from '../graphql/builder';
 import { Event } from '../events/events.graphql';
 import { caller, type GraphQLContext, idsInTenant, nodeWhere, tenant, tenantWhere } from '../graphql/context';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors';
+import { ConflictError, NotFoundError, UnknownTierError, ValidationError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
 import { normalizeLicenseKey } from '../lib/ids';
 import { Customer } from '../customers/customers.graphql';
@@ -58,6 +58,9 @@ export const License = builder.prismaNode('License', {
     metadata: t.expose('metadata', { type: 'JSON' }),
     allowedDomains: t.exposeStringList('allowedDomains'),
     plan: t.exposeString('plan', { nullable: true }),
+    entitlements: t.exposeStringList('entitlementCodes', {
+      description: "Effective entitlement codes: the product's and the license's own, sorted.",
+    }),
     renewalInterval: t.expose('renewalInterval', { type: RenewalIntervalEnum }),
     offlineGracePeriod: t.exposeInt('offlineGracePeriod', {
       nullable: true,
@@ -177,7 +180,11 @@ const licenseInputFields = (t: InputFieldBuilder<BuilderTypes, 'InputObject'>) =
 export const CreateLicenseInputRef = builder.inputType('CreateLicenseInput', {
   fields: (t) => ({
     productId: t.id({ required: true }),
-    type: t.field({ type: LicenseTypeEnum, description: 'Defaults to perpetual.' }),
+    type: t.field({ type: LicenseTypeEnum, required: true }),
+    tier: t.string({
+      description:
+        'A pricing tier of the product: its seats, duration and entitlements are the defaults (fields given here win). Unknown: UnknownTierError.',
+    }),
     key: t.string({ description: 'Import an existing key instead of generating one.' }),
     sendEmail: t.boolean({
       description: "Email the key to the license's customer (who must have an email).",
@@ -289,7 +296,7 @@ builder.mutationFields((t) => ({
     type: License,
     authScopes: { portal: 'write' },
     args: { input: t.arg({ type: CreateLicenseInputRef, required: true }) },
-    errors: { types: licenseErrors, dataField: { name: 'license' } },
+    errors: { types: [...licenseErrors, UnknownTierError], dataField: { name: 'license' } },
     resolve: (_root, { input }, ctx) =>
       createLicense(ctx.deps, caller(ctx), parseInput(CreateLicenseInput, input)),
   }),

@@ -43,7 +43,11 @@ const editable = {
 
 export const CreateLicenseInput = z.object({
   productId: z.string().min(1).max(64),
-  type: LicenseTypeEnum.nullish().transform((t) => t ?? 'perpetual'),
+  /** Required, as the seed documents (a missing type is 400 MISSING_FIELDS). */
+  type: LicenseTypeEnum,
+  /** A pricing tier of the product (src/products/tiers.ts): its seats, duration and entitlements
+   * are the defaults; fields given here override them. Unknown: 422 UNKNOWN_TIER. */
+  tier: optional(z.string().trim().min(1).max(64)),
   /** Import an existing key instead of generating one. */
   key: optional(z.string().trim().min(1).max(128)),
   /** Email the key to the license's customer (who must have an email). */

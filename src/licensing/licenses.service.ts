@@ -11,6 +11,9 @@ import { generateLicenseKey, newId, normalizeLicenseKey } from '../lib/ids';
 import { listPage, newestFirst, type PageWindow } from '../lib/pagination';
 import type { AuditSource } from '../audit/audit.service';
 import { type Caller, inTenant, type Tenant } from '../lib/principal';
+import { initialEntitlements } from '../entitlements/entitlement-sets';
+import { attachCodes } from '../entitlements/entitlements.service';
+import { findTier, type StoredTier } from '../products/tiers';
 import { customerFor, customerFromMetadata, rememberStripeCustomer } from './license-customers';
 import { queueLicenseEmail } from './license-emails';
 import { currentUses, periodStart } from './usage-counter';
@@ -70,6 +73,24 @@ export function changed(staged: Staged, license: License, type: EventType, data?
   staged.invalidateLicense(license.id);
 }
 
+function tierOf(product: { tiers: unknown }, name: string): StoredTier {
+  const tier = findTier(product, name);
+  if (!tier) {
+    throw new AppError('UNKNOWN_TIER', `The product has no tier named ${name}`, { tier: name });
+  }
+  return tier;
+}
+
+/** A tier's duration sets expiresAt when the create names none (perpetual licenses never expire). */
+function withTierExpiry(
+  input: CreateLicenseInput,
+  tier: StoredTier | undefined,
+  now: Date,
+): CreateLicenseInput {
+  if (!tier?.durationDays || input.expiresAt !== undefined || input.type === 'perpetual') return input;
+  return { ...input, expiresAt: new Date(now.getTime() + tier.durationDays * DAY) };
+}
+
 /** Creates a license inside `tx` (a Stripe checkout does it in the transaction that records the event). */
 export async function insertLicense(
   deps: Deps,
@@ -83,9 +104,11 @@ export async function insertLicense(
   if (!KEY_PATTERN.test(key)) {
     throw validationError('key must be 4–128 characters of A–Z, 0–9, "-" or "_"');
   }
-  const expiresAt = resolveExpiry(input.type, input, deps.now());
   const product = await tx.product.findFirst({ where: { id: input.productId, ...inTenant(tenant) } });
   if (!product) throw notFound('Product');
+  const tier = input.tier !== undefined ? tierOf(product, input.tier) : undefined;
+  const now = deps.now();
+  const expiresAt = resolveExpiry(input.type, withTierExpiry(input, tier, now), now);
   const metadata = input.metadata ?? {};
   const customerId =
     (await customerFor(tx, tenant, input)) ?? (await customerFromMetadata(tx, tenant, metadata));
@@ -101,11 +124,11 @@ export async function insertLicense(
       customerId: customerId ?? null,
       key,
       type: input.type,
-      maxActivations: input.maxActivations ?? 1,
+      maxActivations: input.maxActivations ?? tier?.maxActivations ?? 1,
       expiresAt,
       allowedDomains: input.allowedDomains ?? [],
       metadata: metadata as Prisma.InputJsonValue,
-      plan: input.plan ?? null,
+      plan: input.plan !== undefined ? input.plan : (tier?.name ?? null),
       renewalInterval: input.renewalInterval ?? 'month',
       offlineGracePeriod: input.offlineGracePeriod ?? null,
       leaseDuration: input.leaseDuration ?? null,
@@ -114,7 +137,9 @@ export async function insertLicense(
     },
     include,
   });
-  changed(staged, license, 'license.created', { type: license.type });
+  if (tier && tier.entitlements.length > 0) await attachCodes(tx, tenant, license.id, tier.entitlements);
+  license.entitlementCodes = await initialEntitlements(tx, license.id);
+  changed(staged, license, 'license.created', { type: license.type, ...(tier ? { tier: tier.name } : {}) });
   staged.audit(source, 'license.created', { id: license.id, after: license });
   if (input.sendEmail) await queueLicenseEmail(deps, tx, staged, license.id, 'license_key');
   return license;

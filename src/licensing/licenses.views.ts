@@ -31,6 +31,8 @@ export interface LicenseJson {
   /** Null: unlimited. */
   maxUses: number | null;
   usesResetInterval: License['usesResetInterval'];
+  /** Effective entitlement codes: the product's and the license's own, sorted. */
+  entitlements: string[];
 }
 
 /** The status a caller sees: a passed `expiresAt` reads as expired even before the sweeper runs. */
@@ -65,6 +67,7 @@ export function licenseJson(
     uses: currentUses(l, now),
     maxUses: l.maxUses,
     usesResetInterval: l.usesResetInterval,
+    entitlements: l.entitlementCodes ?? [],
   };
 }
 

@@ -23,6 +23,8 @@ export interface OfflineClaims {
   sts: LicenseStatus;
   /** License expiry (unix seconds), null for none. */
   lexp: number | null;
+  /** Effective entitlement codes, sorted (the license's `entitlements`). */
+  ent: string[];
   iat: number;
   exp: number;
 }
@@ -45,6 +47,7 @@ export interface TokenSubject {
   expiresAt: Date | null;
   graceSeconds: number;
   machineId: string | null;
+  entitlements: string[];
 }
 
 /** `exp` (= graceUntil) is the earlier of the license's expiry and now + the grace period. */
@@ -62,6 +65,7 @@ export function signOfflineToken(keys: SigningKeys, s: TokenSubject, now: Date):
     typ: s.type,
     sts: s.status,
     lexp,
+    ent: s.entitlements,
     iat,
     exp,
   };

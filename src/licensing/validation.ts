@@ -10,6 +10,7 @@ export const VALIDATION_CODES = [
   'DOMAIN_MISMATCH',
   'NOT_ACTIVATED',
   'LEASE_EXPIRED',
+  'ENTITLEMENTS_MISSING',
   // Only with `consume`, after every other check passed (validate.service.ts).
   'USAGE_LIMIT_EXCEEDED',
 ] as const;
@@ -21,6 +22,8 @@ export interface LicenseFacts {
   productId: string;
   expiresAt: Date | null;
   allowedDomains: string[];
+  /** Effective entitlement codes, lower-cased (codes compare without regard to case). */
+  entitlements: ReadonlySet<string>;
   /** machineId → lease expiry (null for node-locked activations). */
   machines: ReadonlyMap<string, Date | null>;
 }
@@ -29,6 +32,8 @@ export interface ValidationRequest {
   productId?: string;
   machineId?: string;
   domain?: string;
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (any case). */
+  entitlements?: readonly string[];
 }
 
 export interface Decision {
@@ -68,6 +73,8 @@ export function decideValidation(license: LicenseFacts | null, req: ValidationRe
   if (isExpired(license, now)) return fail('EXPIRED');
   if (req.productId && req.productId !== license.productId) return fail('PRODUCT_MISMATCH');
   if (req.domain && !domainAllowed(license.allowedDomains, req.domain)) return fail('DOMAIN_MISMATCH');
+  if (req.entitlements?.some((c) => !license.entitlements.has(c.toLowerCase())))
+    return fail('ENTITLEMENTS_MISSING');
   if (req.machineId) {
     if (!license.machines.has(req.machineId)) return fail('NOT_ACTIVATED');
     const lease = license.machines.get(req.machineId);

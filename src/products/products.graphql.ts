@@ -9,6 +9,30 @@ import { parseInput } from '../graphql/inputs';
 import { newestFirst } from '../lib/pagination';
 import { CreateProductInput, PLATFORMS, UpdateProductInput } from './products.schemas';
 import { createProduct, deleteProduct, updateProduct } from './products.service';
+import { type StoredTier, tiersOf } from './tiers';
+
+const ProductTierRef = builder.objectRef<StoredTier>('ProductTier').implement({
+  description:
+    'A pricing tier: the defaults of a license created with `tier` (fields given on the create win).',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Unique within the product, ignoring case.' }),
+    maxActivations: t.exposeInt('maxActivations', { nullable: true, description: 'Seats; null: 1.' }),
+    durationDays: t.exposeInt('durationDays', {
+      nullable: true,
+      description: 'Days to expiresAt for licenses that expire; null: the type decides.',
+    }),
+    entitlements: t.exposeStringList('entitlements', { description: 'Codes the license gets.' }),
+  }),
+});
+
+const ProductTierInputRef = builder.inputType('ProductTierInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    maxActivations: t.int(),
+    durationDays: t.int(),
+    entitlements: t.stringList({ description: 'Codes that exist in this environment.' }),
+  }),
+});
 
 export const UsesResetIntervalEnum = builder.enumType(UsesResetInterval, {
   name: 'UsesResetInterval',
@@ -41,8 +65,10 @@ export const Product = builder.prismaNode('Product', {
       type: UsesResetIntervalEnum,
       description: 'The uses reset interval new licenses get.',
     }),
+    tiers: t.field({ type: [ProductTierRef], resolve: (p) => tiersOf(p) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    // `entitlements` is added by the entitlements domain.
     // `licenses` (LicenseConnection) is added by the licensing domain, which owns the License type.
   }),
 });
@@ -70,6 +96,7 @@ const CreateProductInputRef = builder.inputType('CreateProductInput', {
     customerDeactivationsPerMonth: t.int({ description: 'Default: no cap.' }),
     maxUses: t.int({ description: 'The maxUses new licenses get; default null (unlimited).' }),
     usesResetInterval: t.field({ type: UsesResetIntervalEnum, description: 'Default none.' }),
+    tiers: t.field({ type: [ProductTierInputRef] }),
   }),
 });
 
@@ -86,6 +113,7 @@ const UpdateProductInputRef = builder.inputType('UpdateProductInput', {
       type: UsesResetIntervalEnum,
       description: 'For licenses created from now on.',
     }),
+    tiers: t.field({ type: [ProductTierInputRef], description: 'Replaces the whole list.' }),
   }),
 });
 
@@ -118,7 +146,7 @@ builder.mutationFields((t) => ({
     type: Product,
     authScopes: { portal: 'write' },
     args: { input: t.arg({ type: CreateProductInputRef, required: true }) },
-    errors: { types: [ValidationError, ConflictError], dataField: { name: 'product' } },
+    errors: { types: [NotFoundError, ValidationError, ConflictError], dataField: { name: 'product' } },
     resolve: (_root, { input }, ctx) =>
       createProduct(ctx.deps, caller(ctx), parseInput(CreateProductInput, input)),
   }),

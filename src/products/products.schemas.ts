@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../lib/pagination';
 import { clearable, metadata, optional } from '../lib/schema';
+import { ProductTiers } from './tiers';
 
 /** The platforms a product can name: the seed's four (windows, mac, linux, web) and the two mobile
  * ones, since apps on phones use the server too. Matched without regard to case; stored lower-case,
@@ -51,6 +52,8 @@ const fields = {
   maxUses: clearable(maxUses),
   /** The uses reset interval new licenses get (default none). */
   usesResetInterval: optional(UsesResetIntervalEnum),
+  /** Pricing tiers (./tiers.ts); an update replaces the whole list. */
+  tiers: optional(ProductTiers),
 };
 const name = z.string().trim().min(1).max(200);
 

@@ -1,17 +1,41 @@
 // Products: the software a vendor licenses. Licenses carry their product's grace and lease settings
 // in the validate cache, so changing them drops every cached license.
-import type { Prisma, Product } from '../../prisma/generated/client/client';
-import { commit } from '../db/commit';
+import type { Prisma } from '../../prisma/generated/client/client';
+import { commit, type Tx } from '../db/commit';
+import { resolveCodes } from '../entitlements/entitlement-sets';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type PageWindow } from '../lib/pagination';
-import { type Caller, inTenant } from '../lib/principal';
+import { type Caller, inTenant, type Tenant } from '../lib/principal';
 import type { CreateProductInput, UpdateProductInput } from './products.schemas';
+import type { ProductWithEntitlements } from './products.views';
+import { type ProductTier, storedTiers } from './tiers';
 
-export function createProduct(deps: Deps, caller: Caller, input: CreateProductInput): Promise<Product> {
+/** Every product read carries the codes it grants (the product JSON lists them). */
+export const productInclude = {
+  entitlements: { select: { entitlement: { select: { code: true } } } },
+} as const;
+
+/** Tiers as stored; their entitlement codes must exist (404 NOT_FOUND naming the unknown ones). */
+async function tiersData(tx: Tx, tenant: Tenant, tiers: ProductTier[] | undefined) {
+  if (tiers === undefined) return {};
+  await resolveCodes(
+    tx,
+    tenant,
+    tiers.flatMap((t) => t.entitlements ?? []),
+  );
+  return { tiers: storedTiers(tiers) as unknown as Prisma.InputJsonValue };
+}
+
+export function createProduct(
+  deps: Deps,
+  caller: Caller,
+  input: CreateProductInput,
+): Promise<ProductWithEntitlements> {
   return commit(deps, async (tx, staged) => {
     const product = await tx.product.create({
+      include: productInclude,
       data: {
         id: newId('prod'),
         ...inTenant(caller.tenant),
@@ -23,6 +47,7 @@ export function createProduct(deps: Deps, caller: Caller, input: CreateProductIn
         customerDeactivationsPerMonth: input.customerDeactivationsPerMonth ?? null,
         maxUses: input.maxUses ?? null,
         usesResetInterval: input.usesResetInterval ?? 'none',
+        ...(await tiersData(tx, caller.tenant, input.tiers)),
       },
     });
     staged.audit(caller, 'product.created', { id: product.id, after: product });
@@ -30,28 +55,41 @@ export function createProduct(deps: Deps, caller: Caller, input: CreateProductIn
   });
 }
 
-export async function getProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
-  const p = await deps.prisma.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+export async function getProduct(deps: Deps, caller: Caller, id: string): Promise<ProductWithEntitlements> {
+  const p = await deps.prisma.product.findFirst({
+    where: { id, ...inTenant(caller.tenant) },
+    include: productInclude,
+  });
   if (!p) throw notFound('Product');
   return p;
 }
 
 export const listProducts = (deps: Deps, caller: Caller, w: PageWindow) =>
-  listPage(deps.prisma.product, inTenant(caller.tenant), w);
+  listPage(
+    {
+      findMany: (args: Prisma.ProductFindManyArgs) =>
+        deps.prisma.product.findMany({ ...args, include: productInclude }),
+      count: (args: Prisma.ProductCountArgs) => deps.prisma.product.count(args),
+    },
+    inTenant(caller.tenant),
+    w,
+  );
 
 export function updateProduct(
   deps: Deps,
   caller: Caller,
   id: string,
   input: UpdateProductInput,
-): Promise<Product> {
+): Promise<ProductWithEntitlements> {
   return commit(deps, async (tx, staged) => {
     const current = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!current) throw notFound('Product');
     staged.invalidateAllLicenses();
     const product = await tx.product.update({
       where: { id },
+      include: productInclude,
       data: {
+        ...(await tiersData(tx, caller.tenant, input.tiers)),
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.platforms !== undefined ? { platforms: input.platforms } : {}),
         ...(input.metadata !== undefined ? { metadata: input.metadata as Prisma.InputJsonValue } : {}),
@@ -70,7 +108,7 @@ export function updateProduct(
 }
 
 /** A product with licenses cannot be deleted (409 CONFLICT): revoke or move the licenses first. */
-export function deleteProduct(deps: Deps, caller: Caller, id: string): Promise<Product> {
+export function deleteProduct(deps: Deps, caller: Caller, id: string) {
   return commit(deps, async (tx, staged) => {
     const p = await tx.product.findFirst({ where: { id, ...inTenant(caller.tenant) } });
     if (!p) throw notFound('Product');

@@ -51,14 +51,13 @@ function valueAt(value: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-/** Missing required fields → 400 MISSING_FIELDS; anything else wrong → 400 VALIDATION_ERROR. */
+/** Missing required fields → 400 MISSING_FIELDS; anything else wrong → 400 VALIDATION_ERROR. A field
+ * is missing when it is absent, whatever its type (an absent enum fails as `invalid_value`). */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query'): T {
   const res = schema.safeParse(value);
   if (res.success) return res.data;
   const issues = res.error.issues;
-  const missing = issues
-    .filter((i) => i.code === 'invalid_type' && valueAt(value, i.path) === undefined)
-    .map(pathOf);
+  const missing = issues.filter((i) => i.path.length > 0 && valueAt(value, i.path) === undefined).map(pathOf);
   if (missing.length > 0 && missing.length === issues.length) {
     throw new AppError('MISSING_FIELDS', `Missing required field(s): ${missing.join(', ')}`, {
       fields: missing,

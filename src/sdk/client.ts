@@ -6,6 +6,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
 import { TrafficOrchestratorError } from './errors.js';
 import { heartbeatLoop, type HeartbeatHandle, type StartHeartbeatOptions, type Timers } from './heartbeat.js';
 import {
+  hasEntitlement,
   isJwks,
   isObject,
   isOfflineToken,
@@ -124,6 +125,7 @@ export class TrafficOrchestratorBase {
       ...(input.machineId !== undefined ? { machine_id: input.machineId } : {}),
       ...(input.domain !== undefined ? { domain: input.domain } : {}),
       ...(input.consume !== undefined ? { consume: input.consume } : {}),
+      ...(input.entitlements !== undefined ? { entitlements: input.entitlements } : {}),
     });
     const completed =
       (a.status === 200 || a.status === 403 || a.status === 404) &&
@@ -233,6 +235,19 @@ export class TrafficOrchestratorBase {
       ...opts,
       productId: opts.productId ?? this.productId,
     });
+  }
+
+  /**
+   * Verifies an offline token (as {@link verifyOffline} does, throwing OfflineTokenError when it
+   * is refused) and says whether the license it was issued for has the entitlement `code` (any
+   * case), from the token's signed `ent` claim, without any network call.
+   */
+  async hasEntitlement(
+    token: string | OfflineToken,
+    code: string,
+    opts: VerifyOfflineOptions = {},
+  ): Promise<boolean> {
+    return hasEntitlement(await this.verifyOffline(token, opts), code);
   }
 
   // ---- heartbeat loop ----------------------------------------------------------------------------

@@ -17,6 +17,6 @@ export {
   type OfflineTokenErrorCode,
 } from './errors.js';
 export type { MachineIdOptions } from './machine-id-common.js';
-export { licenseKeyFingerprint, type VerifyOfflineOptions } from './offline.js';
+export { hasEntitlement, licenseKeyFingerprint, type VerifyOfflineOptions } from './offline.js';
 export { MemoryStorage, type SdkStorage, WebStorage, type WebStorageArea } from './storage.js';
 export type * from './types.js';

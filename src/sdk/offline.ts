@@ -93,7 +93,24 @@ export async function verifyOfflineToken(
   if (opts.machineId !== undefined && claims.mid !== opts.machineId) {
     throw new OfflineTokenError('The token was issued to another machine', 'CLAIM_MISMATCH');
   }
+  // Tokens from servers before entitlements carry no `ent`: none.
+  if (!Array.isArray(claims.ent)) claims.ent = [];
   return claims;
+}
+
+/**
+ * Whether verified claims (`verifyOffline`'s result) or a license (`validate`'s `license`) carry the
+ * entitlement `code`. Codes compare without regard to case, as on the server. Pass only claims that
+ * were verified: an unverified token's claims prove nothing.
+ */
+export function hasEntitlement(
+  from: Pick<OfflineClaims, 'ent'> | { entitlements: string[] } | null | undefined,
+  code: string,
+): boolean {
+  if (!from) return false;
+  const codes = 'ent' in from ? from.ent : from.entitlements;
+  const wanted = code.toLowerCase();
+  return Array.isArray(codes) && codes.some((c) => typeof c === 'string' && c.toLowerCase() === wanted);
 }
 
 function mapJoseError(err: unknown): OfflineTokenError {

@@ -12,6 +12,7 @@ export type ValidationCode =
   | 'DOMAIN_MISMATCH'
   | 'NOT_ACTIVATED'
   | 'LEASE_EXPIRED'
+  | 'ENTITLEMENTS_MISSING'
   /** Only with `consume`: the uses would pass maxUses (nothing was added). */
   | 'USAGE_LIMIT_EXCEEDED';
 
@@ -41,6 +42,8 @@ export interface License {
   /** Null: unlimited. */
   maxUses: number | null;
   usesResetInterval: UsesResetInterval;
+  /** Effective entitlement codes (the product's and the license's own), sorted. */
+  entitlements: string[];
 }
 
 export interface Activation {
@@ -72,6 +75,8 @@ export interface ValidateInput {
   /** Uses to add atomically when every other check passes; `valid: false` with USAGE_LIMIT_EXCEEDED
    * when they would pass maxUses (nothing added). Not retried by the SDK. */
   consume?: number;
+  /** ENTITLEMENTS_MISSING unless the license has every one of these codes (any case). */
+  entitlements?: string[];
 }
 
 /**
@@ -148,6 +153,8 @@ export interface OfflineClaims {
   sts: LicenseStatus;
   /** License expiry (unix seconds), null for none. */
   lexp: number | null;
+  /** Effective entitlement codes, sorted: check one offline with `hasEntitlement`. */
+  ent: string[];
   iat: number;
   /** Unix seconds; the token is refused from this moment on (= graceUntil). */
   exp: number;

@@ -33,6 +33,7 @@ export async function tokensBench(_opts: BenchOptions): Promise<void> {
       expiresAt: new Date(Date.now() + 30 * 86400_000),
       graceSeconds: 7 * 86400,
       machineId: 'machine-0123456789abcdef',
+      entitlements: ['export', 'sso'],
     };
     const now = new Date();
     const token = signOfflineToken(keys, subject, now).token;

@@ -94,6 +94,13 @@ export async function fixtures(t: TestApp, admin: string, method: string, path: 
     ? (await call('POST', `/api/v1/licenses/${license.id}/send-key`)).email
     : { id: 'eml_none' };
   const domain = (await call('POST', '/api/v1/domains', { host: `portal-${i}.examples.test` })).domain;
+  // The entitlement examples name `export` and `sso`; the detach examples detach `export`.
+  const entitlement = (await call('POST', '/api/v1/entitlements', { code: 'export' })).entitlement;
+  await call('POST', '/api/v1/entitlements', { code: 'sso' });
+  if (method === 'delete' && path === '/api/v1/products/{id}/entitlements/{code}')
+    await call('POST', `/api/v1/products/${product.id}/entitlements`, { codes: ['export'] });
+  if (licensed && method === 'delete' && path === '/api/v1/licenses/{id}/entitlements/{code}')
+    await call('POST', `/api/v1/licenses/${license.id}/entitlements`, { codes: ['export'] });
   if (path !== '/api/v1/integrations/stripe' || method !== 'put')
     await call('PUT', '/api/v1/integrations/stripe', {
       webhook_secret: STRIPE_SECRET,
@@ -115,6 +122,7 @@ export async function fixtures(t: TestApp, admin: string, method: string, path: 
       [IDS.account]: acct.body.account.id,
       [IDS.email]: email.id,
       [IDS.domain]: domain.id,
+      [IDS.entitlement]: entitlement.id,
       prod_123: product.id,
     } as Record<string, string>,
   };

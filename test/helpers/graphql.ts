@@ -98,7 +98,7 @@ export async function newLicense(
   key?: string | null,
 ): Promise<{ id: string; key: string; product: { id: string } }> {
   const product = await newProduct(gql, key);
-  const r = await gql(CREATE_LICENSE, { input: { productId: product.id, ...input } }, key);
+  const r = await gql(CREATE_LICENSE, { input: { productId: product.id, type: 'perpetual', ...input } }, key);
   if (dataOf(r).createLicense.__typename !== 'CreateLicenseSuccess')
     throw new Error(`createLicense failed\n${r.trace}`);
   return r.data.createLicense.license;

@@ -51,8 +51,9 @@ export type CreateLicenseInput = {
   renewalInterval?: RenewalInterval | null | undefined;
   /** Email the key to the license's customer (who must have an email). */
   sendEmail?: boolean | null | undefined;
-  /** Defaults to perpetual. */
-  type?: LicenseType | null | undefined;
+  /** A pricing tier of the product: its seats, duration and entitlements are the defaults (fields given here win). Unknown: UnknownTierError. */
+  tier?: string | null | undefined;
+  type: LicenseType;
   /** Default: the product's. */
   usesResetInterval?: UsesResetInterval | null | undefined;
 };
@@ -70,6 +71,7 @@ export type CreateProductInput = {
   offlineGracePeriod?: number | null | undefined;
   /** Any of windows, mac, linux, web, ios, android (case-insensitive; stored lower-case, each once). Anything else is a VALIDATION_ERROR naming the field. */
   platforms?: Array<string> | null | undefined;
+  tiers?: Array<ProductTierInput> | null | undefined;
   /** Default none. */
   usesResetInterval?: UsesResetInterval | null | undefined;
 };
@@ -164,6 +166,14 @@ export type LicenseType = 'floating' | 'perpetual' | 'subscription' | 'trial';
 
 export type OrderDirection = 'ASC' | 'DESC';
 
+export type ProductTierInput = {
+  durationDays?: number | null | undefined;
+  /** Codes that exist in this environment. */
+  entitlements?: Array<string> | null | undefined;
+  maxActivations?: number | null | undefined;
+  name: string;
+};
+
 export type RenewalInterval = 'day' | 'month' | 'week' | 'year';
 
 export type StripePriceInput = {
@@ -219,6 +229,8 @@ export type UpdateProductInput = {
   offlineGracePeriod?: number | null | undefined;
   /** Any of windows, mac, linux, web, ios, android (case-insensitive; stored lower-case, each once). Anything else is a VALIDATION_ERROR naming the field. */
   platforms?: Array<string> | null | undefined;
+  /** Replaces the whole list. */
+  tiers?: Array<ProductTierInput> | null | undefined;
   /** For licenses created from now on. */
   usesResetInterval?: UsesResetInterval | null | undefined;
 };
@@ -350,6 +362,7 @@ export type CreateProductMutation = {
   createProduct:
     | { __typename: 'ConflictError'; code: string; message: string }
     | { __typename: 'CreateProductSuccess'; product: { id: string; name: string } }
+    | { __typename: 'NotFoundError'; code: string; message: string }
     | { __typename: 'ValidationError'; code: string; message: string };
 };
 
@@ -885,6 +898,7 @@ export type CreateLicenseMutation = {
         };
       }
     | { __typename: 'NotFoundError'; code: string; message: string }
+    | { __typename: 'UnknownTierError'; code: string; message: string }
     | { __typename: 'ValidationError'; code: string; message: string };
 };
 

@@ -26,8 +26,9 @@ export type CreateLicenseInput = {
   renewalInterval?: RenewalInterval | null | undefined;
   /** Email the key to the license's customer (who must have an email). */
   sendEmail?: boolean | null | undefined;
-  /** Defaults to perpetual. */
-  type?: LicenseType | null | undefined;
+  /** A pricing tier of the product: its seats, duration and entitlements are the defaults (fields given here win). Unknown: UnknownTierError. */
+  tier?: string | null | undefined;
+  type: LicenseType;
   /** Default: the product's. */
   usesResetInterval?: UsesResetInterval | null | undefined;
 };
@@ -69,6 +70,7 @@ export type ValidateLicenseInput = {
 /** Checks run in a fixed order and the first failing one decides the code: NOT_FOUND, REVOKED, SUSPENDED, EXPIRED, PRODUCT_MISMATCH, DOMAIN_MISMATCH, NOT_ACTIVATED (only with machineId), LEASE_EXPIRED, and last USAGE_LIMIT_EXCEEDED (only with consume: the uses would pass maxUses; nothing is added). */
 export type ValidationCode =
   | 'DOMAIN_MISMATCH'
+  | 'ENTITLEMENTS_MISSING'
   | 'EXPIRED'
   | 'LEASE_EXPIRED'
   | 'NOT_ACTIVATED'
@@ -107,6 +109,7 @@ export type CreateLicenseMutation = {
         };
       }
     | { __typename: 'NotFoundError'; code: string; message: string }
+    | { __typename: 'UnknownTierError'; code: string; message: string }
     | { __typename: 'ValidationError'; code: string; message: string };
 };
 
