@@ -36,7 +36,7 @@ describe('the license path over GraphQL', () => {
   it('creates, validates, activates up to the limit, deactivates and activates again', async () => {
     const product = await newProduct();
     const created = await gql(CREATE_LICENSE, {
-      input: { productId: product.id, maxActivations: 2, email: 'Buyer@Example.com' },
+      input: { productId: product.id, type: 'perpetual', maxActivations: 2, email: 'Buyer@Example.com' },
     });
     const license = dataOf(created).createLicense.license;
     expect(license, created.trace).toMatchObject({
@@ -244,7 +244,11 @@ describe('tenancy', () => {
       __typename: 'NotFoundError',
       code: 'NOT_FOUND',
     });
-    const l = await gql(CREATE_LICENSE, { input: { productId: live.product.id } }, t.testKey);
+    const l = await gql(
+      CREATE_LICENSE,
+      { input: { productId: live.product.id, type: 'perpetual' } },
+      t.testKey,
+    );
     expect(dataOf(l).createLicense, l.trace).toMatchObject({ __typename: 'NotFoundError' });
 
     // The live key sees it, by id and as a Relay node whose id is the database id.

@@ -12,6 +12,8 @@ export function backupRoutes(deps: Deps) {
       path: '/api/v1/admin/backup',
       access: 'admin',
       tag: 'Admin',
+      // A binary download for the CLI (README "Backups"), not a JSON operation: not in the API document.
+      internal: true,
       summary:
         'A consistent snapshot of the embedded database (PGlite) while the server runs, as a .tar.gz of the data directory; restore it with `npm run cli -- restore <file>` into a new DATA_DIR. 400 on PostgreSQL (use pg_dump)',
       async handler(c) {

@@ -78,6 +78,9 @@ export function changeUsage(
     });
     const data = { amount, uses: counted.uses, maxUses: counted.maxUses };
     changed(staged, license, EVENT[action], data);
+    // The count before, as the statement saw it (a reset does not read it: null).
+    const before = action === 'reset' ? null : counted.uses + (action === 'increment' ? -amount : amount);
+    staged.audit(caller, EVENT[action], { id, changes: { uses: [before, counted.uses] } });
     if (action === 'increment' && reached(counted)) {
       staged.event(licenseEvent('license.usage.limit_reached', license, data));
     }

@@ -17,6 +17,13 @@ export const productInclude = {
   entitlements: { select: { entitlement: { select: { code: true } } } },
 } as const;
 
+/** A product as its audit entries compare it: its row, without the joined entitlements (their
+ * changes have entries of their own, `product.entitlements_attached` and `…_detached`). */
+function auditRow(p: ProductWithEntitlements) {
+  const { entitlements: _joined, ...row } = p;
+  return row;
+}
+
 /** Tiers as stored; their entitlement codes must exist (404 NOT_FOUND naming the unknown ones). */
 async function tiersData(tx: Tx, tenant: Tenant, tiers: ProductTier[] | undefined) {
   if (tiers === undefined) return {};
@@ -50,7 +57,7 @@ export function createProduct(
         ...(await tiersData(tx, caller.tenant, input.tiers)),
       },
     });
-    staged.audit(caller, 'product.created', { id: product.id, after: product });
+    staged.audit(caller, 'product.created', { id: product.id, after: auditRow(product) });
     return product;
   });
 }
@@ -102,7 +109,7 @@ export function updateProduct(
         ...(input.usesResetInterval !== undefined ? { usesResetInterval: input.usesResetInterval } : {}),
       },
     });
-    staged.audit(caller, 'product.updated', { id, before: current, after: product });
+    staged.audit(caller, 'product.updated', { id, before: current, after: auditRow(product) });
     return product;
   });
 }
