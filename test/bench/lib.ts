@@ -284,7 +284,7 @@ export async function probe(
   target: Target,
 ): Promise<{ status: number; text: string; json: any; bytes: number }> {
   const res = await fetch(target.url, {
-    method: 'POST',
+    method: target.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...target.headers },
     body: target.body,
   });
