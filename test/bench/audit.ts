@@ -68,9 +68,9 @@ export async function auditBench(opts: BenchOptions): Promise<void> {
   }[] = [
     {
       kind: 'pglite',
-      env: async () => {
+      env: () => {
         const dir = tempDir('to-bench-audit-');
-        return { env: { BENCH_DATA_DIR: dir.path }, done: dir.remove };
+        return Promise.resolve({ env: { BENCH_DATA_DIR: dir.path }, done: dir.remove });
       },
     },
   ];
