@@ -15,7 +15,8 @@ import { CreateLicenseInput } from './licensing/licenses.schemas';
 import { createLicense } from './licensing/licenses.service';
 import { rotateSigningKey } from './licensing/signing-keys';
 import { AppError } from './lib/errors';
-import { systemCaller } from './lib/principal';
+import { type Actor, systemCaller } from './lib/principal';
+import { systemSource } from './audit/audit.service';
 import { createLogger } from './logger';
 import { fromRest, parseWith } from './rest/input';
 
@@ -59,6 +60,9 @@ function env(value: string | undefined): 'live' | 'test' {
 /** Runs `fn` with the services' dependencies over the configured database, as the server builds
  * them: writes go through the same commit step, so with REDIS_URL the running servers hear of
  * them (cache invalidations, revoked credentials) at once. */
+/** The audit log's actor for a CLI command: `system`, id `cli`, labelled with the command. */
+const cliActor = (command: string): Actor => ({ type: 'system', id: 'cli', label: `cli ${command}` });
+
 async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config);
@@ -90,7 +94,7 @@ async function importLicenses(deps: Deps, file: string, accountId: string, envir
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim());
-  const caller = systemCaller({ accountId, environment });
+  const caller = systemCaller({ accountId, environment }, cliActor('licenses:import'));
   let ok = 0;
   const failed: string[] = [];
   const started = Date.now();
@@ -155,12 +159,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'accounts:create':
       return withDeps(async (deps) => {
         const plan = (values.plan ?? loadConfig().defaultPlan) as 'enterprise';
-        const a = await createAccount(deps, {
-          name: need(values.name, 'name'),
-          plan,
-          ownerEmail: values.email,
-          ownerPassword: values.password,
-        });
+        const a = await createAccount(
+          deps,
+          { name: need(values.name, 'name'), plan, ownerEmail: values.email, ownerPassword: values.password },
+          { ...systemSource('cli accounts:create', 'cli'), actor: cliActor('accounts:create') },
+        );
         out(`account   ${a.account.id} (${a.account.plan})`);
         out(`owner     ${a.owner.email}${a.owner.generatedPassword ? `  password ${a.owner.password}` : ''}`);
         out(`live key  ${a.liveKey}`);
@@ -180,9 +183,13 @@ export async function main(argv: string[]): Promise<number> {
         if (!(await deps.prisma.account.findUnique({ where: { id: accountId } })))
           throw new Error('no such account');
         const scope = values.scope === 'admin' ? 'admin' : 'portal';
-        const { apiKey, secret } = await commit(deps, (tx) =>
-          createApiKey(tx, { accountId, environment: env(values.env), name: values.name, scope }),
-        );
+        const environment = env(values.env);
+        const { apiKey, secret } = await commit(deps, async (tx, staged) => {
+          const made = await createApiKey(tx, { accountId, environment, name: values.name, scope });
+          const source = systemCaller({ accountId, environment }, cliActor('keys:create'));
+          staged.audit(source, 'api_key.created', { id: made.apiKey.id, after: made.apiKey });
+          return made;
+        });
         out(`${apiKey.id}  ${secret}`);
         out('The key is shown once; store it now.');
         return 0;
@@ -210,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         await revokeApiKey(
           deps,
-          systemCaller({ accountId: key.accountId, environment: key.environment }),
+          systemCaller({ accountId: key.accountId, environment: key.environment }, cliActor('keys:revoke')),
           id,
         );
         out(`revoked ${id}`);
@@ -220,7 +227,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'signing-keys:rotate':
       return withDeps(async (deps) => {
         await deps.signingKeys.init(); // fails here on a master key that does not open the current one
-        const r = await rotateSigningKey(deps);
+        // Deployment-wide: recorded in the oldest account's live log (the operator's, bootstrapped first).
+        const first = await deps.prisma.account.findFirst({ orderBy: { createdAt: 'asc' } });
+        const source = first
+          ? systemCaller({ accountId: first.id, environment: 'live' }, cliActor('signing-keys:rotate'))
+          : undefined;
+        const r = await rotateSigningKey(deps, source);
         out(`active signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}`);
         out('Running servers pick the new key up within a minute.');
         return 0;

@@ -1,6 +1,7 @@
 // Accounts and the first-start bootstrap.
 import { randomBytes } from 'node:crypto';
 import type { Account, Plan } from '../../prisma/generated/client/client';
+import { type AuditBy, systemSource } from '../audit/audit.service';
 import { createApiKey } from '../auth/api-keys.service';
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
@@ -17,6 +18,7 @@ export interface NewAccount {
 export async function createAccount(
   deps: Deps,
   input: { name: string; plan: Plan; ownerEmail?: string; ownerPassword?: string },
+  by: AuditBy = systemSource('system'),
 ): Promise<NewAccount> {
   const accountId = newId('acct');
   const email = (input.ownerEmail ?? `owner+${accountId.slice(5, 13).toLowerCase()}@localhost`).toLowerCase();
@@ -25,8 +27,15 @@ export async function createAccount(
   const passwordHash = await hashPassword(password);
   // An email is unique per account, and this account is new: the owner's address may well be a
   // user of another account too (and saying so would tell this caller about that account).
-  return commit(deps, async (tx) => {
+  return commit(deps, async (tx, staged) => {
     const account = await tx.account.create({ data: { id: accountId, name: input.name, plan: input.plan } });
+    // In the new account's live log: its history starts with who opened it.
+    staged.audit({ ...by, tenant: { accountId, environment: 'live' } }, 'account.created', {
+      id: accountId,
+      after: account,
+      fields: ['name', 'plan', 'status'],
+      changes: { ownerEmail: [null, email] },
+    });
     const user = await tx.user.create({
       data: { id: newId('usr'), accountId, email, passwordHash, role: 'owner' },
     });
@@ -49,7 +58,7 @@ export async function bootstrapIfEmpty(
   opts: { plan: Plan; ownerEmail?: string; ownerPassword?: string },
 ): Promise<NewAccount | null> {
   if ((await deps.prisma.account.count()) > 0) return null;
-  return createAccount(deps, { name: 'Default account', ...opts });
+  return createAccount(deps, { name: 'Default account', ...opts }, systemSource('bootstrap'));
 }
 
 export function printBootstrap(b: NewAccount, write: (s: string) => void = (s) => process.stdout.write(s)) {

@@ -2,6 +2,7 @@
 // They call admin.service, as the REST /api/v1/admin routes do, with the same input shapes.
 import type { Account as AccountRow } from '../../prisma/generated/client/client';
 import { builder } from '../graphql/builder';
+import { caller } from '../graphql/context';
 import { nodeConnection } from '../graphql/connections';
 import { ConflictError, NotFoundError } from '../graphql/errors';
 import { parseInput } from '../graphql/inputs';
@@ -89,7 +90,7 @@ const statusChange = (name: string, status: AccountRow['status'], description: s
       authScopes: { admin: true },
       args: { id: t.arg.id({ required: true }) },
       errors: { types: [NotFoundError], dataField: { name: 'account' } },
-      resolve: (_root, { id }, ctx) => setAccountStatus(ctx.deps, id, status),
+      resolve: (_root, { id }, ctx) => setAccountStatus(ctx.deps, caller(ctx), id, status),
     }),
   );
 
@@ -107,7 +108,8 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateAccountInputRef, required: true }) },
     errors: { types: [ConflictError], directResult: true },
-    resolve: (_root, { input }, ctx) => openAccount(ctx.deps, parseInput(CreateAccountInput, input)),
+    resolve: (_root, { input }, ctx) =>
+      openAccount(ctx.deps, caller(ctx), parseInput(CreateAccountInput, input)),
   }),
   updateAccount: t.field({
     type: Account,
@@ -116,6 +118,6 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInputRef, required: true }) },
     errors: { types: [NotFoundError], dataField: { name: 'account' } },
     resolve: (_root, { id, input }, ctx) =>
-      updateAccount(ctx.deps, id, parseInput(UpdateAccountInput, input)),
+      updateAccount(ctx.deps, caller(ctx), id, parseInput(UpdateAccountInput, input)),
   }),
 }));

@@ -24,8 +24,8 @@ export function adminRoutes(deps: Deps) {
       tag: 'Admin',
       summary: 'Create an account with its owner and a live and a test key (shown once)',
       body: CreateAccountInput,
-      async handler(c, { body }) {
-        const a = await openAccount(deps, body);
+      async handler(c, { caller, body }) {
+        const a = await openAccount(deps, caller, body);
         return c.json(
           {
             account: accountJson(a.account),
@@ -58,8 +58,8 @@ export function adminRoutes(deps: Deps) {
       tag: 'Admin',
       summary: "Change an account's name, plan or status",
       body: UpdateAccountInput,
-      async handler(c, { params, body }) {
-        return c.json({ account: accountJson(await updateAccount(deps, params.id!, body)) });
+      async handler(c, { caller, params, body }) {
+        return c.json({ account: accountJson(await updateAccount(deps, caller, params.id!, body)) });
       },
     }),
     route({
@@ -68,8 +68,10 @@ export function adminRoutes(deps: Deps) {
       access: 'admin',
       tag: 'Admin',
       summary: 'Suspend an account: its keys and sessions stop working',
-      async handler(c, { params }) {
-        return c.json({ account: accountJson(await setAccountStatus(deps, params.id!, 'suspended')) });
+      async handler(c, { caller, params }) {
+        return c.json({
+          account: accountJson(await setAccountStatus(deps, caller, params.id!, 'suspended')),
+        });
       },
     }),
     route({
@@ -78,8 +80,8 @@ export function adminRoutes(deps: Deps) {
       access: 'admin',
       tag: 'Admin',
       summary: 'Reinstate a suspended account',
-      async handler(c, { params }) {
-        return c.json({ account: accountJson(await setAccountStatus(deps, params.id!, 'active')) });
+      async handler(c, { caller, params }) {
+        return c.json({ account: accountJson(await setAccountStatus(deps, caller, params.id!, 'active')) });
       },
     }),
   ]);

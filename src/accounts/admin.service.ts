@@ -5,6 +5,7 @@ import type { Account, AccountStatus } from '../../prisma/generated/client/clien
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import { notFound } from '../lib/errors';
+import type { Caller } from '../lib/principal';
 import { listPage, oldestFirst, type PageWindow } from '../lib/pagination';
 import type { AccountFilter, CreateAccountInput, UpdateAccountInput } from './accounts.schemas';
 import { createAccount, type NewAccount } from './accounts.service';
@@ -22,23 +23,44 @@ export async function getAccount(deps: Deps, id: string): Promise<Account> {
 }
 
 /** A new account with its owner and a live and a test key; the plan defaults to TO_DEFAULT_PLAN. */
-export function openAccount(deps: Deps, input: CreateAccountInput): Promise<NewAccount> {
-  return createAccount(deps, {
-    name: input.name,
-    plan: input.plan ?? deps.config.defaultPlan,
-    ownerEmail: input.ownerEmail,
-    ownerPassword: input.ownerPassword,
-  });
+export function openAccount(deps: Deps, caller: Caller, input: CreateAccountInput): Promise<NewAccount> {
+  return createAccount(
+    deps,
+    {
+      name: input.name,
+      plan: input.plan ?? deps.config.defaultPlan,
+      ownerEmail: input.ownerEmail,
+      ownerPassword: input.ownerPassword,
+    },
+    caller,
+  );
 }
 
-export function updateAccount(deps: Deps, id: string, data: UpdateAccountInput): Promise<Account> {
+/** The entry goes in the changed account's log (in the environment of the operator's credential):
+ * its owner sees who suspended it or changed its plan. */
+export function updateAccount(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  data: UpdateAccountInput,
+): Promise<Account> {
   return commit(deps, async (tx, staged) => {
-    if (!(await tx.account.findUnique({ where: { id } }))) throw notFound('Account');
+    const before = await tx.account.findUnique({ where: { id } });
+    if (!before) throw notFound('Account');
     staged.forgetCredentials();
-    return tx.account.update({ where: { id }, data });
+    const after = await tx.account.update({ where: { id }, data });
+    const action =
+      data.status && data.status !== before.status
+        ? data.status === 'suspended'
+          ? 'account.suspended'
+          : 'account.reinstated'
+        : 'account.updated';
+    const tenant = { accountId: id, environment: caller.tenant.environment };
+    staged.audit({ ...caller, tenant }, action, { id, before, after, fields: ['name', 'plan', 'status'] });
+    return after;
   });
 }
 
 /** Suspended: the account's keys and sessions stop working (FORBIDDEN) until it is reinstated. */
-export const setAccountStatus = (deps: Deps, id: string, status: AccountStatus) =>
-  updateAccount(deps, id, { status });
+export const setAccountStatus = (deps: Deps, caller: Caller, id: string, status: AccountStatus) =>
+  updateAccount(deps, caller, id, { status });

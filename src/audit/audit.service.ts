@@ -22,6 +22,18 @@ export interface AuditSource extends RequestMeta {
   actor?: Actor;
 }
 
+/** A source whose tenant is decided by the change itself (an operator's change to another
+ * account: the entry goes in that account's log). */
+export type AuditBy = Omit<AuditSource, 'tenant'>;
+
+/** The server itself, with no request: bootstrap, the CLI, background jobs. */
+export const systemSource = (label: string, id: string | null = null): AuditBy => ({
+  ip: null,
+  userAgent: null,
+  requestId: null,
+  actor: { type: 'system', id, label },
+});
+
 export interface AuditInput {
   /** The target's id (`lic_…`); null for a target without one. */
   id: string | null;

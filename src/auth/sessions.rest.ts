@@ -109,9 +109,9 @@ export function sessionRoutes(deps: Deps) {
       tag: 'Sessions',
       summary:
         'Sign out: the session (cookie or bearer JWT) is revoked on the server, every token of it stops working, and the cookie is cleared',
-      async handler(c) {
+      async handler(c, { keyCaller }) {
         const token = sessionToken(c.req.headers);
-        if (token) await revokeSession(deps, token);
+        if (token) await revokeSession(deps, token, keyCaller);
         c.header('Set-Cookie', clearedSessionCookie);
         return c.json({ loggedOut: true });
       },

@@ -97,7 +97,7 @@ export async function renewSession(deps: Deps, p: Principal, environment: Enviro
 /** Logs a sign-in out: its row is revoked and every instance forgets the cached tokens, so each
  * token of it is refused from the next request on (and subscriptions opened with it close). A token
  * that does not verify has nothing to log out. */
-export async function revokeSession(deps: Deps, token: string): Promise<boolean> {
+export async function revokeSession(deps: Deps, token: string, meta?: RequestMeta): Promise<boolean> {
   const payload = await verifiedClaims(deps, token).catch(() => null);
   const sid = typeof payload?.sid === 'string' ? payload.sid : null;
   if (!sid) return false;
@@ -107,6 +107,13 @@ export async function revokeSession(deps: Deps, token: string): Promise<boolean>
       data: { revokedAt: deps.now() },
     });
     staged.forgetCredentials();
+    const userId = payload?.sub;
+    const env = payload?.env === 'test' ? 'test' : 'live';
+    if (r.count > 0 && meta && typeof payload?.acct === 'string' && userId) {
+      const tenant = { accountId: payload.acct, environment: env } as const;
+      const actor = { type: 'user' as const, id: userId, label: null };
+      staged.audit({ ...meta, tenant, actor }, 'user.signed_out', { id: userId, targetType: 'user' });
+    }
     return r.count > 0;
   });
 }

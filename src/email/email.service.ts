@@ -79,9 +79,8 @@ export async function getEmail(deps: Deps, caller: Caller, id: string): Promise<
 export function resendEmail(deps: Deps, caller: Caller, id: string): Promise<EmailMessage> {
   return commit(deps, async (tx, staged) => {
     const now = deps.now();
-    if (!(await tx.emailMessage.findFirst({ where: { id, ...inTenant(caller.tenant) } }))) {
-      throw notFound('Email');
-    }
+    const before = await tx.emailMessage.findFirst({ where: { id, ...inTenant(caller.tenant) } });
+    if (!before) throw notFound('Email');
     const queued = await tx.emailMessage.updateMany({
       where: { id, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
       data: {
@@ -96,6 +95,14 @@ export function resendEmail(deps: Deps, caller: Caller, id: string): Promise<Ema
     });
     if (queued.count === 0) throw conflict('An attempt to send this email is in flight; try again shortly');
     staged.afterCommit(() => deps.kicks.email());
-    return tx.emailMessage.findUniqueOrThrow({ where: { id } });
+    const after = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
+    staged.audit(caller, 'email.resent', {
+      id,
+      before,
+      after,
+      fields: ['status', 'attempts'],
+      changes: { to: [before.to, after.to], template: [before.template, after.template] },
+    });
+    return after;
   });
 }

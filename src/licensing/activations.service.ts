@@ -2,6 +2,7 @@
 // public; deleteActivation, portal). The seat limit is a conditional UPDATE inside the transaction,
 // so it holds under concurrency.
 import type { Activation } from '../../prisma/generated/client/client';
+import type { AuditSource } from '../audit/audit.service';
 import { commit, type Staged, type Tx } from '../db/commit';
 import { isUniqueViolation } from '../db/errors';
 import type { Deps } from '../deps';
@@ -12,6 +13,7 @@ import { type Caller, inTenant, type KeyCaller } from '../lib/principal';
 import {
   countRefusals,
   guardKeyLookup,
+  keySource,
   leaseSeconds,
   licenseByKey,
   offlineToken,
@@ -37,6 +39,9 @@ export interface DeactivateResult {
 }
 
 const withCustomer = { customer: { select: { email: true } } } as const;
+
+/** What an activation's audit entry shows of it. */
+const AUDITED = ['licenseId', 'machineId', 'label', 'platform', 'ip'] as const;
 
 /** Activates a device; re-activating the same device is idempotent (200, the same activation). */
 export function activateLicense(
@@ -104,6 +109,12 @@ async function activateOnce(
       },
     });
     staged.invalidateLicense(lic.id);
+    // In this transaction (commit() writes it with the change): no round trip of its own.
+    staged.audit(keySource(caller, lic), 'activation.created', {
+      id: activation.id,
+      after: activation,
+      fields: AUDITED,
+    });
     staged.event({
       type: 'license.activated',
       tenant: { accountId: lic.accountId, environment: lic.environment },
@@ -129,10 +140,12 @@ async function activateOnce(
 }
 
 /** Frees a seat inside `tx`: deletes the activation, decrements the count, records
- * license.deactivated with `reason` (and `extra` data, such as the actor). */
+ * license.deactivated with `reason` (and `extra` data, such as the actor) and the audit entry
+ * `activation.deleted` naming `source`. */
 export async function removeActivation(
   tx: Tx,
   staged: Staged,
+  source: AuditSource,
   activation: Activation,
   reason: string,
   extra: Record<string, unknown> = {},
@@ -148,6 +161,7 @@ export async function removeActivation(
     include: withCustomer,
   });
   staged.invalidateLicense(license.id);
+  staged.audit(source, 'activation.deleted', { id: activation.id, before: activation, fields: AUDITED });
   staged.event({
     type: 'license.deactivated',
     tenant: { accountId: license.accountId, environment: license.environment },
@@ -173,7 +187,8 @@ export function deactivateLicense(
           where: { licenseId_machineId: { licenseId: lic.id, machineId: input.machineId } },
         });
         if (!activation) throw notFound('Activation');
-        return { activation, license: await removeActivation(tx, staged, activation, 'manual') };
+        const source = keySource(caller, lic);
+        return { activation, license: await removeActivation(tx, staged, source, activation, 'manual') };
       });
       recordKeyUsage(deps, caller, 'deactivate', result.license, {
         code: 'DEACTIVATED',
@@ -197,7 +212,7 @@ export async function deleteActivation(
       where: { id: activationId, ...inTenant(caller.tenant) },
     });
     if (!activation) throw notFound('Activation');
-    return { activation, license: await removeActivation(tx, staged, activation, 'manual') };
+    return { activation, license: await removeActivation(tx, staged, caller, activation, 'manual') };
   });
   recordKeyUsage(deps, { ...caller, scope: caller.tenant }, 'deactivate', result.license, {
     code: 'DEACTIVATED',

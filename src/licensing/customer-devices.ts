@@ -3,6 +3,7 @@
 // with `actor: "customer"`, up to the product's `customerDeactivationsPerMonth` per license and
 // calendar month (UTC).
 import type { Prisma } from '../../prisma/generated/client/client';
+import type { AuditSource } from '../audit/audit.service';
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import { AppError, notFound } from '../lib/errors';
@@ -53,6 +54,17 @@ export async function customerLicenses(deps: Deps, scope: CustomerScope) {
 
 export type CustomerLicense = Awaited<ReturnType<typeof customerLicenses>>[number];
 
+/** The customer on their page, for the audit log: their id, or (signed in by key) null. */
+const customerSource = (scope: CustomerScope, meta: RequestMeta): AuditSource => ({
+  ...meta,
+  tenant: scope.tenant,
+  actor: {
+    type: 'customer',
+    id: scope.customerId,
+    label: scope.customerId ? 'customer page' : 'customer page (license key)',
+  },
+});
+
 const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 
 /** Frees one of the customer's devices. 404 for a device outside the scope; 409
@@ -92,7 +104,9 @@ export async function deactivateForCustomer(
     const { license: _l, ...plain } = activation;
     return {
       activation: plain,
-      license: await removeActivation(tx, staged, plain, 'manual', { actor: 'customer' }),
+      license: await removeActivation(tx, staged, customerSource(scope, meta), plain, 'manual', {
+        actor: 'customer',
+      }),
     };
   });
   recordKeyUsage(deps, { ...meta, scope: scope.tenant }, 'deactivate', result.license, {

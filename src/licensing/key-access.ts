@@ -2,7 +2,8 @@
 // own step, on both doors: the enumeration guard, the lookup by key within the caller's scope, the
 // usable-state check, the offline token and the usage record. The routes themselves live in
 // validate.service.ts, activations.service.ts and leases.service.ts.
-import type { LicenseStatus, LicenseType } from '../../prisma/generated/client/client';
+import type { Environment, LicenseStatus, LicenseType } from '../../prisma/generated/client/client';
+import type { AuditSource } from '../audit/audit.service';
 import type { Tx } from '../db/commit';
 import type { Deps } from '../deps';
 import { AppError } from '../lib/errors';
@@ -58,6 +59,19 @@ export interface Seen {
 }
 
 /** The license with this key (exact match after normalising), or UnknownKeyError. */
+/** Who the audit log names for a change made with a license key (activate, deactivate): the key
+ * holder, i.e. the license's customer (id null when it has none), from the request's IP and id. */
+export const keySource = (
+  caller: KeyCaller,
+  lic: { accountId: string; environment: Environment; customerId: string | null },
+): AuditSource => ({
+  ip: caller.ip,
+  userAgent: caller.userAgent,
+  requestId: caller.requestId,
+  tenant: { accountId: lic.accountId, environment: lic.environment },
+  actor: { type: 'customer', id: lic.customerId, label: 'license key' },
+});
+
 export async function licenseByKey(db: Tx, caller: KeyCaller, key: string, seen?: Seen) {
   const license = await db.license.findUnique({
     where: { key: normalizeLicenseKey(key) },

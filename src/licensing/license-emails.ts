@@ -77,6 +77,10 @@ export function sendLicenseKey(deps: Deps, caller: Caller, id: string): Promise<
     if (!l) throw notFound('License');
     const email = await queueLicenseEmail(deps, tx, staged, id, 'license_key');
     if (!email) throw conflict('This license has no customer email; set one (PATCH email) first');
+    staged.audit(caller, 'license.key_emailed', {
+      id,
+      changes: { email: [null, email.id], to: [null, email.to] },
+    });
     return email;
   });
 }

@@ -106,8 +106,8 @@ export function licenseKeyRoutes(deps: Deps) {
       tag: 'Admin',
       summary:
         'Rotate the offline-token signing key (old public keys stay in the JWKS until their tokens expire)',
-      async handler(c) {
-        return c.json(await rotateSigningKey(deps));
+      async handler(c, { caller }) {
+        return c.json(await rotateSigningKey(deps, caller));
       },
     }),
   ]);

@@ -4,6 +4,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Prisma, SigningKey } from '../../prisma/generated/client/client';
 import type { Db } from '../db/client';
+import type { AuditSource } from '../audit/audit.service';
 import { commit } from '../db/commit';
 import type { SqlRunner } from '../db/sql';
 import type { Deps } from '../deps';
@@ -121,11 +122,22 @@ export class SigningKeys {
 
 /** Rotates the offline-token signing key. Cached validations hold tokens signed with the old key,
  * so every cached license is dropped, here and on the other instances. */
-export async function rotateSigningKey(deps: Deps): Promise<{ kid: string; retired: string[] }> {
+export async function rotateSigningKey(
+  deps: Deps,
+  source?: AuditSource,
+): Promise<{ kid: string; retired: string[] }> {
   const now = deps.now();
   const r = await commit(deps, async (tx, staged) => {
     staged.invalidateAllLicenses();
-    return deps.signingKeys.rotate(tx, now);
+    const rotated = await deps.signingKeys.rotate(tx, now);
+    // A deployment-wide key: the entry goes in the log of whoever rotated it (the operator).
+    if (source) {
+      staged.audit(source, 'signing_key.rotated', {
+        id: rotated.kid,
+        changes: { active: [rotated.retired, rotated.kid] },
+      });
+    }
+    return rotated;
   });
   await deps.signingKeys.reload(now);
   return r;

@@ -145,7 +145,11 @@ export function customerPageRoutes(deps: Deps): PageRoute[] {
           );
         }
         try {
-          await requestMagicLink(deps, req.account.id, email, req.ip, req.origin);
+          await requestMagicLink(deps, req.account.id, email, req.ip, req.origin, {
+            ip: req.ip,
+            userAgent: req.userAgent,
+            requestId: req.requestId,
+          });
         } catch (err) {
           if (err instanceof AppError && err.code === 'RATE_LIMITED') {
             const wait = Number(err.details?.retryAfter ?? 60);

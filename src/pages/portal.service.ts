@@ -10,7 +10,7 @@ import { queueEmail } from '../email/email.service';
 import { LOGIN_TOKEN } from '../email/templates';
 import { notFound } from '../lib/errors';
 import { normalizeLicenseKey } from '../lib/ids';
-import { type Caller, inTenant } from '../lib/principal';
+import { type Caller, inTenant, type RequestMeta } from '../lib/principal';
 import { createSession, issueLoginToken, LOGIN_MINUTES } from './portal-auth';
 
 const PER_ADDRESS = 3;
@@ -24,6 +24,7 @@ export async function requestMagicLink(
   email: string,
   ip: string,
   origin: string,
+  meta: RequestMeta,
 ) {
   const address = normalizeEmail(email);
   const byAddress = `${accountId}:${address}`;
@@ -48,6 +49,11 @@ export async function requestMagicLink(
       customerId: customer.id,
       loginTokenId: link.id,
       params: () => ({ signInUrl: `${origin}/sign-in/${LOGIN_TOKEN}`, minutes: LOGIN_MINUTES }),
+    });
+    const actor = { type: 'customer' as const, id: customer.id, label: customer.email };
+    staged.audit({ ...meta, tenant, actor }, 'customer.sign_in_link_sent', {
+      id: customer.id,
+      changes: { email: [null, customer.email] },
     });
   });
 }
@@ -74,8 +80,13 @@ export async function createPortalLink(deps: Deps, caller: Caller, customerId: s
   });
   if (!customer) throw notFound('Customer');
   const base = await customerPageBase(deps, caller.tenant.accountId);
-  const link = await commit(deps, (tx) =>
-    issueLoginToken(deps, tx, caller.tenant, customer.id, 'portal_link'),
-  );
+  const link = await commit(deps, async (tx, staged) => {
+    const made = await issueLoginToken(deps, tx, caller.tenant, customer.id, 'portal_link');
+    staged.audit(caller, 'customer.portal_link_created', {
+      id: customer.id,
+      changes: { expiresAt: [null, made.expiresAt] },
+    });
+    return made;
+  });
   return { url: `${base}/sign-in/${link.token}`, expiresAt: link.expiresAt };
 }

@@ -15,6 +15,8 @@ declare module 'autocannon' {
     warmup?: { connections?: number; duration?: number };
     /** Called with each response body; false counts a mismatch. */
     verifyBody?: (body: string) => boolean;
+    /** Replaces `[<id>]` in the body with a fresh id per request. */
+    idReplacement?: boolean;
     title?: string;
   }
 

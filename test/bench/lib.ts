@@ -179,7 +179,11 @@ export interface Target {
   /** Row label. */
   name: string;
   url: string;
+  /** POST unless given. */
+  method?: 'POST' | 'PATCH';
   body: string;
+  /** `[<id>]` in the body becomes a fresh id per request (each request a real change). */
+  idReplacement?: boolean;
   headers?: Record<string, string>;
   /** Checked on every response during the load; false counts as a mismatch. Keep it cheap. */
   verifyBody?: (body: string) => boolean;
@@ -230,7 +234,8 @@ function cpuSeconds(pid: number): number | null {
 function autocannonRun(target: Target, connections: number, duration: number): Promise<Result> {
   const instance = autocannon({
     url: target.url,
-    method: 'POST',
+    method: target.method ?? 'POST',
+    idReplacement: target.idReplacement ?? false,
     headers: { 'content-type': 'application/json', ...target.headers },
     body: target.body,
     connections,
@@ -279,7 +284,7 @@ export async function probe(
   target: Target,
 ): Promise<{ status: number; text: string; json: any; bytes: number }> {
   const res = await fetch(target.url, {
-    method: 'POST',
+    method: target.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...target.headers },
     body: target.body,
   });

@@ -23,6 +23,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
       'REST validate with everything on vs usage recording off vs rate limiter off vs limiter in Redis (REDIS_URL), one run',
     run: async (opts) => (await import('./overheads')).overheadsBench(opts),
   },
+  audit: {
+    describe:
+      'PATCH /api/v1/licenses/:id (a real change each request) with TO_AUDIT_LOG on vs off (PGlite on disk; PostgreSQL too when DATABASE_URL is set), vs a bare node:http baseline, one run',
+    run: async (opts) => (await import('./audit')).auditBench(opts),
+  },
   subscriptions: {
     describe:
       'BENCH_SUBSCRIBERS (2000) graphql-ws subscribers and a burst of BENCH_EVENTS (50) events: events/s and publish→receipt p50/p99, vs a bare ws broadcast',

@@ -6,6 +6,7 @@
 //   app       the real app (buildApp) on 127.0.0.1, port 0. PGlite in BENCH_DATA_DIR, or PostgreSQL
 //             when BENCH_DATABASE_URL is set. Creates a product and a perpetual license through the
 //             REST API with the bootstrap live key, and reports the license key.
+//             BENCH_AUDIT=off starts it with TO_AUDIT_LOG off.
 //   smtp      an SMTP server (smtp-server) that accepts every message and discards it.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,6 +96,7 @@ async function app() {
   const config = {
     ...base,
     redisUrl: limiter === 'redis' ? process.env.REDIS_URL : undefined,
+    auditLog: process.env.BENCH_AUDIT !== 'off',
     rateLimit: { ...base.rateLimit, enabled: limiter !== 'off', ipPerMinute: 1_000_000_000 },
   };
   const built = await buildApp(config);
@@ -113,6 +115,7 @@ async function app() {
     logLevel,
     rateLimit: { ...config.rateLimit, backend: built.deps.limits.backend },
     usage: process.env.BENCH_USAGE === 'off' ? 'off' : 'on',
+    auditLog: config.auditLog,
     dataDir: databaseUrl ? null : dataDir,
   });
 }

@@ -9,6 +9,23 @@ export type ActivationChangeKind = 'ACTIVATED' | 'DEACTIVATED';
 
 export type ApiKeyScope = 'admin' | 'portal';
 
+export type AuditActorType = 'API_KEY' | 'CUSTOMER' | 'INTEGRATION' | 'SYSTEM' | 'USER';
+
+export type AuditFilter = {
+  /** Such as `license.updated`. */
+  action?: string | null | undefined;
+  /** The actor's id (`key_…`, `usr_…`, `cus_…`, `stripe`). */
+  actor?: string | null | undefined;
+  actorType?: AuditActorType | null | undefined;
+  /** Entries at or after this time. */
+  from?: string | null | undefined;
+  /** The target's id (`lic_…`). */
+  target?: string | null | undefined;
+  targetType?: string | null | undefined;
+  /** Entries before this time. */
+  to?: string | null | undefined;
+};
+
 export type ConfigureStripeIntegrationInput = {
   defaultProductId?: string | number | null | undefined;
   prices?: Array<StripePriceInput> | null | undefined;
@@ -331,6 +348,42 @@ export type DeleteUserMutation = {
     | { __typename: 'ConflictError'; code: string; message: string }
     | { __typename: 'DeleteUserSuccess' }
     | { __typename: 'NotFoundError'; code: string; message: string };
+};
+
+export type AuditRowFragment = {
+  id: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  changes: unknown;
+  createdAt: string;
+  ip: string | null;
+  requestId: string | null;
+  actor: { type: AuditActorType; id: string | null; label: string | null };
+};
+
+export type AuditLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: AuditFilter | null | undefined;
+}>;
+
+export type AuditLogQuery = {
+  auditLog: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: Array<{
+      id: string;
+      action: string;
+      targetType: string;
+      targetId: string | null;
+      changes: unknown;
+      createdAt: string;
+      ip: string | null;
+      requestId: string | null;
+      actor: { type: AuditActorType; id: string | null; label: string | null };
+    }>;
+  };
 };
 
 export type ProductsQueryVariables = Exact<{
@@ -1193,6 +1246,41 @@ export type RedeliverWebhookDeliveryMutation = {
       };
 };
 
+export const AuditRowFragmentDoc = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AuditRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AuditEntry' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'targetType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'targetId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'changes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'ip' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'requestId' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'actor' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AuditRowFragment, unknown>;
 export const EmailRowFragmentDoc = {
   kind: 'Document',
   definitions: [
@@ -1801,6 +1889,114 @@ export const DeleteUserDocument = {
     },
   ],
 } as unknown as DocumentNode<DeleteUserMutation, DeleteUserMutationVariables>;
+export const AuditLogDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'AuditLog' },
+      variableDefinitions: [
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
+        },
+        {
+          kind: 'VariableDefinition',
+          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+          type: { kind: 'NamedType', name: { kind: 'Name', value: 'AuditFilter' } },
+        },
+      ],
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'auditLog' },
+            arguments: [
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'first' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'after' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
+              },
+              {
+                kind: 'Argument',
+                name: { kind: 'Name', value: 'filter' },
+                value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
+              },
+            ],
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'pageInfo' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
+                    ],
+                  },
+                },
+                {
+                  kind: 'Field',
+                  name: { kind: 'Name', value: 'nodes' },
+                  selectionSet: {
+                    kind: 'SelectionSet',
+                    selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'AuditRow' } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'FragmentDefinition',
+      name: { kind: 'Name', value: 'AuditRow' },
+      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AuditEntry' } },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'action' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'targetType' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'targetId' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'changes' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'ip' } },
+          { kind: 'Field', name: { kind: 'Name', value: 'requestId' } },
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'actor' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [
+                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
+                { kind: 'Field', name: { kind: 'Name', value: 'label' } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
 export const ProductsDocument = {
   kind: 'Document',
   definitions: [

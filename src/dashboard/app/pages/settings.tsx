@@ -1,5 +1,5 @@
 // Settings: the team (users and roles), branding with a live preview, the customer page, custom
-// domains and the Stripe integration (settings-*.tsx); the audit log's frame says it is coming.
+// domains, the Stripe integration and the audit log (settings-*.tsx).
 import { useClient } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import {
@@ -16,7 +16,6 @@ import { type Failure, mutate } from '../mutate';
 import type { Environment } from '../session';
 import {
   ActionButton,
-  Coming,
   FormError,
   Loading,
   QueryError,
@@ -25,6 +24,7 @@ import {
   TextField,
   Table,
 } from '../ui';
+import { AuditLogSettings } from './settings-audit';
 import { BrandingSettings } from './settings-branding';
 import { CustomerPageSettings, DomainSettings } from './settings-domains';
 import { StripeSettings } from './settings-stripe';
@@ -147,12 +147,7 @@ export function SettingsPage(props: { environment: Environment }) {
       <CustomerPageSettings />
       <DomainSettings />
       <StripeSettings environment={props.environment} />
-      <Coming title="Audit log">
-        <p>
-          Every change made through the API, this dashboard, the customer page or an integration, with who
-          made it.
-        </p>
-      </Coming>
+      <AuditLogSettings />
     </section>
   );
 }
