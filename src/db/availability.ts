@@ -45,6 +45,8 @@ interface Chain {
 export function isUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 6) return false;
   const e = err as Chain;
+  // Already translated (commit() turns an unreachable database into this 503, src/db/errors.ts).
+  if (err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE') return true;
   for (const code of [e.code, e.originalCode]) {
     if (typeof code !== 'string') continue;
     if (NET_CODES.has(code) || code === 'P1001' || code === 'P1017' || code === 'P2024') return true;
