@@ -48,6 +48,7 @@ describe.runIf(usingPostgres())('a one-connection pool on PostgreSQL', () => {
       const { body: p } = await t.call('POST', '/api/v1/products', { name: 'Pool' });
       const { body: l } = await t.call('POST', '/api/v1/licenses', {
         product_id: p.product.id,
+        type: 'perpetual',
         max_activations: 3,
       });
       const post = (path: string, body: unknown) =>
