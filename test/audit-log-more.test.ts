@@ -221,7 +221,7 @@ describe('the CLI', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' };
     env.TO_SECRET_KEY = 'test-master-key-shared-by-test-instances';
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      spawnSync(process.execPath, ['src/dist/cli.js', ...args], {
         env,
         encoding: 'utf8',
         timeout: 60_000,

@@ -288,7 +288,7 @@ describe('the first-start owner can sign in (hole 9)', () => {
     };
     // The generated owner: no TO_OWNER_* (an embedded database of its own).
     for (const k of ['DATABASE_URL', 'REDIS_URL', 'TO_OWNER_EMAIL', 'TO_OWNER_PASSWORD']) delete env[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['src/dist/main.js'], {
       cwd: path.resolve(import.meta.dirname, '..'),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv, listeningPort, spawnTs, type Spawned } from './helpers/server-process';
+import { childEnv, listeningPort, spawnBuilt, type Spawned } from './helpers/server-process';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'to-backup-'));
 const spawned: Spawned[] = [];
@@ -18,13 +18,16 @@ afterAll(async () => {
 });
 
 async function cli(dataDir: string, args: string[]) {
-  const p = spawnTs('src/cli.ts', childEnv({ DATA_DIR: dataDir, TO_SECRET_KEY: undefined }), args);
+  const p = spawnBuilt('src/dist/cli.js', childEnv({ DATA_DIR: dataDir, TO_SECRET_KEY: undefined }), args);
   const code = await p.exited;
   return { code, out: p.stdout(), err: p.stderr() };
 }
 
 async function serve(dataDir: string) {
-  const server = spawnTs('src/main.ts', childEnv({ PORT: '0', DATA_DIR: dataDir, TO_SECRET_KEY: undefined }));
+  const server = spawnBuilt(
+    'src/dist/main.js',
+    childEnv({ PORT: '0', DATA_DIR: dataDir, TO_SECRET_KEY: undefined }),
+  );
   spawned.push(server);
   const port = await listeningPort(server);
   const base = `http://127.0.0.1:${port}`;

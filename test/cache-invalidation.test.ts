@@ -61,7 +61,7 @@ describe.runIf(usingPostgres() && usingRedis())('cross-instance credential inval
       const cli = await new Promise<{ code: number | null; out: string }>((resolve) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', 'src/cli.ts', 'keys:revoke', viaCli.id],
+          ['src/dist/cli.js', 'keys:revoke', viaCli.id],
           { env: { ...process.env, DATABASE_URL: a.app.deps.config.databaseUrl, LOG_LEVEL: 'silent' } },
           (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout }),
         );

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv, listeningPort, type Spawned, spawnTs } from './helpers/server-process';
+import { childEnv, listeningPort, type Spawned, spawnBuilt } from './helpers/server-process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'to-lock-'));
 const env = childEnv({ DATA_DIR: dir, PORT: '0', TO_RATE_LIMIT: 'false' });
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const start = () => {
-  const s = spawnTs('src/main.ts', env);
+  const s = spawnBuilt('src/dist/main.js', env);
   running.push(s);
   return s;
 };
@@ -43,7 +43,7 @@ describe('the DATA_DIR lock', { timeout: 180_000 }, () => {
     expect(b.stdout()).not.toContain('API key');
 
     // The CLI refuses too, instead of printing a key the server would never see.
-    const cli = spawnTs('src/cli.ts', env, [
+    const cli = spawnBuilt('src/dist/cli.js', env, [
       'keys:create',
       '--account',
       account,
@@ -67,7 +67,7 @@ describe('the DATA_DIR lock', { timeout: 180_000 }, () => {
     a.child.kill('SIGKILL');
     await a.exited;
     expect(existsSync(lockFile)).toBe(true);
-    const cli2 = spawnTs('src/cli.ts', env, [
+    const cli2 = spawnBuilt('src/dist/cli.js', env, [
       'keys:create',
       '--account',
       account,

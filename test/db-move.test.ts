@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, type PgDatabase, pgReachable } from './helpers/pg';
-import { childEnv, listeningPort, spawnTs, type Spawned } from './helpers/server-process';
+import { childEnv, listeningPort, spawnBuilt, type Spawned } from './helpers/server-process';
 import { checkoutSession, signature, STRIPE_SECRET, stripeEvent } from './helpers/stripe';
 import { freePort } from './helpers/webhook-receiver';
 
@@ -29,8 +29,8 @@ type Call = (
 ) => Promise<{ status: number; body: any; headers: Headers }>;
 
 async function startServer(env: Record<string, string | undefined>) {
-  const server = spawnTs(
-    'src/main.ts',
+  const server = spawnBuilt(
+    'src/dist/main.js',
     childEnv({
       PORT: '0',
       TO_SECRET_KEY: SECRET_KEY,
@@ -67,7 +67,7 @@ async function cli(
   env: Record<string, string | undefined>,
   args: string[],
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const p = spawnTs('src/cli.ts', childEnv({ TO_SECRET_KEY: SECRET_KEY, ...env }), args);
+  const p = spawnBuilt('src/dist/cli.js', childEnv({ TO_SECRET_KEY: SECRET_KEY, ...env }), args);
   const code = await p.exited;
   return { code, out: p.stdout(), err: p.stderr() };
 }

@@ -155,7 +155,7 @@ describe('start-up', () => {
       LOG_LEVEL: 'info',
     };
     for (const k of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) delete env[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['src/dist/main.js'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,7 +63,7 @@ describe('/docs groups and examples', () => {
     const shared = await fixtures(t, admin, 'get', '');
     const failures: string[] = [];
     for (const { method, path, op } of operations()) {
-      const f = method === 'get' ? shared : await fixtures(t, admin, method, path);
+      const f = method === 'get' ? shared : await fixtures(t, admin, method, path, op);
       const { url, body, key, headers } = exampleRequest({ method, path, op }, f, admin);
       const r = await t.call(method.toUpperCase(), url, body, key, headers);
       const [status, answer] = Object.entries(op.responses).find(([s]) => s.startsWith('2'))! as [

@@ -6,7 +6,7 @@
 // once the database is back. Skipped when no PostgreSQL answers (DATABASE_URL or 127.0.0.1:5432).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, type PgDatabase, PgProxy, pgReachable } from './helpers/pg';
-import { childEnv, listeningPort, spawnTs, type Spawned } from './helpers/server-process';
+import { childEnv, listeningPort, spawnBuilt, type Spawned } from './helpers/server-process';
 
 const reachable = await pgReachable();
 
@@ -29,8 +29,8 @@ describe.skipIf(!reachable)('a PostgreSQL outage, the server process', { timeout
   beforeAll(async () => {
     db = await createPgDatabase('to_pgout');
     proxy = await PgProxy.start(db.url);
-    server = spawnTs(
-      'src/main.ts',
+    server = spawnBuilt(
+      'src/dist/main.js',
       childEnv({
         PORT: '0',
         DATABASE_URL: db.via(proxy.port),

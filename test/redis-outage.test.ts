@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, productAndLicense, type TestApp } from './helpers/app';
 import { TestRedis } from './helpers/redis-server';
-import { childEnv, listeningPort, spawnTs } from './helpers/server-process';
+import { childEnv, listeningPort, spawnBuilt } from './helpers/server-process';
 import type { WireEvent } from '../src/events/pubsub';
 
 async function until<T>(
@@ -95,8 +95,8 @@ describe('the server process', { timeout: 150_000 }, () => {
   it('starts with Redis unreachable (one log line), serves, recovers, and survives a Redis crash', async () => {
     const redis = await TestRedis.start();
     await redis.kill(); // the port is free: nothing listens there yet
-    const server = spawnTs(
-      'src/main.ts',
+    const server = spawnBuilt(
+      'src/dist/main.js',
       childEnv({ PORT: '0', DATA_DIR: 'memory://', REDIS_URL: redis.url, TO_OWNER_PASSWORD: undefined }),
     );
     try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeApp, productAndLicense, type TestApp, usingPostgres } from './helpers/app';
-import { childEnv, spawnTs } from './helpers/server-process';
+import { childEnv, spawnBuilt } from './helpers/server-process';
 import { deliver, signature, STRIPE_SECRET, stripeEvent, stripeId } from './helpers/stripe';
 import { startReceiver } from './helpers/webhook-receiver';
 import { signPayload } from '../src/webhooks/signing';
@@ -21,8 +21,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The CLI as an operator runs it, on the same database as `t`. */
 async function cli(t: TestApp, env: Record<string, string | undefined>, args: string[]) {
   const databaseUrl = t.app.deps.config.databaseUrl;
-  const p = spawnTs(
-    'src/cli.ts',
+  const p = spawnBuilt(
+    'src/dist/cli.js',
     childEnv({ DATA_DIR: dir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...env }),
     args,
   );

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv, spawnTs } from './helpers/server-process';
+import { childEnv, spawnBuilt } from './helpers/server-process';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -17,7 +17,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 /** Runs the server to its exit and returns what it printed. */
 async function failedStart(env: Record<string, string | undefined>) {
-  const s = spawnTs('src/main.ts', childEnv({ DATA_DIR: tmp(), ...env }));
+  const s = spawnBuilt('src/dist/main.js', childEnv({ DATA_DIR: tmp(), ...env }));
   const code = await s.exited;
   const errLines = s.stderr().trim().split('\n');
   return { code, errLines, stdout: s.stdout(), stderr: s.stderr() };

@@ -304,7 +304,7 @@ const runCli = (args: string[], databaseUrl: string) =>
   new Promise<{ code: number | null; out: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args],
+      ['src/dist/cli.js', ...args],
       { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' } },
       (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),

@@ -1,4 +1,4 @@
-// Spawns the real server (src/main.ts) or CLI (src/cli.ts) as a child process, for tests of what an
+// Spawns the real server or CLI, as built (src/dist/main.js, src/dist/cli.js), as a child process, for tests of what an
 // operator sees: exit codes, the lines printed, and a server reached over real HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -28,15 +28,8 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
   return e;
 }
 
-export function spawnTs(
-  entry: 'src/main.ts' | 'src/cli.ts',
-  env: NodeJS.ProcessEnv,
-  args: string[] = [],
-): Spawned {
-  return spawnNode(['--import', 'tsx', entry, ...args], env);
-}
-
-/** The build `npm start` and `npm run cli` run (src/dist, made by `npm run server:build`), with plain node. */
+/** The build `npm start` and `npm run cli` run (src/dist, made by `npm run server:build`), with plain
+ * node: what an operator starts. The suite's global setup rebuilds it when a source is newer. */
 export function spawnBuilt(
   entry: 'src/dist/main.js' | 'src/dist/cli.js',
   env: NodeJS.ProcessEnv,
