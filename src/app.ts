@@ -60,11 +60,13 @@ export interface BuildOptions {
   /** Run the background jobs (webhook dispatcher, sweeper, reaper). Tests may drive them by hand;
    * the usage batch is flushed either way. */
   jobs?: boolean;
+  /** An in-memory PGlite's starting data directory (see OpenOptions.pgliteImage). */
+  pgliteImage?: Blob;
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { pgliteImage: opts.pgliteImage });
   await migrate(database.sql, (msg) => logger.info({ component: 'migrate' }, msg));
 
   const deps = createDeps(config, database, logger);

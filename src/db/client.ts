@@ -62,7 +62,17 @@ export function poolOptions(databaseUrl: string): pg.PoolConfig {
   return { connectionString: url.toString(), max, connectionTimeoutMillis: Math.round(seconds * 1000) };
 }
 
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+export interface OpenOptions {
+  /** PGlite in memory only: start from this data directory (a `dump()` or PGlite `dumpDataDir()`
+   * tarball) instead of an empty one, skipping initdb. The test suite starts every in-memory app
+   * from one image it migrated once. */
+  pgliteImage?: Blob;
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  opts: OpenOptions = {},
+): Promise<Database> {
   let count = 0;
   if (config.databaseUrl) {
     const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
@@ -94,7 +104,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   const dir = config.dataDir;
   let unlock = () => {};
   let lite: PGlite;
-  if (dir.startsWith('memory://')) lite = await PGlite.create(dir);
+  if (dir.startsWith('memory://')) lite = await PGlite.create(dir, { loadDataDir: opts.pgliteImage });
   else {
     // One process per PGlite folder (see data-dir-lock.ts). PGlite only initialises an empty folder,
     // so a new one is created first and locked at once, before anything is written to it.

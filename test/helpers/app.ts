@@ -1,7 +1,9 @@
 // Test app factory: a real app on in-memory PGlite, or on a fresh PostgreSQL database per app when
 // DATABASE_URL is set (so the suite runs unchanged against both).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type App, type BuildOptions, buildApp } from '../../src/app';
 import { type Config, testConfig } from '../../src/config';
 import { JIT_FALLBACK } from '../../src/http/graphql/yoga';
@@ -26,7 +28,9 @@ async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: ()
   const name = `to_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  // A copy of the migrated template the global setup made (test/helpers/database-image.ts).
+  const template = inject('pgTemplate');
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
@@ -39,6 +43,15 @@ async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: ()
       await c.end();
     },
   };
+}
+
+let image: Blob | undefined;
+/** The migrated PGlite image of the global setup, read once per test file. */
+function pgliteImage(): Blob | undefined {
+  const file = inject('pgliteImage');
+  if (!file) return undefined;
+  image ??= new Blob([readFileSync(file)]);
+  return image;
 }
 
 export const usingPostgres = () => Boolean(process.env.DATABASE_URL);
@@ -75,7 +88,13 @@ export async function makeApp(
     prefix: `to_rl_test_${randomBytes(4).toString('hex')}`,
     ...cfg.rateLimit,
   };
-  const app = await buildApp(testConfig(cfg), { jobs: false, ...opts });
+  const config = testConfig(cfg);
+  const fromImage = !config.databaseUrl && config.dataDir.startsWith('memory://');
+  const app = await buildApp(config, {
+    jobs: false,
+    ...(fromImage ? { pgliteImage: pgliteImage() } : {}),
+    ...opts,
+  });
   // Every GraphQL document the suite sends must compile with graphql-jit (a fallback is slower, and
   // would otherwise go unnoticed): close() fails the test file if one did not.
   const jitFallbacks: unknown[] = [];
