@@ -12,7 +12,7 @@ import { makeApp, usingPostgres } from './helpers/app';
 
 describe('migrator', () => {
   it('applies every migration once, records Prisma-shaped history, and is idempotent', async () => {
-    const t = await makeApp();
+    const t = await makeApp({}, { empty: true }); // not the suite's migrated image: a new database
     const sql = t.app.deps.database.sql;
     const rows = await sql.query<{
       migration_name: string;

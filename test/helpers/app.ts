@@ -24,12 +24,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-async function freshPgDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function freshPgDatabase(
+  baseUrl: string,
+  empty = false,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `to_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   // A copy of the migrated template the global setup made (test/helpers/database-image.ts).
-  const template = inject('pgTemplate');
+  const template = empty ? '' : inject('pgTemplate');
   await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const url = new URL(baseUrl);
@@ -62,7 +65,10 @@ export const usingRedis = () => Boolean(process.env.REDIS_URL);
  * data directory reopened after `share.app.stop()` (pass `dataDir` on disk to the first app). */
 export async function makeApp(
   overrides: Partial<Config> = {},
-  opts: BuildOptions = {},
+  {
+    empty = false,
+    ...opts
+  }: BuildOptions & { /** a new, unmigrated database (not the image) */ empty?: boolean } = {},
   share?: TestApp,
 ): Promise<TestApp> {
   let drop = async () => {};
@@ -74,7 +80,7 @@ export async function makeApp(
     else if (!shared.dataDir.startsWith('memory://')) cfg.dataDir = shared.dataDir;
     else throw new Error('sharing a database needs PostgreSQL (DATABASE_URL) or PGlite on disk');
   } else if (process.env.DATABASE_URL && cfg.databaseUrl === undefined) {
-    const db = await freshPgDatabase(process.env.DATABASE_URL);
+    const db = await freshPgDatabase(process.env.DATABASE_URL, empty);
     cfg.databaseUrl = db.url;
     drop = db.drop;
   }
@@ -89,7 +95,7 @@ export async function makeApp(
     ...cfg.rateLimit,
   };
   const config = testConfig(cfg);
-  const fromImage = !config.databaseUrl && config.dataDir.startsWith('memory://');
+  const fromImage = !empty && !config.databaseUrl && config.dataDir.startsWith('memory://');
   const app = await buildApp(config, {
     jobs: false,
     ...(fromImage ? { pgliteImage: pgliteImage() } : {}),
