@@ -1,6 +1,7 @@
 // The audit log for what no API key does: the customer page's sign-ins (actor customer, by license
-// key, magic link and the vendor's portal link; each in the transaction that creates the session)
-// and the lease reaper's expiries (actor system, the reaper; in the transaction that frees the seat).
+// key, magic link and the vendor's portal link, each in the transaction that creates the session; a
+// used or expired link is customer.sign_in_failed) and the lease reaper's expiries (actor system,
+// the reaper; in the transaction that frees the seat).
 // Entries name their actor, action and target, and never carry the key, a link token or a session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reapExpiredLeases } from '../src/licensing/leases.service';
@@ -82,8 +83,9 @@ describe('customer page sign-ins', () => {
     });
     const magicToken = loginToken(t.app.deps, row.id); // what the email's link carries
     expect((await browser.follow(`${page}/sign-in/${magicToken}`)).status).toBe(200);
-    // A used link signs nobody in again, and writes no second entry.
-    expect((await new PageClient(t).get(`${page}/sign-in/${magicToken}`)).status).toBe(410);
+    // A used link signs nobody in again: no second sign-in, but a failed one naming the customer.
+    const again = new PageClient(t, { ...from, 'x-request-id': 'signin-reused-1' });
+    expect((await again.get(`${page}/sign-in/${magicToken}`)).status).toBe(410);
 
     const found = await entries({ targetId: customerId, action: 'customer.signed_in' });
     expect(found.map((e) => [e.requestId, e.changes])).toEqual([
@@ -101,6 +103,15 @@ describe('customer page sign-ins', () => {
       expect(stored(e)).not.toContain(portalToken);
       expect(stored(e)).not.toContain(magicToken);
     }
+    const failed = await entries({ targetId: customerId, action: 'customer.sign_in_failed' });
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      actorType: 'customer',
+      actorId: customerId,
+      requestId: 'signin-reused-1',
+      changes: { method: [null, 'magic_link'], reason: [null, 'link_used'] },
+    });
+    expect(stored(failed[0]!)).not.toContain(magicToken);
     // The account reads them through the API like any other entry.
     const log = await t.call('GET', `/api/v1/audit-log?target=${customerId}&action=customer.signed_in`);
     expect(log.status).toBe(200);
@@ -110,6 +121,30 @@ describe('customer page sign-ins', () => {
       id: customerId,
       label: 'link-signin@example.com',
     });
+  });
+
+  it('an expired link: customer.sign_in_failed (link_expired); an unknown one writes nothing', async () => {
+    const { license } = await productAndLicense(t, { email: 'late@example.com' });
+    const customerId = license.customerId as string;
+    const link = await t.call('POST', `/api/v1/customers/${customerId}/portal-link`);
+    const path = new URL(link.body.url).pathname;
+    const realNow = t.app.deps.now;
+    t.app.deps.now = () => new Date(Date.now() + 16 * 60_000); // past the link's 15 minutes
+    try {
+      expect((await new PageClient(t, from).get(path)).status).toBe(410);
+    } finally {
+      t.app.deps.now = realNow;
+    }
+    const failed = await entries({ targetId: customerId, action: 'customer.sign_in_failed' });
+    expect(failed.map((e) => e.changes)).toEqual([
+      { method: [null, 'portal_link'], reason: [null, 'link_expired'] },
+    ]);
+    expect(await entries({ targetId: customerId, action: 'customer.signed_in' })).toHaveLength(0);
+
+    const n = await t.app.deps.prisma.auditEntry.count();
+    const unknown = `${page}/sign-in/${'x'.repeat(43)}`;
+    expect((await new PageClient(t, from).get(unknown)).status).toBe(410);
+    expect(await t.app.deps.prisma.auditEntry.count()).toBe(n);
   });
 });
 

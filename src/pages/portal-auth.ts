@@ -45,6 +45,13 @@ export async function issueLoginToken(
 
 /** Uses a sign-in link once: the conditional UPDATE lets exactly one request through, and an
  * expired, used or foreign link gives null. */
+/** The sign-in link with this token in this account, used or not (for the audit of a refused one). */
+export async function findLoginToken(deps: Deps, accountId: string, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = await deps.prisma.customerLoginToken.findUnique({ where: { tokenHash: sha256Hex(token) } });
+  return row && row.accountId === accountId ? { ...row, kind: row.kind as LoginKind } : null;
+}
+
 export async function consumeLoginToken(
   deps: Deps,
   accountId: string,

@@ -11,7 +11,13 @@ import { LOGIN_TOKEN } from '../email/templates';
 import { notFound } from '../lib/errors';
 import { normalizeLicenseKey } from '../lib/ids';
 import { type Caller, inTenant, type RequestMeta } from '../lib/principal';
-import { consumeLoginToken, createSession, issueLoginToken, LOGIN_MINUTES } from './portal-auth';
+import {
+  consumeLoginToken,
+  createSession,
+  findLoginToken,
+  issueLoginToken,
+  LOGIN_MINUTES,
+} from './portal-auth';
 
 const PER_ADDRESS = 3;
 const PER_IP = 10;
@@ -79,17 +85,36 @@ export async function signInWithKey(deps: Deps, accountId: string, key: string, 
   );
 }
 
+const customerEmail = async (deps: Deps, accountId: string, customerId: string) =>
+  (await deps.prisma.customer.findFirst({ where: { id: customerId, accountId }, select: { email: true } }))
+    ?.email ?? null;
+
 /** A session for the customer a sign-in link (magic or portal link) was issued to, or null when
- * the link is unknown, expired or used. The link is used up either way once it matched. */
+ * the link is unknown, expired or used. A known link that is refused (used, expired) writes
+ * `customer.sign_in_failed` with the reason; an unknown one names nobody and writes nothing. */
 export async function signInWithLink(deps: Deps, accountId: string, token: string, meta: RequestMeta) {
   const used = await consumeLoginToken(deps, accountId, token);
-  if (!used) return null;
-  const customer = await deps.prisma.customer.findFirst({
-    where: { id: used.customerId, accountId },
-    select: { email: true },
-  });
+  if (!used) {
+    const link = await findLoginToken(deps, accountId, token);
+    if (!link) return null;
+    const tenant = { accountId, environment: link.environment };
+    const label = await customerEmail(deps, accountId, link.customerId);
+    const actor = { type: 'customer' as const, id: link.customerId, label };
+    await commit(deps, (_tx, staged) => {
+      staged.audit({ ...meta, tenant, actor }, 'customer.sign_in_failed', {
+        id: link.customerId,
+        targetType: 'customer',
+        changes: {
+          method: [null, link.kind],
+          reason: [null, link.usedAt ? 'link_used' : 'link_expired'],
+        },
+      });
+      return Promise.resolve();
+    });
+    return null;
+  }
   const tenant = { accountId, environment: used.environment };
-  const who = { customerId: used.customerId, label: customer?.email ?? null };
+  const who = { customerId: used.customerId, label: await customerEmail(deps, accountId, used.customerId) };
   return createSession(deps, tenant, who, used.kind, meta);
 }
 
