@@ -240,7 +240,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'secrets:reseal':
       return withDeps(async (deps) => {
         let unreadable = 0;
-        for (const c of await resealSecrets(deps)) {
+        // Deployment-wide, like signing-keys:rotate: in the oldest account's live log.
+        const first = await deps.prisma.account.findFirst({ orderBy: { createdAt: 'asc' } });
+        const source = first
+          ? systemCaller({ accountId: first.id, environment: 'live' }, cliActor('secrets:reseal'))
+          : undefined;
+        for (const c of await resealSecrets(deps, source)) {
           out(`${c.what}: ${c.resealed} resealed, ${c.current} already under the current key`);
           if (c.unreadable.length > 0) {
             unreadable += c.unreadable.length;

@@ -1,7 +1,8 @@
 // Rotating TO_SECRET_KEY (README "Security"): everything sealed under key A (the offline-token
 // signing key, webhook and Stripe secrets, the generated session secret) keeps working after a restart with
 // TO_SECRET_KEY=B and TO_SECRET_KEY_PREVIOUS=A; `secrets:reseal` seals it all under B, refusing
-// while a server holds the PGlite folder; then B alone is enough.
+// while a server holds the PGlite folder, and writes one `secrets.resealed` audit entry (counts, no
+// secret); then B alone is enough.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,6 +120,30 @@ describe('rotating the master key (TO_SECRET_KEY)', { timeout: 240_000 }, () => 
 
       // B alone: the same session, the same signing key, the same webhook secret.
       current = await makeApp({ ...base, secretKey: KEY_B }, {}, a);
+      // One audit entry, from the run that resealed (the blind run and the second one changed
+      // nothing), in the operator's (oldest account's) live log: counts, never a secret.
+      const audited = await current.app.deps.prisma.auditEntry.findMany({
+        where: { action: 'secrets.resealed' },
+      });
+      expect(audited).toHaveLength(1);
+      expect(audited[0]).toMatchObject({
+        accountId: a.accountId,
+        environment: 'live',
+        actorType: 'system',
+        actorId: 'cli',
+        actorLabel: 'cli secrets:reseal',
+        targetType: 'deployment',
+        targetId: null,
+        changes: {
+          signingKeys: [null, 1],
+          webhookEndpoints: [null, 1],
+          stripeIntegrations: [null, 1],
+          settings: [null, 1],
+          total: [null, 4],
+        },
+      });
+      const stored = JSON.stringify(audited[0]);
+      for (const secret of [webhookSecret, STRIPE_SECRET, KEY_A, KEY_B]) expect(stored).not.toContain(secret);
       await worksOn(current);
     } finally {
       await current.app.stop();

@@ -1,5 +1,6 @@
 // Floating seats are leases: heartbeats renew them and the reaper frees the ones that lapsed.
 import type { Activation } from '../../prisma/generated/client/client';
+import { systemSource } from '../audit/audit.service';
 import { commit } from '../db/commit';
 import type { Deps } from '../deps';
 import type { EventInput } from '../events/events.service';
@@ -78,13 +79,20 @@ interface Reaped {
   id: string;
   licenseId: string;
   machineId: string;
+  label: string | null;
+  platform: string | null;
+  ip: string | null;
   accountId: string;
   environment: 'live' | 'test';
 }
 
+/** The reaper's audit actor: the server itself. */
+const REAPER = systemSource('lease reaper', 'lease_reaper');
+
 /** Frees every lease that expired more than `slackMs` ago (the slack covers renewals by
  * validation that are still in the usage batch). Each freed seat emits license.deactivated with
- * reason "lease_expired". Safe to run on several instances at once (SKIP LOCKED). */
+ * reason "lease_expired" and writes the audit entry `activation.deleted` (actor system, the lease
+ * reaper) in the same transaction. Safe to run on several instances at once (SKIP LOCKED). */
 export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; batch?: number } = {}) {
   const cutoff = new Date(deps.now().getTime() - (opts.slackMs ?? 2000));
   const batch = opts.batch ?? 1000;
@@ -95,7 +103,8 @@ export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; ba
         `DELETE FROM "Activation" WHERE id IN (
            SELECT id FROM "Activation" WHERE "leaseExpiresAt" < $1
            ORDER BY "leaseExpiresAt" LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING id, "licenseId", "machineId", "accountId", "environment"::text AS environment`,
+         RETURNING id, "licenseId", "machineId", label, platform, ip, "accountId",
+           "environment"::text AS environment`,
         cutoff,
         batch,
       );
@@ -122,6 +131,15 @@ export async function reapExpiredLeases(deps: Deps, opts: { slackMs?: number; ba
         data: { deviceId: r.machineId, reason: 'lease_expired' },
       }));
       for (const e of inputs) staged.event(e);
+      for (const r of reaped) {
+        const { accountId, environment, ...before } = r;
+        staged.audit({ ...REAPER, tenant: { accountId, environment } }, 'activation.deleted', {
+          id: r.id,
+          before,
+          fields: ['licenseId', 'machineId', 'label', 'platform', 'ip'],
+          changes: { reason: [null, 'lease_expired'] },
+        });
+      }
       for (const id of perLicense.keys()) staged.invalidateLicense(id);
       return reaped;
     });

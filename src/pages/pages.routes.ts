@@ -10,9 +10,7 @@ import { licensesPage, messagePage, sentPage, signInPage, type View } from './cu
 import { PAGE_HEADERS } from './html';
 import type { PageRequest, PageRoute } from './page-route';
 import {
-  consumeLoginToken,
   cookie,
-  createSession,
   CSRF_COOKIE,
   csrfToken,
   csrfValid,
@@ -21,7 +19,7 @@ import {
   readSession,
   SESSION_COOKIE,
 } from './portal-auth';
-import { requestMagicLink, signInWithKey } from './portal.service';
+import { requestMagicLink, signInWithKey, signInWithLink } from './portal.service';
 
 /** Fixed texts for the flash codes a redirect carries (nothing from the URL is echoed). */
 const NOTICES: Record<string, string> = {
@@ -168,7 +166,11 @@ export function customerPageRoutes(deps: Deps): PageRoute[] {
       handler: post(deps, async (req) => {
         let session;
         try {
-          session = await signInWithKey(deps, req.account.id, req.form?.get('key') ?? '', req.ip);
+          session = await signInWithKey(deps, req.account.id, req.form?.get('key') ?? '', {
+            ip: req.ip,
+            userAgent: req.userAgent,
+            requestId: req.requestId,
+          });
         } catch (err) {
           if (err instanceof AppError && err.code === 'RATE_LIMITED') {
             return html(
@@ -191,13 +193,16 @@ export function customerPageRoutes(deps: Deps): PageRoute[] {
       method: 'get',
       path: '/sign-in/:token',
       async handler(req) {
-        const used = await consumeLoginToken(deps, req.account.id, req.params.token ?? '');
-        if (!used) {
+        const session = await signInWithLink(deps, req.account.id, req.params.token ?? '', {
+          ip: req.ip,
+          userAgent: req.userAgent,
+          requestId: req.requestId,
+        });
+        if (!session) {
           const v = view(deps, req);
           return html(req, signInPage(v, { kind: 'error', text: ERRORS['link-used']! }), 410);
         }
-        const tenant = { accountId: req.account.id, environment: used.environment };
-        setSession(req, await createSession(deps, tenant, { customerId: used.customerId }));
+        setSession(req, session);
         return redirect(req, '/');
       },
     },

@@ -7,11 +7,11 @@
 // an HMAC of a second random cookie, checked on every POST.
 import { randomBytes } from 'node:crypto';
 import type { CustomerSession, Environment } from '../../prisma/generated/client/client';
-import type { Tx } from '../db/commit';
+import { commit, type Tx } from '../db/commit';
 import type { Deps } from '../deps';
 import { safeEqual, sha256Hex } from '../lib/crypto';
 import { newId } from '../lib/ids';
-import type { Tenant } from '../lib/principal';
+import type { RequestMeta, Tenant } from '../lib/principal';
 
 export const LOGIN_MINUTES = 15;
 export const SESSION_HOURS = 12;
@@ -45,11 +45,18 @@ export async function issueLoginToken(
 
 /** Uses a sign-in link once: the conditional UPDATE lets exactly one request through, and an
  * expired, used or foreign link gives null. */
+/** The sign-in link with this token in this account, used or not (for the audit of a refused one). */
+export async function findLoginToken(deps: Deps, accountId: string, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = await deps.prisma.customerLoginToken.findUnique({ where: { tokenHash: sha256Hex(token) } });
+  return row && row.accountId === accountId ? { ...row, kind: row.kind as LoginKind } : null;
+}
+
 export async function consumeLoginToken(
   deps: Deps,
   accountId: string,
   token: string,
-): Promise<{ environment: Environment; customerId: string } | null> {
+): Promise<{ environment: Environment; customerId: string; kind: LoginKind } | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const tokenHash = sha256Hex(token);
   const now = deps.now();
@@ -59,25 +66,50 @@ export async function consumeLoginToken(
   });
   if (used.count !== 1) return null;
   const row = await deps.prisma.customerLoginToken.findUniqueOrThrow({ where: { tokenHash } });
-  return { environment: row.environment, customerId: row.customerId };
+  return { environment: row.environment, customerId: row.customerId, kind: row.kind as LoginKind };
 }
 
+/** How a customer signed in, as the audit log names it. */
+export type SignInMethod = LoginKind | 'license_key';
+
+/** Who signs in: a customer (by a link), or the one license a key opens (its customer, if any). */
+export type SessionSubject =
+  { customerId: string; label: string | null } | { licenseId: string; customerId: string | null };
+
+/** A customer-page session, with its `customer.signed_in` audit entry in the same transaction. */
 export async function createSession(
   deps: Deps,
   tenant: Tenant,
-  who: { customerId: string } | { licenseId: string },
+  who: SessionSubject,
+  method: SignInMethod,
+  meta: RequestMeta,
 ): Promise<{ token: string; maxAge: number }> {
   const token = randomBytes(32).toString('base64url');
   const maxAge = SESSION_HOURS * 3600;
-  await deps.prisma.customerSession.create({
-    data: {
-      id: newId('cps'),
-      ...tenant,
-      customerId: 'customerId' in who ? who.customerId : null,
-      licenseId: 'licenseId' in who ? who.licenseId : null,
-      tokenHash: sha256Hex(token),
-      expiresAt: new Date(deps.now().getTime() + maxAge * 1000),
-    },
+  const byKey = 'licenseId' in who;
+  await commit(deps, async (tx, staged) => {
+    await tx.customerSession.create({
+      data: {
+        id: newId('cps'),
+        ...tenant,
+        customerId: byKey ? null : who.customerId,
+        licenseId: byKey ? who.licenseId : null,
+        tokenHash: sha256Hex(token),
+        expiresAt: new Date(deps.now().getTime() + maxAge * 1000),
+      },
+    });
+    // The actor is the customer, as on the page's Deactivate; a key sign-in is labelled like the
+    // public key routes' (the key is the credential, and never appears in the log).
+    const actor = {
+      type: 'customer' as const,
+      id: who.customerId,
+      label: byKey ? 'license key' : who.label,
+    };
+    staged.audit({ ...meta, tenant, actor }, 'customer.signed_in', {
+      id: byKey ? who.licenseId : who.customerId,
+      targetType: byKey ? 'license' : 'customer',
+      changes: { method: [null, method] },
+    });
   });
   // Expired sessions and links are dropped as new ones are made (cheap: an index range).
   const now = deps.now();

@@ -11,7 +11,13 @@ import { LOGIN_TOKEN } from '../email/templates';
 import { notFound } from '../lib/errors';
 import { normalizeLicenseKey } from '../lib/ids';
 import { type Caller, inTenant, type RequestMeta } from '../lib/principal';
-import { createSession, issueLoginToken, LOGIN_MINUTES } from './portal-auth';
+import {
+  consumeLoginToken,
+  createSession,
+  findLoginToken,
+  issueLoginToken,
+  LOGIN_MINUTES,
+} from './portal-auth';
 
 const PER_ADDRESS = 3;
 const PER_IP = 10;
@@ -60,7 +66,8 @@ export async function requestMagicLink(
 
 /** A session for the one license with this key in this account, or null (counted as a failed
  * lookup for the IP, like an unknown key on the public routes). */
-export async function signInWithKey(deps: Deps, accountId: string, key: string, ip: string) {
+export async function signInWithKey(deps: Deps, accountId: string, key: string, meta: RequestMeta) {
+  const ip = meta.ip ?? '';
   const blocked = await deps.limits.lookupsBlocked(ip);
   if (blocked) throw deps.limits.refuse(blocked, 'lookup');
   const license = await deps.prisma.license.findUnique({ where: { key: normalizeLicenseKey(key) } });
@@ -69,7 +76,46 @@ export async function signInWithKey(deps: Deps, accountId: string, key: string, 
     return null;
   }
   const tenant = { accountId, environment: license.environment as Environment };
-  return createSession(deps, tenant, { licenseId: license.id });
+  return createSession(
+    deps,
+    tenant,
+    { licenseId: license.id, customerId: license.customerId },
+    'license_key',
+    meta,
+  );
+}
+
+const customerEmail = async (deps: Deps, accountId: string, customerId: string) =>
+  (await deps.prisma.customer.findFirst({ where: { id: customerId, accountId }, select: { email: true } }))
+    ?.email ?? null;
+
+/** A session for the customer a sign-in link (magic or portal link) was issued to, or null when
+ * the link is unknown, expired or used. A known link that is refused (used, expired) writes
+ * `customer.sign_in_failed` with the reason; an unknown one names nobody and writes nothing. */
+export async function signInWithLink(deps: Deps, accountId: string, token: string, meta: RequestMeta) {
+  const used = await consumeLoginToken(deps, accountId, token);
+  if (!used) {
+    const link = await findLoginToken(deps, accountId, token);
+    if (!link) return null;
+    const tenant = { accountId, environment: link.environment };
+    const label = await customerEmail(deps, accountId, link.customerId);
+    const actor = { type: 'customer' as const, id: link.customerId, label };
+    await commit(deps, (_tx, staged) => {
+      staged.audit({ ...meta, tenant, actor }, 'customer.sign_in_failed', {
+        id: link.customerId,
+        targetType: 'customer',
+        changes: {
+          method: [null, link.kind],
+          reason: [null, link.usedAt ? 'link_used' : 'link_expired'],
+        },
+      });
+      return Promise.resolve();
+    });
+    return null;
+  }
+  const tenant = { accountId, environment: used.environment };
+  const who = { customerId: used.customerId, label: await customerEmail(deps, accountId, used.customerId) };
+  return createSession(deps, tenant, who, used.kind, meta);
 }
 
 /** POST /customers/:id/portal-link: a one-click, single-use sign-in link to the customer page,

@@ -1,6 +1,8 @@
-// What `consume: 1` costs on validate: plain REST validate vs validate with consume:1 (maxUses null,
-// so it never refuses: every call is one autocommitted conditional UPDATE … RETURNING) against the
-// same app server, and a bare node:http baseline, in one run.
+// What `consume: 1` and an `entitlements` check cost on validate: plain REST validate vs validate
+// with consume:1 (maxUses null, so it never refuses: every call is one autocommitted conditional
+// UPDATE … RETURNING) vs validate asking for the 3 entitlements the license's product grants (all
+// there, so valid: the check runs on the cached license's entitlementCodes) against the same app
+// server, and a bare node:http baseline, in one run.
 import {
   type BenchOptions,
   freshPgDatabase,
@@ -11,7 +13,29 @@ import {
   tempDir,
 } from './lib';
 import { summary, table, withRatios } from './report';
-import { checkRest, restTarget, withAppServer } from './validate';
+import { checkRest, restTarget } from './validate';
+
+const ENTITLEMENTS = ['export', 'sso', 'api.access'];
+
+/** Creates ENTITLEMENTS and attaches them to the license's product through the REST API. */
+async function grantEntitlements(url: string, apiKey: string, licenseId: string): Promise<void> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as any;
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  for (const code of ENTITLEMENTS) await call('POST', '/api/v1/entitlements', { code });
+  const { license } = await call('GET', `/api/v1/licenses/${licenseId}`);
+  await call('POST', `/api/v1/products/${license.productId}/entitlements`, { codes: ENTITLEMENTS });
+  const after = await call('GET', `/api/v1/licenses/${licenseId}`);
+  if (after.license.entitlements.length !== ENTITLEMENTS.length)
+    throw new Error(`license entitlements: ${JSON.stringify(after.license.entitlements)}`);
+}
 
 export async function meterBench(opts: BenchOptions): Promise<void> {
   const facts = machineFacts();
@@ -36,23 +60,33 @@ export async function meterBench(opts: BenchOptions): Promise<void> {
   const pgDb = process.env.DATABASE_URL ? await freshPgDatabase(process.env.DATABASE_URL) : null;
   const env: Record<string, string> = pgDb ? { BENCH_DATABASE_URL: pgDb.url } : { BENCH_DATA_DIR: dir.path };
   try {
-    await withAppServer(opts, env, async (url, key, pid) => {
+    const server = await startServer('app', opts, env);
+    try {
+      const { url, pid } = server;
+      const key = String(server.info.licenseKey);
+      await grantEntitlements(url, String(server.info.apiKey), String(server.info.licenseId));
       const plain = restTarget('rest validate', url, key, pid);
       const consume = {
         ...restTarget('rest validate, consume:1', url, key, pid),
         body: JSON.stringify({ license_key: key, consume: 1 }),
       };
-      for (const t of [plain, consume]) {
+      const entitled = {
+        ...restTarget(`rest validate, entitlements:[${ENTITLEMENTS.length}]`, url, key, pid),
+        body: JSON.stringify({ license_key: key, entitlements: ENTITLEMENTS }),
+      };
+      for (const t of [plain, consume, entitled]) {
         const bad = await checkRest(t);
         if (bad) throw new Error(`${t.name}: probe failed: ${bad}`);
       }
-      // Plain, consume, plain again: the two plain runs show the noise (and that uses growing
-      // does not slow plain validates).
-      for (const t of [plain, consume, { ...plain, name: 'rest validate again' }]) {
+      // Plain, consume, entitlements, plain again: the two plain runs show the noise (and that
+      // uses growing does not slow plain validates).
+      for (const t of [plain, consume, entitled, { ...plain, name: 'rest validate again' }]) {
         console.log(`- ${t.name} …`);
         rows.push(await load(t, opts));
       }
-    });
+    } finally {
+      await server.stop();
+    }
   } finally {
     await dir.remove();
     await pgDb?.drop();

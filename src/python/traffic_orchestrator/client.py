@@ -8,14 +8,14 @@ import json
 import os
 import tempfile
 import time
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 import jwt
 import requests
 
 from .errors import BadResponseError, NetworkError, api_error
 from .machine_id import generate_machine_id
-from .offline import is_jwks, normalize_key, verify_offline_token
+from .offline import has_entitlement, is_jwks, normalize_key, verify_offline_token
 
 JWKS_PATH = "/api/v1/.well-known/jwks.json"
 # Validation codes after which the cached offline token of the license is dropped.
@@ -85,10 +85,19 @@ class TrafficOrchestrator:
         product_id: Optional[str] = None,
         machine_id: Optional[str] = None,
         domain: Optional[str] = None,
+        consume: Optional[int] = None,
+        entitlements: Optional[Iterable[str]] = None,
     ) -> Json:
         """Validates a key: ``{valid, code, license, validatedAt, offline?}``. An unknown key
         (``NOT_FOUND``) and a domain mismatch (``DOMAIN_MISMATCH``) are results with ``valid``
-        False (and the error format's ``error`` and ``help``), as are the other failed checks."""
+        False (and the error format's ``error`` and ``help``), as are the other failed checks.
+
+        ``consume=N`` adds N uses atomically when every other check passes; when they would pass
+        the license's ``maxUses`` nothing is added and the result is ``valid`` False with
+        ``USAGE_LIMIT_EXCEEDED`` (``r["license"]["uses"]`` is the count after a valid one). Not
+        retried by the SDK. ``entitlements=[codes]``: ``valid`` False with ``ENTITLEMENTS_MISSING``
+        unless the license has every one (any case). A bad ``consume`` (not 1–1,000,000) is an
+        InvalidInputError (``VALIDATION_ERROR``)."""
         body: Json = {"license_key": license_key}
         product = product_id if product_id is not None else self.product_id
         if product is not None:
@@ -97,6 +106,10 @@ class TrafficOrchestrator:
             body["machine_id"] = machine_id
         if domain is not None:
             body["domain"] = domain
+        if consume is not None:
+            body["consume"] = consume
+        if entitlements is not None:
+            body["entitlements"] = [entitlements] if isinstance(entitlements, str) else list(entitlements)
         status, data, request_id = self._send("POST", "/api/v1/validate", body)
         completed = status in (200, 403, 404) and isinstance(data, dict) and isinstance(data.get("valid"), bool)
         if not completed:
@@ -191,6 +204,19 @@ class TrafficOrchestrator:
             machine_id=machine_id,
             max_clock_skew=max_clock_skew,
         )
+
+    def has_entitlement(
+        self,
+        token: Union[str, Json],
+        code: str,
+        **verify: Any,
+    ) -> bool:
+        """Verifies an offline token as ``verify_offline`` does (OfflineTokenError when it is
+        refused; ``verify`` takes the same keyword arguments) and says whether the license it was
+        issued for has the entitlement ``code`` (any case), from the token's signed ``ent`` claim,
+        without any network call. For claims or a result already in hand, use the module's
+        ``has_entitlement(claims_or_result, code)``."""
+        return has_entitlement(self.verify_offline(token, **verify), code)
 
     # ---- internals ----------------------------------------------------------------------------
 

@@ -68,6 +68,21 @@ class ActivationStateError(TrafficOrchestratorError):
     """``NOT_ACTIVATED`` or ``LEASE_EXPIRED``: this device holds no seat (activate again)."""
 
 
+class UsageLimitError(TrafficOrchestratorError):
+    """``USAGE_LIMIT_EXCEEDED`` (422): the uses would pass the license's ``maxUses``; nothing was
+    added. (``validate(consume=N)`` answers this as a result, ``valid`` False, not as an error.)"""
+
+
+class EntitlementInheritedError(TrafficOrchestratorError):
+    """``ENTITLEMENT_INHERITED`` (403): the entitlement comes from the license's product; detach it
+    there."""
+
+
+class IdempotencyError(TrafficOrchestratorError):
+    """``IDEMPOTENCY_KEY_REUSED`` (422: the key was used for another request) or
+    ``IDEMPOTENCY_IN_PROGRESS`` (409: the first request with the key is still running)."""
+
+
 class RateLimitedError(TrafficOrchestratorError):
     """``RATE_LIMITED``; ``retry_after`` is the number of seconds to wait."""
 
@@ -96,6 +111,10 @@ _BY_CODE = {
     "ACTIVATION_LIMIT_REACHED": ActivationLimitError,
     "NOT_ACTIVATED": ActivationStateError,
     "LEASE_EXPIRED": ActivationStateError,
+    "USAGE_LIMIT_EXCEEDED": UsageLimitError,
+    "ENTITLEMENT_INHERITED": EntitlementInheritedError,
+    "IDEMPOTENCY_KEY_REUSED": IdempotencyError,
+    "IDEMPOTENCY_IN_PROGRESS": IdempotencyError,
     "RATE_LIMITED": RateLimitedError,
 }
 

@@ -108,4 +108,31 @@ def verify_offline_token(
         raise OfflineTokenError("The token was issued for another license key", code="CLAIM_MISMATCH")
     if machine_id is not None and claims.get("mid") != machine_id:
         raise OfflineTokenError("The token was issued to another machine", code="CLAIM_MISMATCH")
+    # Tokens from servers before entitlements carry no `ent`: none.
+    if not isinstance(claims.get("ent"), list):
+        claims["ent"] = []
     return claims
+
+
+def has_entitlement(source: Any, code: str) -> bool:
+    """Whether verified token claims (``verify_offline``'s result, from their ``ent`` claim), a
+    license (``r["license"]``, from its ``entitlements``) or a validate/activate result (from its
+    ``license``) carry the entitlement ``code``. Codes compare without regard to case, as on the
+    server. No network call. Pass only claims that were verified: an unverified token proves
+    nothing, so a token string is refused (use ``TrafficOrchestrator.has_entitlement`` for one)."""
+    if isinstance(source, (str, bytes)):
+        raise TypeError("has_entitlement takes verified claims or a result; verify the token first")
+    if not isinstance(source, Mapping):
+        return False
+    if "ent" in source:
+        codes = source["ent"]
+    elif "entitlements" in source:
+        codes = source["entitlements"]
+    elif isinstance(source.get("license"), Mapping):
+        codes = source["license"].get("entitlements")
+    else:
+        codes = None
+    if not isinstance(code, str) or not isinstance(codes, list):
+        return False
+    wanted = code.lower()
+    return any(isinstance(c, str) and c.lower() == wanted for c in codes)
