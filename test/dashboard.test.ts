@@ -257,9 +257,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the dashboard in Chromium', () => {
     await go(a, '/webhooks', 'Webhooks');
     await a.getByLabel('URL').fill('http://127.0.0.1:9/hooks');
     await a.getByLabel('license.activated').check();
+    // Named as the API names it (not license.usage_limit_reached).
+    await a.getByLabel('license.usage.limit_reached').check();
     await a.getByRole('button', { name: 'Create endpoint' }).click();
     const secret = (await a.getByTestId('secret').textContent())!;
     expect(secret).toMatch(/^whsec_/);
+    const stored = (await rest('GET', '/api/v1/webhooks')).body.data.find(
+      (w: { url: string }) => w.url === 'http://127.0.0.1:9/hooks',
+    );
+    expect(stored.events).toEqual(['license.activated', 'license.usage.limit_reached']);
     await a.getByRole('button', { name: 'I have stored it' }).click();
     await a.getByTestId('secret').waitFor({ state: 'detached' });
     await a.reload();

@@ -1,4 +1,6 @@
 // How dates, event types and statuses read on screen.
+import type { EventType } from '../gql/graphql';
+
 export const DAY = 86_400_000;
 
 export function dateTime(iso: string | null | undefined): string {
@@ -21,22 +23,31 @@ export function ago(iso: string): string {
   return date(iso);
 }
 
-/** LICENSE_ACTIVATED → license.activated, as the API names it elsewhere. */
-export const eventName = (type: string) => type.toLowerCase().replace('_', '.');
+/** What the API calls each event type (LICENSE_USAGE_LIMIT_REACHED is license.usage.limit_reached,
+ * so no rule on the underscores would do), in the order the filters list them. Typed by the
+ * schema's enum: a new event type does not compile until it is named here. */
+const EVENT_NAMES: Record<EventType, string> = {
+  LICENSE_CREATED: 'license.created',
+  LICENSE_UPDATED: 'license.updated',
+  LICENSE_ACTIVATED: 'license.activated',
+  LICENSE_DEACTIVATED: 'license.deactivated',
+  LICENSE_EXPIRED: 'license.expired',
+  LICENSE_SUSPENDED: 'license.suspended',
+  LICENSE_REINSTATED: 'license.reinstated',
+  LICENSE_REVOKED: 'license.revoked',
+  LICENSE_RENEWED: 'license.renewed',
+  LICENSE_USAGE_INCREMENTED: 'license.usage.incremented',
+  LICENSE_USAGE_DECREMENTED: 'license.usage.decremented',
+  LICENSE_USAGE_RESET: 'license.usage.reset',
+  LICENSE_USAGE_LIMIT_REACHED: 'license.usage.limit_reached',
+  VALIDATION_FAILED: 'validation.failed',
+  WEBHOOK_TEST: 'webhook.test',
+};
 
-export const EVENT_TYPES = [
-  'LICENSE_CREATED',
-  'LICENSE_UPDATED',
-  'LICENSE_ACTIVATED',
-  'LICENSE_DEACTIVATED',
-  'LICENSE_EXPIRED',
-  'LICENSE_SUSPENDED',
-  'LICENSE_REINSTATED',
-  'LICENSE_REVOKED',
-  'LICENSE_RENEWED',
-  'VALIDATION_FAILED',
-  'WEBHOOK_TEST',
-] as const;
+/** LICENSE_ACTIVATED → license.activated, as the API names it elsewhere. */
+export const eventName = (type: string) => EVENT_NAMES[type as EventType] ?? type.toLowerCase();
+
+export const EVENT_TYPES = Object.keys(EVENT_NAMES) as EventType[];
 
 export const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString()} ${n === 1 ? one : many}`;
