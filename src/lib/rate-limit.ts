@@ -252,35 +252,34 @@ export class RateLimits {
     return new RateLimitedError(s, limiter);
   }
 
-  /** Counts one request for `subject` against `limit` if it fits (`take`), or only looks. */
-  private async hit(name: string, limit: number, subject: string, take: boolean): Promise<Taken> {
+  /** Counts one request for `subject` against `limit` if it fits (`take`), or only looks. In
+   * memory the answer is synchronous (no promise on the validate path); with Redis it is a promise. */
+  private hit(name: string, limit: number, subject: string, take: boolean): Taken | Promise<Taken> {
     const key = `${this.opts.prefix}:${name}:${limit}:${subject}`;
     const nowSec = Math.floor(this.clock() / 1000);
-    let counted: Counted | null = null;
-    let store: 'memory' | 'redis' = 'memory';
-    if (this.redis && this.redis.status === 'ready') {
-      try {
-        const [allowed, flat] = await this.redis.toWindowHit(key, nowSec, SPAN, limit, take ? 1 : 0);
-        const buckets: Buckets = [];
-        for (let i = 0; i < flat.length; i += 2) buckets.push([Number(flat[i]), Number(flat[i + 1])]);
-        counted = { allowed: allowed === 1, buckets, count: sum(buckets) };
-        store = 'redis';
-      } catch {
-        // Redis failed under us: the in-memory store answers (RedisLink logs the outage once).
-      }
+    if (this.redis && this.redis.status === 'ready')
+      return this.hitRedis(this.redis, key, limit, nowSec, take);
+    return taken(this.memory.hit(key, limit, nowSec, take), key, limit, nowSec, take, 'memory');
+  }
+
+  private async hitRedis(redis: Scripted, key: string, limit: number, nowSec: number, take: boolean) {
+    try {
+      const [allowed, flat] = await redis.toWindowHit(key, nowSec, SPAN, limit, take ? 1 : 0);
+      const buckets: Buckets = [];
+      for (let i = 0; i < flat.length; i += 2) buckets.push([Number(flat[i]), Number(flat[i + 1])]);
+      const counted = { allowed: allowed === 1, buckets, count: sum(buckets) };
+      return taken(counted, key, limit, nowSec, take, 'redis');
+    } catch {
+      // Redis failed under us: the in-memory store answers (RedisLink logs the outage once).
+      return taken(this.memory.hit(key, limit, nowSec, take), key, limit, nowSec, take, 'memory');
     }
-    counted ??= this.memory.hit(key, limit, nowSec, take);
-    const { allowed, buckets, count } = counted;
-    if (!take) return { state: windowState(limit, buckets, nowSec, count < limit, count) };
-    const state = windowState(limit, buckets, nowSec, allowed, count);
-    return allowed ? { state, ticket: { key, bucket: nowSec, store } } : { state };
   }
 
   /** Takes one point for `subject` if it fits in `limit` per window; `state.allowed` says whether. */
   take(name: string, limit: number, subject: string): Promise<Taken> {
     if (!this.opts.enabled)
       return Promise.resolve({ state: { limit, remaining: limit, reset: 0, allowed: true } });
-    return this.hit(name, limit, subject, true);
+    return Promise.resolve(this.hit(name, limit, subject, true));
   }
 
   /** Gives back a point taken by `take` (the attempt turned out not to count). */
@@ -291,20 +290,19 @@ export class RateLimits {
     await this.redis?.toWindowRefund(t.key, t.bucket).catch(() => {});
   }
 
-  async forPlan(plan: Plan, subject: string): Promise<LimitState> {
-    return (await this.hit('plan', PLAN_LIMITS[plan], subject, true)).state;
+  forPlan(plan: Plan, subject: string): LimitState | Promise<LimitState> {
+    return stateOf(this.hit('plan', PLAN_LIMITS[plan], subject, true));
   }
 
-  async forIp(ip: string): Promise<LimitState> {
-    return (await this.hit('ip', this.opts.ipPerMinute, ip, true)).state;
+  forIp(ip: string): LimitState | Promise<LimitState> {
+    return stateOf(this.hit('ip', this.opts.ipPerMinute, ip, true));
   }
 
   /** A failure counter (unknown-key lookups): is `key` at `points` already? Doesn't count. */
-  async blocked(name: string, points: number, key: string): Promise<LimitState | null> {
+  blocked(name: string, points: number, key: string): LimitState | null | Promise<LimitState | null> {
     if (!this.opts.enabled) return null;
-    const { state } = await this.hit(name, points, key, false);
-    if (state.allowed) return null;
-    return state;
+    const t = this.hit(name, points, key, false);
+    return t instanceof Promise ? t.then(refusedState) : refusedState(t);
   }
 
   /** Counts one failure for `key`. */
@@ -326,6 +324,24 @@ export class RateLimits {
     // The Redis connection belongs to the RedisLink, which closes it.
   }
 }
+
+/** A store's count as the caller's Taken (the ticket only for a point that was taken). */
+function taken(
+  counted: Counted,
+  key: string,
+  limit: number,
+  nowSec: number,
+  take: boolean,
+  store: 'memory' | 'redis',
+): Taken {
+  const { allowed, buckets, count } = counted;
+  if (!take) return { state: windowState(limit, buckets, nowSec, count < limit, count) };
+  const state = windowState(limit, buckets, nowSec, allowed, count);
+  return allowed ? { state, ticket: { key, bucket: nowSec, store } } : { state };
+}
+
+const stateOf = (t: Taken | Promise<Taken>) => (t instanceof Promise ? t.then((x) => x.state) : t.state);
+const refusedState = (t: Taken) => (t.state.allowed ? null : t.state);
 
 export function rateLimitHeaders(s: LimitState): Record<string, string> {
   const h: Record<string, string> = {
