@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TO_REQUEST_LOG_SAMPLE: z.coerce.number().int().min(1).default(100),
+  TO_SLOW_REQUEST_MS: z.coerce.number().min(0).default(500),
   TO_OWNER_EMAIL: z.string().email().optional(),
   TO_OWNER_PASSWORD: z.string().min(8).optional(),
   TO_DEFAULT_PLAN: z
@@ -93,6 +95,9 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   logLevel: string;
+  /** Request log lines at `info`: every failed (4xx/5xx) or slow request, and 1 in `sample` of the
+   * others (1: every request). `debug` logs every request. */
+  requestLog: { sample: number; slowMs: number };
   ownerEmail?: string;
   ownerPassword?: string;
   defaultPlan: Plan;
@@ -191,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    requestLog: { sample: e.TO_REQUEST_LOG_SAMPLE, slowMs: e.TO_SLOW_REQUEST_MS },
     ownerEmail: e.TO_OWNER_EMAIL,
     ownerPassword: e.TO_OWNER_PASSWORD,
     defaultPlan: e.TO_DEFAULT_PLAN,

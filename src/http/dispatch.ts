@@ -1,6 +1,7 @@
 // Every HTTP request, whatever the transport, goes through here: request id, API version echo, CORS,
 // the edge (auth and rate limits) on /api/v1 and /graphql, then the route table, GraphQL, /metrics,
-// the dashboard (and / redirecting to it) or a 404; errors in the seed's format; a metric and a log line per request.
+// the dashboard (and / redirecting to it) or a 404; errors in the seed's format; a metric per request
+// and a log line for failed, slow and sampled requests.
 import type { Deps } from '../deps';
 import { HELP } from '../lib/errors';
 import { ANONYMOUS } from '../lib/principal';
@@ -28,6 +29,14 @@ export function createDispatcher(
   const match = routeMatcher(routes);
   const cors = corsPolicy(deps.config.corsOrigins);
   const dashboard = createDashboard();
+  // Request lines: every failure and slow request, 1 in `sample` of the rest (all of them at debug).
+  // A line per request cost about a tenth of a validate's CPU (the README's Benchmarks).
+  const logInfo = logger.isLevelEnabled('info');
+  const { sample, slowMs } = deps.config.requestLog;
+  const every = logger.isLevelEnabled('debug') ? 1 : sample;
+  let seen = 0;
+  const shouldLog = (status: number, ms: number) =>
+    status >= 400 || ms >= slowMs || every === 1 || ++seen % every === 0;
 
   async function handle(
     c: HttpCtx,
@@ -100,7 +109,7 @@ export function createDispatcher(
     }
     const ms = performance.now() - started;
     metrics.observe(ex.method, label, reply.status, ms / 1000);
-    if (logger.isLevelEnabled('info')) {
+    if (logInfo && shouldLog(reply.status, ms)) {
       const line = { reqId: requestId, method: ex.method, path: ex.path, status: reply.status };
       logger.info({ ...line, ms: Math.round(ms * 100) / 100 }, 'request');
     }

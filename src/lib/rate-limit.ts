@@ -76,9 +76,17 @@ export interface Taken {
 /** [second, count] pairs, oldest first. */
 type Buckets = [number, number][];
 
-/** The state after a hit, from the buckets counted (pure; shared by both stores). */
-export function windowState(limit: number, buckets: Buckets, nowSec: number, allowed: boolean): LimitState {
-  const count = buckets.reduce((n, [, c]) => n + c, 0);
+const sum = (b: Buckets) => b.reduce((n, [, c]) => n + c, 0);
+
+/** The state after a hit, from the buckets counted (pure; shared by both stores). `count` is their
+ * sum, when the caller keeps it. */
+export function windowState(
+  limit: number,
+  buckets: Buckets,
+  nowSec: number,
+  allowed: boolean,
+  count = sum(buckets),
+): LimitState {
   const oldest = buckets[0]?.[0];
   if (allowed) {
     return { limit, remaining: Math.max(0, limit - count), reset: (oldest ?? nowSec) + SPAN, allowed };
@@ -95,37 +103,63 @@ export function windowState(limit: number, buckets: Buckets, nowSec: number, all
   return { limit, remaining: 0, reset: nowSec + retryAfter, retryAfter, allowed };
 }
 
-/** The in-memory store: per key, its non-empty buckets within the span, oldest first. */
+/** One subject's window in memory: its non-empty buckets within the span, oldest first, and their
+ * sum, kept as buckets come and go so that a hit costs the same however busy the subject is. */
+interface Window {
+  buckets: Buckets;
+  total: number;
+}
+
+/** The in-memory store, per key. */
 class MemoryWindows {
-  private readonly keys = new Map<string, Buckets>();
+  private readonly keys = new Map<string, Window>();
   private lastSweep = 0;
 
-  hit(key: string, limit: number, nowSec: number, take: boolean): { allowed: boolean; buckets: Buckets } {
+  hit(key: string, limit: number, nowSec: number, take: boolean): Counted {
     this.sweep(nowSec);
-    const buckets = (this.keys.get(key) ?? []).filter(([s]) => s > nowSec - SPAN);
-    const count = buckets.reduce((n, [, c]) => n + c, 0);
+    let w = this.keys.get(key);
+    if (w) {
+      const { buckets } = w;
+      let old = 0;
+      while (old < buckets.length && buckets[old]![0] <= nowSec - SPAN) w.total -= buckets[old++]![1];
+      if (old > 0) buckets.splice(0, old);
+    }
+    const count = w?.total ?? 0;
     const allowed = take && count + 1 <= limit;
     if (allowed) {
-      const last = buckets[buckets.length - 1];
+      if (!w) this.keys.set(key, (w = { buckets: [], total: 0 }));
+      const last = w.buckets[w.buckets.length - 1];
       if (last && last[0] === nowSec) last[1]++;
-      else buckets.push([nowSec, 1]);
-    }
-    if (buckets.length > 0) this.keys.set(key, buckets);
-    else this.keys.delete(key);
-    return { allowed, buckets };
+      else w.buckets.push([nowSec, 1]);
+      w.total++;
+    } else if (w && w.buckets.length === 0) this.keys.delete(key);
+    // The caller only reads the buckets (windowState), so they are handed out as they are.
+    return { allowed, buckets: w?.buckets ?? [], count: w?.total ?? 0 };
   }
 
   refund(key: string, bucket: number) {
-    const b = this.keys.get(key)?.find(([s]) => s === bucket);
-    if (b && b[1] > 0) b[1]--;
+    const w = this.keys.get(key);
+    const b = w?.buckets.find(([s]) => s === bucket);
+    if (w && b && b[1] > 0) {
+      b[1]--;
+      w.total--;
+    }
   }
 
   /** Forgets idle keys, at most once a window. */
   private sweep(nowSec: number) {
     if (nowSec - this.lastSweep < WINDOW_SECONDS) return;
     this.lastSweep = nowSec;
-    for (const [k, b] of this.keys) if (!b.some(([s, c]) => c > 0 && s > nowSec - SPAN)) this.keys.delete(k);
+    for (const [k, w] of this.keys)
+      if (!w.buckets.some(([s, c]) => c > 0 && s > nowSec - SPAN)) this.keys.delete(k);
   }
+}
+
+/** What a store says of one hit: whether it was counted, the buckets, and their sum. */
+interface Counted {
+  allowed: boolean;
+  buckets: Buckets;
+  count: number;
 }
 
 // KEYS[1]: the subject's hash (field: unix second, value: count). ARGV: now, span, limit, take (1|0).
@@ -218,35 +252,34 @@ export class RateLimits {
     return new RateLimitedError(s, limiter);
   }
 
-  /** Counts one request for `subject` against `limit` if it fits (`take`), or only looks. */
-  private async hit(name: string, limit: number, subject: string, take: boolean): Promise<Taken> {
+  /** Counts one request for `subject` against `limit` if it fits (`take`), or only looks. In
+   * memory the answer is synchronous (no promise on the validate path); with Redis it is a promise. */
+  private hit(name: string, limit: number, subject: string, take: boolean): Taken | Promise<Taken> {
     const key = `${this.opts.prefix}:${name}:${limit}:${subject}`;
     const nowSec = Math.floor(this.clock() / 1000);
-    let counted: { allowed: boolean; buckets: Buckets } | null = null;
-    let store: 'memory' | 'redis' = 'memory';
-    if (this.redis && this.redis.status === 'ready') {
-      try {
-        const [allowed, flat] = await this.redis.toWindowHit(key, nowSec, SPAN, limit, take ? 1 : 0);
-        const buckets: Buckets = [];
-        for (let i = 0; i < flat.length; i += 2) buckets.push([Number(flat[i]), Number(flat[i + 1])]);
-        counted = { allowed: allowed === 1, buckets };
-        store = 'redis';
-      } catch {
-        // Redis failed under us: the in-memory store answers (RedisLink logs the outage once).
-      }
+    if (this.redis && this.redis.status === 'ready')
+      return this.hitRedis(this.redis, key, limit, nowSec, take);
+    return taken(this.memory.hit(key, limit, nowSec, take), key, limit, nowSec, take, 'memory');
+  }
+
+  private async hitRedis(redis: Scripted, key: string, limit: number, nowSec: number, take: boolean) {
+    try {
+      const [allowed, flat] = await redis.toWindowHit(key, nowSec, SPAN, limit, take ? 1 : 0);
+      const buckets: Buckets = [];
+      for (let i = 0; i < flat.length; i += 2) buckets.push([Number(flat[i]), Number(flat[i + 1])]);
+      const counted = { allowed: allowed === 1, buckets, count: sum(buckets) };
+      return taken(counted, key, limit, nowSec, take, 'redis');
+    } catch {
+      // Redis failed under us: the in-memory store answers (RedisLink logs the outage once).
+      return taken(this.memory.hit(key, limit, nowSec, take), key, limit, nowSec, take, 'memory');
     }
-    counted ??= this.memory.hit(key, limit, nowSec, take);
-    const { allowed, buckets } = counted;
-    if (!take) return { state: windowState(limit, buckets, nowSec, sum(buckets) < limit) };
-    const state = windowState(limit, buckets, nowSec, allowed);
-    return allowed ? { state, ticket: { key, bucket: nowSec, store } } : { state };
   }
 
   /** Takes one point for `subject` if it fits in `limit` per window; `state.allowed` says whether. */
   take(name: string, limit: number, subject: string): Promise<Taken> {
     if (!this.opts.enabled)
       return Promise.resolve({ state: { limit, remaining: limit, reset: 0, allowed: true } });
-    return this.hit(name, limit, subject, true);
+    return Promise.resolve(this.hit(name, limit, subject, true));
   }
 
   /** Gives back a point taken by `take` (the attempt turned out not to count). */
@@ -257,20 +290,19 @@ export class RateLimits {
     await this.redis?.toWindowRefund(t.key, t.bucket).catch(() => {});
   }
 
-  async forPlan(plan: Plan, subject: string): Promise<LimitState> {
-    return (await this.hit('plan', PLAN_LIMITS[plan], subject, true)).state;
+  forPlan(plan: Plan, subject: string): LimitState | Promise<LimitState> {
+    return stateOf(this.hit('plan', PLAN_LIMITS[plan], subject, true));
   }
 
-  async forIp(ip: string): Promise<LimitState> {
-    return (await this.hit('ip', this.opts.ipPerMinute, ip, true)).state;
+  forIp(ip: string): LimitState | Promise<LimitState> {
+    return stateOf(this.hit('ip', this.opts.ipPerMinute, ip, true));
   }
 
   /** A failure counter (unknown-key lookups): is `key` at `points` already? Doesn't count. */
-  async blocked(name: string, points: number, key: string): Promise<LimitState | null> {
+  blocked(name: string, points: number, key: string): LimitState | null | Promise<LimitState | null> {
     if (!this.opts.enabled) return null;
-    const { state } = await this.hit(name, points, key, false);
-    if (state.allowed) return null;
-    return state;
+    const t = this.hit(name, points, key, false);
+    return t instanceof Promise ? t.then(refusedState) : refusedState(t);
   }
 
   /** Counts one failure for `key`. */
@@ -293,7 +325,23 @@ export class RateLimits {
   }
 }
 
-const sum = (b: Buckets) => b.reduce((n, [, c]) => n + c, 0);
+/** A store's count as the caller's Taken (the ticket only for a point that was taken). */
+function taken(
+  counted: Counted,
+  key: string,
+  limit: number,
+  nowSec: number,
+  take: boolean,
+  store: 'memory' | 'redis',
+): Taken {
+  const { allowed, buckets, count } = counted;
+  if (!take) return { state: windowState(limit, buckets, nowSec, count < limit, count) };
+  const state = windowState(limit, buckets, nowSec, allowed, count);
+  return allowed ? { state, ticket: { key, bucket: nowSec, store } } : { state };
+}
+
+const stateOf = (t: Taken | Promise<Taken>) => (t instanceof Promise ? t.then((x) => x.state) : t.state);
+const refusedState = (t: Taken) => (t.state.allowed ? null : t.state);
 
 export function rateLimitHeaders(s: LimitState): Record<string, string> {
   const h: Record<string, string> = {

@@ -6,7 +6,7 @@ import { defineRoutes, route } from '../rest/route';
 import { activateLicense, deactivateLicense } from './activations.service';
 import { heartbeat } from './leases.service';
 import { ActivateInput, DeviceInput, ValidateInput } from './license-keys.schemas';
-import { activateJson, deactivateJson, heartbeatJson, validationJson } from './licenses.views';
+import { activateJson, deactivateJson, heartbeatJson, validationBody } from './licenses.views';
 import { rotateSigningKey } from './signing-keys';
 import { validateLicense } from './validate.service';
 import { validationStatus } from './validation';
@@ -48,7 +48,7 @@ export function licenseKeyRoutes(deps: Deps) {
       },
       async handler(c, { body, keyCaller }) {
         const r = await validateLicense(deps, keyCaller, body);
-        return c.json(validationJson(r), validationStatus(r.code));
+        return c.body(validationBody(r), validationStatus(r.code), undefined, 'application/json');
       },
     }),
     route({

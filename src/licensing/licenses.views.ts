@@ -132,6 +132,35 @@ export function validationJson(r: ValidationResult): ValidationJson {
   };
 }
 
+/** The text of a successful validation, kept per offline token: the license's JSON and the token
+ * are the same for every call while the token is reused (validate.service.ts), so only
+ * `validatedAt` is written per call. The text is JSON.stringify(validationJson(r)) exactly. */
+interface ValidBody {
+  license: ValidationResult['license'];
+  status: License['status'];
+  uses: number;
+  head: string;
+  tail: string;
+}
+const validBodies = new WeakMap<OfflineToken, ValidBody>();
+
+/** POST /validate's answer as JSON text (validationJson, serialised). */
+export function validationBody(r: ValidationResult): string {
+  if (!r.valid || !r.offline || !r.license) return JSON.stringify(validationJson(r));
+  // What licenseJson derives from the clock; the rest is the license row itself.
+  const status = effectiveStatus(r.license, r.validatedAt);
+  const uses = currentUses(r.license, r.validatedAt);
+  let b = validBodies.get(r.offline);
+  if (!b || b.license !== r.license || b.status !== status || b.uses !== uses) {
+    const j = validationJson(r);
+    const head = JSON.stringify({ valid: j.valid, code: j.code, license: j.license });
+    const tail = `","offline":${JSON.stringify(j.offline)}}`;
+    b = { license: r.license, status, uses, head: `${head.slice(0, -1)},"validatedAt":"`, tail };
+    validBodies.set(r.offline, b);
+  }
+  return b.head + r.validatedAt.toISOString() + b.tail;
+}
+
 export function activateJson(r: ActivateResult, now: Date) {
   return {
     activated: true as const,

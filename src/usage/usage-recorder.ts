@@ -89,18 +89,11 @@ export class UsageRecorder {
 
   record(entry: UsageEntry): void {
     const at = entry.at ?? new Date();
-    const key = [
-      entry.tenant.accountId,
-      entry.tenant.environment,
-      entry.licenseId,
-      entry.activationId,
-      entry.machineId,
-      entry.kind,
-      entry.code,
-      entry.ip,
-      entry.userAgent,
-      Math.floor(at.getTime() / 1000),
-    ].join('\u0000');
+    // The same key [..].join('\u0000') gave (null and undefined as ''), without the array.
+    const key =
+      `${entry.tenant.accountId}\u0000${entry.tenant.environment}\u0000${entry.licenseId ?? ''}\u0000` +
+      `${entry.activationId ?? ''}\u0000${entry.machineId ?? ''}\u0000${entry.kind}\u0000${entry.code}\u0000` +
+      `${entry.ip ?? ''}\u0000${entry.userAgent ?? ''}\u0000${Math.floor(at.getTime() / 1000)}`;
     const row = this.usage.get(key);
     if (row) {
       row.count++;

@@ -2,7 +2,7 @@
 // (autocannon, in this process) and fresh PostgreSQL databases. The figures table is in report.ts.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -123,26 +123,33 @@ export interface ServerChild {
 
 /**
  * Starts `test/bench/server.ts <mode>` with node + the tsx loader and waits for its ready line
- * (`{"bench":"ready",...}` on stdout). Other stdout lines (server logs) are passed to stderr.
+ * (`{"bench":"ready",...}` on stdout). Other stdout lines (server logs) are passed to stderr, or,
+ * with `logFile`, the child's stdout is that file (as a log collector would take it, without this
+ * process, which also runs the load, reading every line) and the ready line comes on fd 3.
  */
 export async function startServer(
   mode: string,
   opts: BenchOptions,
   env: Record<string, string> = {},
+  logFile?: string,
 ): Promise<ServerChild> {
   const nodeArgs = ['--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+  const logFd = logFile ? openSync(logFile, 'a') : null;
   const child = spawn(process.execPath, [...nodeArgs, SERVER, mode], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, ...(logFd !== null ? { BENCH_READY_FD: '3' } : {}) },
+    stdio: logFd !== null ? ['ignore', logFd, 'inherit', 'pipe'] : ['ignore', 'pipe', 'inherit'],
   });
+  if (logFd !== null) closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = onCleanup(() => stopChild(child, exited));
 
   const info = await new Promise<ServerInfo>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server '${mode}' not ready after 120 s`)), 120_000);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({
+      input: (logFd !== null ? child.stdio[3] : child.stdout) as NodeJS.ReadableStream,
+    });
     let ready = false;
     lines.on('line', (line) => {
       if (!ready && line.startsWith('{"bench":"ready"')) {

@@ -8,6 +8,7 @@
 //             REST API with the bootstrap live key, and reports the license key.
 //             BENCH_AUDIT=off starts it with TO_AUDIT_LOG off.
 //   smtp      an SMTP server (smtp-server) that accepts every message and discards it.
+import { writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app';
@@ -17,7 +18,10 @@ import { seedLicense } from './seed';
 const mode = process.argv[2];
 
 function ready(info: Record<string, unknown>) {
-  process.stdout.write(`${JSON.stringify({ bench: 'ready', ...info })}\n`);
+  const line = `${JSON.stringify({ bench: 'ready', ...info })}\n`;
+  // With a log file for stdout (startServer's logFile), the ready line has a pipe of its own.
+  if (process.env.BENCH_READY_FD) writeSync(Number(process.env.BENCH_READY_FD), line);
+  else process.stdout.write(line);
 }
 
 function onStop(stop: () => Promise<void>) {
@@ -86,7 +90,9 @@ async function app() {
   const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
   const dataDir = process.env.BENCH_DATA_DIR;
   if (!databaseUrl && !dataDir) throw new Error('set BENCH_DATA_DIR (PGlite) or BENCH_DATABASE_URL');
-  const logLevel = 'warn';
+  // withAppServer (validate, meter, overheads) runs it at production's level, LOG_LEVEL's default
+  // `info`, with stdout to a file; other benchmarks keep `warn`, as their logs come through the pipe.
+  const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const base = testConfig({ dataDir: dataDir ?? 'memory://', databaseUrl, logLevel, host: '127.0.0.1' });
   // All the load comes from one IP: keep the limiter on (its cost is part of the path) but with a
   // per-IP budget the benchmark cannot reach, so it measures validation rather than 429s.

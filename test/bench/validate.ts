@@ -1,6 +1,8 @@
 // The validate benchmark: a bare node:http baseline, REST POST /api/v1/validate on the embedded
 // default (on-disk PGlite) and on PostgreSQL (when DATABASE_URL is set), and the GraphQL
 // validateLicense mutation. Each server runs in a child process; autocannon runs here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type BenchOptions,
   type Figures,
@@ -96,17 +98,34 @@ async function graphqlTarget(
   return { unavailable: first ?? 'no query shapes' };
 }
 
-/** The app on a database: start it, run `each` against it, stop it. */
+/** The log level the app runs at in withAppServer: production's (LOG_LEVEL's default). */
+export const APP_LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
+
+/** The app on a database, logging at APP_LOG_LEVEL to a file as in production: start it, run `each`
+ * against it, stop it, and say how many log lines it wrote. */
 export async function withAppServer(
   opts: BenchOptions,
   env: Record<string, string>,
   each: (url: string, licenseKey: string, pid: number) => Promise<void>,
 ) {
-  const server = await startServer('app', opts, env);
+  const logs = tempDir('to-bench-logs-');
+  const file = join(logs.path, 'server.log');
   try {
-    await each(server.url, String(server.info.licenseKey), server.pid);
+    const server = await startServer('app', opts, { BENCH_LOG_LEVEL: APP_LOG_LEVEL, ...env }, file);
+    try {
+      await each(server.url, String(server.info.licenseKey), server.pid);
+    } finally {
+      await server.stop();
+    }
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n').filter(Boolean);
+    const requests = lines.filter((l) => l.includes('"msg":"request"')).length;
+    console.log(
+      `  server log (level ${APP_LOG_LEVEL}, stdout to a file): ${lines.length} lines, ` +
+        `${requests} of them request lines, ${Math.round(text.length / 1024)} KiB`,
+    );
   } finally {
-    await server.stop();
+    await logs.remove();
   }
 }
 
@@ -136,7 +155,7 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
     '  servers: each in its own child process (node --import tsx test/bench/server.ts); load from this process',
   );
   console.log(
-    '  app: logLevel warn (request logs off), background jobs on, default caches; rate limiter on (in memory) ' +
+    `  app: logLevel ${APP_LOG_LEVEL} (production's; stdout to a file), background jobs on, default caches; rate limiter on (in memory) ` +
       'with the per-IP budget raised to 1e9/min, as all the load comes from 127.0.0.1',
   );
   if (opts.cpuProfDir) console.log(`  cpu profiles of the server children: ${opts.cpuProfDir}`);
@@ -217,5 +236,5 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
     );
   }
   console.log('');
-  console.log(JSON.stringify(summary('validate', opts, final, { logLevel: 'warn' })));
+  console.log(JSON.stringify(summary('validate', opts, final, { logLevel: APP_LOG_LEVEL })));
 }

@@ -32,11 +32,11 @@ import {
 export const PAGE_DEFAULT = 20;
 export const PAGE_CAP = 100;
 
-function intArg(node: ValueNode | undefined, vars: Record<string, unknown>): number | undefined {
+function intArg(node: ValueNode | undefined, vars: (name: string) => unknown): number | undefined {
   if (!node) return undefined;
   if (node.kind === Kind.INT) return Number(node.value);
   if (node.kind === Kind.VARIABLE) {
-    const v = vars[node.name.value];
+    const v = vars(node.name.value);
     return typeof v === 'number' ? v : undefined;
   }
   return undefined;
@@ -53,13 +53,23 @@ export function operationNodes(
   rawVariables: Record<string, unknown> | null | undefined,
   stopAt = Number.MAX_SAFE_INTEGER,
 ): number {
+  usedVariables = false;
   const op = getOperationAST(document, operationName ?? undefined);
   if (!op) return 0;
   const root = schema.getRootType(op.operation);
   if (!root) return 0;
-  const coerced = getVariableValues(schema, op.variableDefinitions ?? [], rawVariables ?? {});
-  if (coerced.errors) return 0;
-  const vars = coerced.coerced;
+  // Variables are coerced only when a counted argument names one; a document whose count needs
+  // none (validateLicense, most queries) is counted once and remembered (countOf).
+  let coerced: Record<string, unknown> | null = null;
+  let badVariables = false;
+  const vars = (name: string): unknown => {
+    if (!coerced) {
+      const c = getVariableValues(schema, op.variableDefinitions ?? [], rawVariables ?? {});
+      badVariables = !!c.errors;
+      coerced = c.coerced ?? {};
+    }
+    return coerced[name];
+  };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions)
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -90,8 +100,8 @@ export function operationNodes(
       if (isListType(getNullableType(field.type))) {
         const ids = arg('ids');
         if (ids?.kind === Kind.LIST) each = ids.values.length;
-        else if (ids?.kind === Kind.VARIABLE && Array.isArray(vars[ids.name.value]))
-          each = (vars[ids.name.value] as unknown[]).length;
+        else if (ids?.kind === Kind.VARIABLE && Array.isArray(vars(ids.name.value)))
+          each = (vars(ids.name.value) as unknown[]).length;
         else each = page ?? PAGE_CAP;
       }
       const count = parents * each;
@@ -103,7 +113,37 @@ export function operationNodes(
     }
   };
   walk(op.selectionSet, root, 1);
-  return total;
+  // Over the limit: variables that do not coerce still leave it to execution to refuse them.
+  if (total > stopAt) vars('');
+  usedVariables = coerced !== null;
+  return badVariables ? 0 : total;
+}
+
+/** Whether the last operationNodes call read a variable (its count then holds for those values only). */
+let usedVariables = false;
+
+/** Counts that read no variable, per document and operation name: the same for every request. */
+const constantCounts = new WeakMap<DocumentNode, Map<string, number>>();
+
+/** operationNodes, remembered per (document, operation) when the count reads no variable. Parsed
+ * documents are cached by yoga's parser, so the same object comes back for the same query text. */
+export function countOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+  stopAt?: number,
+): number {
+  const name = operationName ?? '';
+  const known = constantCounts.get(document)?.get(name);
+  if (known !== undefined) return known;
+  const n = operationNodes(schema, document, operationName, rawVariables, stopAt);
+  if (!usedVariables) {
+    let byName = constantCounts.get(document);
+    if (!byName) constantCounts.set(document, (byName = new Map<string, number>()));
+    byName.set(name, n);
+  }
+  return n;
 }
 
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -115,7 +155,7 @@ export function costPlugin(maxNodes: number): Plugin {
     operationName?: string | null;
     variableValues?: Record<string, unknown> | null;
   }) => {
-    const n = operationNodes(args.schema, args.document, args.operationName, args.variableValues, maxNodes);
+    const n = countOf(args.schema, args.document, args.operationName, args.variableValues, maxNodes);
     if (n <= maxNodes) return null;
     return {
       errors: [
