@@ -11,7 +11,8 @@
 // operation name, and the same visibility — account, environment, kind, role and scopes, which are
 // all that resolvers and scope checks read from the caller), the first subscriber to take event E
 // executes it, with a context of its own, and the others reuse that result. The cache is only a
-// saving: a subscriber that lags past it executes the event itself.
+// saving: a subscriber that lags past it executes the event itself. It holds at most KEPT results,
+// none older than KEPT_MS, and none for a group of one, so idle or single subscribers hold nothing.
 import { contextCacheSymbol } from '@pothos/core';
 import type { Plugin } from 'graphql-yoga';
 import { sourceEventId } from '../../events/subscriptions';
@@ -26,10 +27,12 @@ import {
 
 /** Results kept per group (the last events): a burst longer than this is executed again by laggards. */
 const KEPT = 256;
+const KEPT_MS = 5_000;
 
 interface Group {
   members: number;
-  results: Map<string, Promise<ExecutionResult>>;
+  /** By event id, oldest first, with when each was executed. */
+  results: Map<string, { at: number; result: Promise<ExecutionResult> }>;
 }
 
 type SubscribeResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
@@ -68,12 +71,19 @@ export function useSharedSubscriptions(): Plugin {
       return Promise.resolve(execute({ ...args, rootValue: value, contextValue }));
     };
     const id = sourceEventId(value);
-    if (id === undefined) return run();
-    let result = group.results.get(id);
-    if (!result) {
-      group.results.set(id, (result = run()));
-      if (group.results.size > KEPT) group.results.delete(group.results.keys().next().value!);
+    if (id === undefined || group.members < 2) {
+      group.results.clear();
+      return run();
     }
+    const kept = group.results.get(id);
+    if (kept) return kept.result;
+    const now = Date.now();
+    for (const [old, r] of group.results) {
+      if (group.results.size < KEPT && now - r.at <= KEPT_MS) break;
+      group.results.delete(old);
+    }
+    const result = run();
+    group.results.set(id, { at: now, result });
     return result;
   }
 
