@@ -294,18 +294,25 @@ export class Outbox<R extends Leased, X> {
     return started;
   }
 
-  /** Starts queued rows while this instance and their groups have free slots. */
+  /** Starts queued rows while this instance and their groups have free slots: `first`'s (the group
+   * whose send just ended), then, if this instance's cap was what held them, any other group's. */
   private startQueued(first: Group<R>): void {
-    for (const g of [first, ...this.groups.values()]) {
-      while (g.queue.length > 0 && g.sending < this.cap && this.sending < this.channel.maxInFlight) {
-        const q = g.queue.shift()!;
-        this.queued--;
-        // Sent only if the send ends (at its timeout at the latest) while the lease is ours.
-        const left = q.leaseUntil - this.base.now().getTime();
-        if (left >= this.channel.sendTimeoutMs + LEASE_MARGIN_MS) void this.start(q, g);
-        else void this.release(q);
-      }
+    this.startFrom(first);
+    if (this.queued === 0 || this.sending >= this.channel.maxInFlight) return;
+    for (const g of this.groups.values()) {
+      this.startFrom(g);
       if (this.sending >= this.channel.maxInFlight) return;
+    }
+  }
+
+  private startFrom(g: Group<R>): void {
+    while (g.queue.length > 0 && g.sending < this.cap && this.sending < this.channel.maxInFlight) {
+      const q = g.queue.shift()!;
+      this.queued--;
+      // Sent only if the send ends (at its timeout at the latest) while the lease is ours.
+      const left = q.leaseUntil - this.base.now().getTime();
+      if (left >= this.channel.sendTimeoutMs + LEASE_MARGIN_MS) void this.start(q, g);
+      else void this.release(q);
     }
   }
 
