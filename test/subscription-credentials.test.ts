@@ -147,6 +147,26 @@ describe('graphql-ws: the socket closes with 4403 within a second', () => {
     }
   });
 
+  it('when one of two keys sharing an execution (same document, same account) is revoked, the other lives on', async () => {
+    // Identical documents of one account and environment share each event's execution
+    // (src/http/graphql/fanout.ts); the liveness of each socket stays its own credential's.
+    const [a, b] = [await newKey(), await newKey()];
+    const [wa, wb] = [socket(port, a.secret), socket(port, b.secret)];
+    try {
+      const [sa, sb] = [wa.subscribe(EVENTS), wb.subscribe(EVENTS)];
+      await provesLive(sa.got);
+      await provesLive(sb.got);
+      expect((await t.call('DELETE', `/api/v1/api-keys/${a.id}`)).status).toBe(200);
+      expect(((await within(wa.closed, 1000)) as { code: number }).code).toBe(4403);
+      const { license } = await productAndLicense(t);
+      expect(await seen(sb.got, license.id)).toBe(true);
+      expect(sa.got.filter((g) => g.text.includes(license.id))).toEqual([]);
+      expect(wb.isOpen()).toBe(true);
+    } finally {
+      await Promise.all([wa.client.dispose(), wb.client.dispose()]);
+    }
+  });
+
   it('when its user is deleted', async () => {
     const email = 'deleted-user@vendor.test';
     const created = await t.call('POST', '/api/v1/users', {

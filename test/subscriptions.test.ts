@@ -133,6 +133,41 @@ describe('graphql-ws', () => {
     }
   });
 
+  it('subscribers with the same document get the same payload, each under its own id, and only their own tenant', async () => {
+    // One execution per event for identical documents and visibility (src/http/graphql/fanout.ts):
+    // the payload is shared, the subscription id and the tenant are not.
+    const { license } = await productAndLicense(t);
+    const other = await createAccount(t.app.deps, { name: 'Other 2', plan: 'enterprise' });
+    const clients = [
+      wsClient(port, { token: t.liveKey }),
+      wsClient(port, { token: t.liveKey }),
+      wsClient(port, { token: t.testKey }),
+      wsClient(port, { token: other.liveKey }),
+    ];
+    try {
+      const vars = { f: { types: ['LICENSE_ACTIVATED'] } };
+      const [one, sameSocket, two, asTest, asOther] = [
+        collect(clients[0]!, LICENSE_EVENTS, vars),
+        collect(clients[0]!, LICENSE_EVENTS, vars),
+        collect(clients[1]!, LICENSE_EVENTS, vars),
+        collect(clients[2]!, LICENSE_EVENTS, vars),
+        collect(clients[3]!, LICENSE_EVENTS, vars),
+      ];
+      await Promise.all([one.ready, two.ready, asTest.ready, asOther.ready]);
+      await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'shared-device' }, null);
+      await Promise.all([one.first, sameSocket.first, two.first].map((p) => within(p, DEADLINE)));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(one.got).toHaveLength(1);
+      expect(one.got[0]!.licenseEvents).toMatchObject({ type: 'LICENSE_ACTIVATED', licenseId: license.id });
+      expect(sameSocket.got).toEqual(one.got);
+      expect(two.got).toEqual(one.got);
+      expect(asTest.got).toEqual([]);
+      expect(asOther.got).toEqual([]);
+    } finally {
+      for (const c of clients) await c.dispose();
+    }
+  });
+
   it('a test-key subscriber and another account see nothing of live events', async () => {
     const { license } = await productAndLicense(t);
     const other = await createAccount(t.app.deps, { name: 'Other', plan: 'enterprise' });

@@ -76,7 +76,10 @@ function describe(err: unknown): { message: string; permanent: boolean } {
 
 class EmailChannel implements OutboxChannel<ClaimedEmail, null> {
   readonly name = 'email';
-  readonly leaseMs = LEASE_MS;
+  /** A send is a connection, the greeting and a few commands, each under emailTimeoutMs. */
+  readonly sendTimeoutMs: number;
+  /** Longer than two sends: a row queued behind one send still has a whole send's time left. */
+  readonly leaseMs: number;
   readonly maxAttempts = EMAIL_MAX_ATTEMPTS;
   private readonly transport;
 
@@ -85,6 +88,8 @@ class EmailChannel implements OutboxChannel<ClaimedEmail, null> {
     smtpUrl: string,
   ) {
     const t = deps.config.emailTimeoutMs;
+    this.sendTimeoutMs = 3 * t;
+    this.leaseMs = Math.max(LEASE_MS, 2 * this.sendTimeoutMs + 10_000);
     this.transport = createTransport({
       url: smtpUrl,
       pool: true,

@@ -20,6 +20,15 @@ export function matches(e: WireEvent, tenant: Tenant, f: EventFilter): boolean {
   return true;
 }
 
+const EVENT_ID = Symbol('eventId');
+
+/** The id of the event a stream value was made from (see eventStream), so that subscribers that would
+ * resolve the same event the same way can share one execution of it (src/http/graphql/fanout.ts). */
+export const sourceEventId = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null
+    ? ((value as Record<symbol, unknown>)[EVENT_ID] as string | undefined)
+    : undefined;
+
 /** A subscriber's stream: a queue filled by the instance's single pub/sub listener, drained by
  * GraphQL. `map` runs as each event is taken, right before it is executed. With thousands of
  * subscribers every event passes through each of them, so each stream layer shows in the fan-out
@@ -60,7 +69,12 @@ export function eventStream<T = WireEvent>(
         }
         // Usually `true` at once; during a re-check, the event waits for its answer.
         const alive = watched.alive();
-        if (alive === true || (await alive)) return { value: map(e), done: false };
+        if (alive === true || (await alive)) {
+          const value = map(e);
+          if (typeof value === 'object' && value !== null)
+            (value as Record<symbol, unknown>)[EVENT_ID] = e.id;
+          return { value, done: false };
+        }
         await finish();
       }
       return { value: undefined, done: true };

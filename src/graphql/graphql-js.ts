@@ -4,6 +4,8 @@
 // first (errors get masked, printSchema throws "from another module or realm"). Importing the CJS
 // entry by path keeps one copy in every runner. Import graphql values from here, not 'graphql'.
 export {
+  createSourceEventStream,
+  execute,
   getIntrospectionQuery,
   getNamedType,
   getNullableType,

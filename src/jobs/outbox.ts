@@ -11,9 +11,19 @@
 // only while the lease is still ours; failures are retried with exponential backoff and jitter
 // until `maxAttempts`, then the row is failed.
 //
-// Runs never wait for sends to finish, a finished send claims more at once (when half its group's
-// slots are free: fewer, larger claims at the same concurrency), and stop() hands back what it
-// cuts off, unattempted.
+// Claim ahead: a claim statement costs far more than a send to a fast receiver (on PGlite it runs
+// on this thread and blocks every socket meanwhile), so the job claims more than the free slots and
+// keeps the rest leased in a queue per group. A finished send starts the next queued row at once,
+// with no statement in between; a claim runs when half of a group's rows are used up, while its
+// slots are still busy. How far ahead depends on how fast the group's sends have been: about
+// AHEAD_SHARE of the lease's spare time (lease − send timeout) worth of rows, at most AHEAD_MAX per
+// group; a group not yet measured gets one more round (its cap). A queued row is sent only while
+// its lease has a send timeout and a margin left, otherwise handed back, so a lease never runs out
+// during a send even when a receiver slowed down after the claim. The in-flight caps count sends,
+// not queued rows.
+//
+// Runs never wait for sends to finish, and stop() hands back what it cuts off or never started,
+// unattempted.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { randomBase62 } from '../lib/ids';
@@ -30,18 +40,19 @@ export interface Leased {
 }
 
 export interface ClaimRequest {
-  /** Rows wanted at most (free slots of this instance). */
+  /** Rows wanted at most, in all. */
   limit: number;
   /** The lease owner written to lockedBy; outcomes are written only where it still holds. */
   token: string;
   now: Date;
   leaseUntil: Date;
-  /** Groups at their cap: leave them out. */
-  saturated: string[];
-  /** In-flight counts of the other busy groups (same order): at most `perGroup` in all. */
-  busyGroups: string[];
-  busyCounts: number[];
-  perGroup: number;
+  /** Groups that want no rows now (at their cap, or with enough queued): leave them out. */
+  full: string[];
+  /** Rows wanted at most from each of these groups (same order)… */
+  groups: string[];
+  room: number[];
+  /** …and from any other group. */
+  defaultRoom: number;
 }
 
 export interface OutboxChannel<R extends Leased, X> {
@@ -55,6 +66,8 @@ export interface OutboxChannel<R extends Leased, X> {
   pollIntervalMs: number;
   /** How long a claim is ours; longer than a send can take, so a live claim never lapses. */
   leaseMs: number;
+  /** The longest one send can take (its timeout): a queued row is sent only with this much lease left. */
+  sendTimeoutMs: number;
   maxAttempts: number;
   /** Wait after `attempts` failed attempts. */
   backoffMs(attempts: number): number;
@@ -78,20 +91,48 @@ export interface OutboxDeps {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** Share of a lease's spare time (lease − send timeout) that a group's queued rows may take to send. */
+const AHEAD_SHARE = 0.25;
+/** Queued rows per group at most, and per instance at most this many times maxInFlight. */
+const AHEAD_MAX = 250;
+const QUEUED_PER_SLOT = 4;
+/** Lease left beyond the send timeout for a queued row to be sent. */
+const LEASE_MARGIN_MS = 2_000;
+/** Groups whose send times are remembered. */
+const GROUPS_KEPT = 256;
+
+/** A claimed row waiting for a slot, with the claim it belongs to. */
+interface Queued<R> {
+  row: R;
+  token: string;
+  leaseUntil: number;
+}
+
+/** One group's bookkeeping: sends on the wire, queued rows, and how long its sends take. */
+interface Group<R> {
+  sending: number;
+  queue: Queued<R>[];
+  /** Moving average of its send durations (ms); null until one finished. */
+  sendMs: number | null;
+}
+
 export class Outbox<R extends Leased, X> {
   readonly instanceId = `${hostname()}:${process.pid}:${randomBase62(6)}`;
   private readonly outcomes: OutcomeWriter<R, X>;
   private readonly shutdown = new AbortController();
   /** Send-and-record of every claimed row, until its outcome is written. */
   private readonly tracked = new Set<Promise<void>>();
-  /** Sends on the wire, in total and per group (the claim's budget). */
+  /** Sends on the wire in total, rows queued in total, and per group (the claim's budget). */
   private sending = 0;
-  private readonly perGroup = new Map<string, number>();
+  private queued = 0;
+  private readonly groups = new Map<string, Group<R>>();
   private seq = 0;
   private pumping: Promise<void> | null = null;
   private again = false;
   private auto = false;
   private stopping = false;
+  /** The last claim found nothing: finished sends stop claiming until the next poll or kick. */
+  private drained = false;
 
   constructor(
     protected readonly base: OutboxDeps,
@@ -117,7 +158,10 @@ export class Outbox<R extends Leased, X> {
       name,
       intervalMs: this.channel.pollIntervalMs,
       runAtStart: true,
-      run: () => this.pump(),
+      run: () => {
+        this.drained = false;
+        return this.pump();
+      },
       stop: () => this.stop(),
     };
   }
@@ -125,23 +169,28 @@ export class Outbox<R extends Leased, X> {
   /** Something was written to the outbox: claim now rather than at the next poll (only when the job
    * runs; a no-op otherwise). */
   kick(): void {
+    this.drained = false;
     if (this.auto && !this.stopping) void this.pump();
   }
 
-  /** Claims what is due, sends it and waits until every outcome is written (tests and tools).
-   * Returns the number of rows handled. */
+  /** Claims what is due (no more than the free slots: nothing is queued), sends it and waits until
+   * every outcome is written (tests and tools). Returns the number of rows handled. */
   async dispatchOnce(): Promise<number> {
-    const started = await this.claimAndStart();
+    const started = await this.claimAndStart(false);
     await Promise.all(started);
     return started.length;
   }
 
-  /** Stops claiming, lets in-flight sends finish for up to `graceMs` (then aborts them and hands
-   * their rows back, unattempted), writes the outcomes and closes the channel. */
+  /** Stops claiming, hands queued rows back, lets in-flight sends finish for up to `graceMs` (then
+   * aborts them and hands their rows back, unattempted), writes the outcomes and closes the channel. */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     await this.pumping;
+    for (const g of this.groups.values()) {
+      for (const q of g.queue.splice(0)) void this.release(q); // tracked, like every send
+    }
+    this.queued = 0;
     const all = Promise.all([...this.tracked]);
     const finished = await Promise.race([all.then(() => true), sleep(graceMs).then(() => false)]);
     if (!finished) this.shutdown.abort();
@@ -163,7 +212,7 @@ export class Outbox<R extends Leased, X> {
         do {
           this.again = false;
           // Started sends are tracked (this.tracked) and end in a logged outcome, never a rejection.
-          void (await this.claimAndStart());
+          void (await this.claimAndStart(true));
         } while (this.again && !this.stopping);
       } catch (err) {
         if (!this.base.dbHealth?.report(err))
@@ -175,65 +224,139 @@ export class Outbox<R extends Leased, X> {
     return this.pumping;
   }
 
-  private async claimAndStart(): Promise<Promise<void>[]> {
-    const free = this.channel.maxInFlight - this.sending;
-    if (free <= 0 || this.stopping) return [];
-    const token = `${this.instanceId}:${++this.seq}`;
-    const cap = this.cap;
-    const saturated: string[] = [];
-    const busyGroups: string[] = [];
-    const busyCounts: number[] = [];
-    for (const [group, n] of this.perGroup) {
-      if (n >= cap) saturated.push(group);
-      else {
-        busyGroups.push(group);
-        busyCounts.push(n);
-      }
-    }
-    const now = this.base.now();
-    const rows = await this.channel.claim({
-      limit: free,
-      token,
-      now,
-      leaseUntil: new Date(now.getTime() + this.channel.leaseMs),
-      saturated,
-      busyGroups,
-      busyCounts,
-      perGroup: cap,
-    });
-    return rows.map((row) => this.start(row, token));
+  private group(name: string): Group<R> {
+    let g = this.groups.get(name);
+    if (!g) this.groups.set(name, (g = { sending: 0, queue: [], sendMs: null }));
+    return g;
   }
 
-  private start(row: R, token: string): Promise<void> {
-    const group = this.channel.group?.(row) ?? '';
+  /** Keeps the bookkeeping of at most GROUPS_KEPT groups (idle ones go first, oldest first): a
+   * forgotten group is claimed for as one not yet measured. */
+  private forgetIdle(): void {
+    for (const [name, g] of this.groups) {
+      if (this.groups.size <= GROUPS_KEPT) return;
+      if (g.sending === 0 && g.queue.length === 0) this.groups.delete(name);
+    }
+  }
+
+  /** Rows a group may queue beyond its cap: a lease's share of its measured send time. */
+  private ahead(g: Group<R> | undefined): number {
+    const cap = this.cap;
+    if (!g || g.sendMs === null) return cap;
+    const spare = (this.channel.leaseMs - this.channel.sendTimeoutMs) * AHEAD_SHARE;
+    return Math.min(AHEAD_MAX, cap * Math.floor(spare / Math.max(1, g.sendMs)));
+  }
+
+  /** Whether a finished send of `g` should claim more: half of what it may hold is used up. */
+  private wantsMore(g: Group<R>): boolean {
+    return g.sending + g.queue.length <= Math.floor((this.cap + this.ahead(g)) / 2);
+  }
+
+  private async claimAndStart(ahead: boolean): Promise<Promise<void>[]> {
+    const free = this.channel.maxInFlight - this.sending;
+    const queueRoom = ahead ? this.channel.maxInFlight * QUEUED_PER_SLOT - this.queued : 0;
+    if (this.stopping || free + Math.max(0, queueRoom) <= 0) return [];
+    const cap = this.cap;
+    this.forgetIdle();
+    const full: string[] = [];
+    const groups: string[] = [];
+    const room: number[] = [];
+    for (const [name, g] of this.groups) {
+      const n = (ahead ? cap + this.ahead(g) : cap) - g.sending - g.queue.length;
+      if (n <= 0) full.push(name);
+      else if (n !== (ahead ? 2 * cap : cap)) {
+        groups.push(name);
+        room.push(n);
+      }
+    }
+    const defaultRoom = ahead ? 2 * cap : cap;
+    let limit = Math.max(0, free) + Math.max(0, queueRoom);
+    if (!this.channel.group) limit = Math.min(limit, full.length ? 0 : (room[0] ?? defaultRoom));
+    if (limit <= 0) return [];
+    const token = `${this.instanceId}:${++this.seq}`;
+    const now = this.base.now();
+    const leaseUntil = new Date(now.getTime() + this.channel.leaseMs);
+    const rows = await this.channel.claim({ limit, token, now, leaseUntil, full, groups, room, defaultRoom });
+    // Nothing due for any group that had room (a full group's rows are claimed when it has room).
+    this.drained = rows.length === 0 && full.length === 0;
+    const started: Promise<void>[] = [];
+    for (const row of rows) {
+      const g = this.group(this.channel.group?.(row) ?? '');
+      const q = { row, token, leaseUntil: leaseUntil.getTime() };
+      if (!this.stopping && this.sending < this.channel.maxInFlight && g.sending < cap)
+        started.push(this.start(q, g));
+      else if (this.stopping) started.push(this.release(q));
+      else {
+        g.queue.push(q);
+        this.queued++;
+      }
+    }
+    return started;
+  }
+
+  /** Starts queued rows while this instance and their groups have free slots: `first`'s (the group
+   * whose send just ended), then, if this instance's cap was what held them, any other group's. */
+  private startQueued(first: Group<R>): void {
+    this.startFrom(first);
+    if (this.queued === 0 || this.sending >= this.channel.maxInFlight) return;
+    for (const g of this.groups.values()) {
+      this.startFrom(g);
+      if (this.sending >= this.channel.maxInFlight) return;
+    }
+  }
+
+  private startFrom(g: Group<R>): void {
+    while (g.queue.length > 0 && g.sending < this.cap && this.sending < this.channel.maxInFlight) {
+      const q = g.queue.shift()!;
+      this.queued--;
+      // Sent only if the send ends (at its timeout at the latest) while the lease is ours.
+      const left = q.leaseUntil - this.base.now().getTime();
+      if (left >= this.channel.sendTimeoutMs + LEASE_MARGIN_MS) void this.start(q, g);
+      else void this.release(q);
+    }
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    const t: Promise<void> = p
+      .catch((err) => {
+        if (!this.base.dbHealth?.report(err))
+          this.base.logger.error({ err }, `${this.channel.name} bookkeeping failed`);
+      })
+      .finally(() => this.tracked.delete(t));
+    this.tracked.add(t);
+    return t;
+  }
+
+  /** Hands an unsent row back (written with the next batch of outcomes). */
+  private release(q: Queued<R>): Promise<void> {
+    return this.track(this.outcomes.record(q.row, q.token, { kind: 'release' }));
+  }
+
+  private start({ row, token }: Queued<R>, g: Group<R>): Promise<void> {
     this.sending++;
-    this.perGroup.set(group, (this.perGroup.get(group) ?? 0) + 1);
+    g.sending++;
+    const began = performance.now();
     let onWire = true;
     const done = () => {
       if (!onWire) return;
       onWire = false;
       this.sending--;
-      const n = (this.perGroup.get(group) ?? 1) - 1;
-      if (n <= 0) this.perGroup.delete(group);
-      else this.perGroup.set(group, n);
+      g.sending--;
+      const ms = performance.now() - began;
+      g.sendMs = g.sendMs === null ? ms : g.sendMs * 0.8 + ms * 0.2;
+      if (this.stopping) return;
       // The row stays leased until its outcome is written, so its slot can be reused at once.
-      if (this.auto && !this.stopping && n <= Math.floor(this.cap / 2)) void this.pump();
+      this.startQueued(g);
+      if (this.auto && !this.drained && this.wantsMore(g)) void this.pump();
     };
-    const p: Promise<void> = this.attempt(row)
-      .then((verdict) => {
-        done();
-        return this.outcomes.record(row, token, verdict);
-      })
-      .catch((err) => {
-        if (!this.base.dbHealth?.report(err))
-          this.base.logger.error({ err, row: row.id }, `${this.channel.name} bookkeeping failed`);
-      })
-      .finally(() => {
-        done();
-        this.tracked.delete(p);
-      });
-    this.tracked.add(p);
-    return p;
+    return this.track(
+      this.attempt(row)
+        .then((verdict) => {
+          done();
+          return this.outcomes.record(row, token, verdict);
+        })
+        .finally(done),
+    );
   }
 
   private async attempt(row: R): Promise<Verdict<X>> {

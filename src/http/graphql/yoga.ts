@@ -27,6 +27,7 @@ import type { RequestView } from '../../rest/context';
 import { armorPlugins } from './armor';
 import { useCleanInput } from './clean-input';
 import { costPlugin } from './cost';
+import { useSharedSubscriptions } from './fanout';
 import { schema } from './schema';
 
 export interface ServerContext {
@@ -230,6 +231,8 @@ export function createGraphQL(deps: Deps) {
       useCleanInput,
       costPlugin(deps.config.graphql.maxNodes),
       useJit(deps),
+      // Subscribers that would get identical results share each event's execution (fanout.ts).
+      useSharedSubscriptions(),
     ],
     context: async ({ request, ...edge }) => ({
       deps,
