@@ -175,11 +175,17 @@ describe('graphql-ws', () => {
     const otherClient = wsClient(port, { apiKey: other.liveKey });
     const liveClient = wsClient(port, { token: t.liveKey });
     try {
+      const open = t.app.deps.pubsub.eventSubscribers;
       const asTest = collect(testClient, LICENSE_EVENTS, {});
       const asOther = collect(otherClient, LICENSE_EVENTS, {});
       const asOtherByLicense = collect(otherClient, ACTIVATION_CHANGED, { id: license.id });
       const asLive = collect(liveClient, LICENSE_EVENTS, { f: { licenseId: license.id } });
-      await Promise.all([asTest.ready, asOther.ready, asLive.ready]);
+      // graphql-ws does not acknowledge a subscribe: wait until the server holds all four streams
+      // (on a loaded machine 300 ms was not always enough, and the live one then missed the event).
+      const deadline = Date.now() + DEADLINE;
+      while (t.app.deps.pubsub.eventSubscribers < open + 4 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(t.app.deps.pubsub.eventSubscribers).toBeGreaterThanOrEqual(open + 4);
       await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'secret-device' }, null);
       await within(asLive.first, DEADLINE);
       await new Promise((r) => setTimeout(r, 300));

@@ -135,6 +135,11 @@ export class EventPubSub {
     return () => this.sinks.delete(fn);
   }
 
+  /** How many event streams are open on this instance (the subscribers onEvent feeds). */
+  get eventSubscribers(): number {
+    return this.sinks.size;
+  }
+
   /** Tells every other instance to drop these validate-cache entries (or all of them). */
   invalidateLicenses(msg: Omit<LicenseInvalidation, 'origin'>): void {
     this.publish('licenses', { origin: this.instanceId, ...msg });
