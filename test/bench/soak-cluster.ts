@@ -1,4 +1,4 @@
-// The soak's cluster: a redis-server of its own, server instances (src/main.ts children on one
+// The soak's cluster: a redis-server of its own, server instances (src/dist/main.js children on one
 // PostgreSQL database and that Redis), a round-robin proxy in front of them and a webhook receiver
 // that verifies signatures. Everything here can be killed and started again by the fault phases.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -82,7 +82,9 @@ export class Instance {
     for (const [k, v] of Object.entries(urlParams)) url.searchParams.set(k, v);
     this.starts++;
     const log = createWriteStream(join(this.env.logDir, `${this.name}.${this.starts}.log`));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // The built server (src/dist, what `npm start` runs); SIGUSR2 writes a heap snapshot to the log folder.
+    const flags = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${this.env.logDir}`];
+    const child = spawn(process.execPath, [...flags, 'src/dist/main.js'], {
       cwd: ROOT,
       env: {
         ...process.env,
