@@ -57,8 +57,10 @@ export async function heapSnapshot(i: Instance, dir: string, label: string): Pro
 
 export async function readMemory(instances: Instance[], watched: Instance, dir: string, label: string) {
   const readings = new Map<string, MemoryReading>();
+  // RSS before the snapshot, whose writing swells it.
+  const rssMb = watched.rssMb();
   const snapshot = await heapSnapshot(watched, dir, label);
-  readings.set(watched.name, { rssMb: watched.rssMb(), heapMb: await heapUsedMb(watched), afterGc: true });
+  readings.set(watched.name, { rssMb, heapMb: await heapUsedMb(watched), afterGc: true });
   for (const i of instances) {
     if (i === watched) continue;
     const first = await heapUsedMb(i);
