@@ -24,6 +24,7 @@
 //
 // Runs never wait for sends to finish, and stop() hands back what it cuts off or never started,
 // unattempted.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { randomBase62 } from '../lib/ids';
@@ -139,6 +140,8 @@ export class Outbox<R extends Leased, X> {
     protected readonly channel: OutboxChannel<R, X>,
   ) {
     this.outcomes = new OutcomeWriter(base, channel);
+    // One listener per send in flight (attempt()): up to maxInFlight, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   /** Attempts made and outcomes written by this instance. */
@@ -360,12 +363,24 @@ export class Outbox<R extends Leased, X> {
   }
 
   private async attempt(row: R): Promise<Verdict<X>> {
-    if (this.shutdown.signal.aborted) return { kind: 'release' };
-    const verdict = await this.channel.send(row, {
-      signal: this.shutdown.signal,
-      attempted: () => void this.stats.attempts++,
-    });
-    // Cut off by shutdown: hand it back rather than count an attempt it did not really make.
-    return this.shutdown.signal.aborted && verdict.kind !== 'done' ? { kind: 'release' } : verdict;
+    const shutdown = this.shutdown.signal;
+    if (shutdown.aborted) return { kind: 'release' };
+    // Each send gets a signal of its own, tied to the shutdown by a listener removed afterwards. A
+    // channel combines it with a timeout (AbortSignal.any); given the long-lived shutdown signal
+    // itself, Node 20 kept a reference per call on it for the life of the process (the cluster
+    // soak's heap diff: about 100 bytes per delivery, never freed).
+    const own = new AbortController();
+    const abort = () => own.abort(shutdown.reason);
+    shutdown.addEventListener('abort', abort, { once: true });
+    try {
+      const verdict = await this.channel.send(row, {
+        signal: own.signal,
+        attempted: () => void this.stats.attempts++,
+      });
+      // Cut off by shutdown: hand it back rather than count an attempt it did not really make.
+      return shutdown.aborted && verdict.kind !== 'done' ? { kind: 'release' } : verdict;
+    } finally {
+      shutdown.removeEventListener('abort', abort);
+    }
   }
 }

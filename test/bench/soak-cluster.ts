@@ -1,4 +1,4 @@
-// The soak's cluster: a redis-server of its own, server instances (src/main.ts children on one
+// The soak's cluster: a redis-server of its own, server instances (src/dist/main.js children on one
 // PostgreSQL database and that Redis), a round-robin proxy in front of them and a webhook receiver
 // that verifies signatures. Everything here can be killed and started again by the fault phases.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -82,7 +82,9 @@ export class Instance {
     for (const [k, v] of Object.entries(urlParams)) url.searchParams.set(k, v);
     this.starts++;
     const log = createWriteStream(join(this.env.logDir, `${this.name}.${this.starts}.log`));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // The built server (src/dist, what `npm start` runs); SIGUSR2 writes a heap snapshot to the log folder.
+    const flags = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${this.env.logDir}`];
+    const child = spawn(process.execPath, [...flags, 'src/dist/main.js'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -171,8 +173,10 @@ export async function startProxy(backends: Instance[]): Promise<{ url: string; c
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const tryBackend = (left: number) => {
-        const b = backends[next++ % backends.length]!;
+      // Each try goes to the backend after the one before (not the shared counter's next, which
+      // other requests move on: a retry could land on the refusing backend again).
+      const tryBackend = (at: number, left: number) => {
+        const b = backends[at % backends.length]!;
         const up = httpRequest(
           { host: '127.0.0.1', port: b.port, path: req.url, method: req.method, headers: req.headers, agent },
           (r) => {
@@ -182,17 +186,21 @@ export async function startProxy(backends: Instance[]): Promise<{ url: string; c
         );
         up.on('error', (err: NodeJS.ErrnoException) => {
           if (res.headersSent) return res.destroy();
-          if (err.code === 'ECONNREFUSED' && left > 1) return tryBackend(left - 1);
+          if (err.code === 'ECONNREFUSED' && left > 1) return tryBackend(at + 1, left - 1);
           // A kept-alive socket the backend closed as idle just as it was reused: the request never
           // reached it, so it is sent again (what Node's docs advise, and what load balancers do).
-          if (up.reusedSocket && err.code === 'ECONNRESET' && b.running && left > 0)
-            return tryBackend(left - 1);
+          // (EPIPE when the write itself met the closed socket.)
+          const closedIdle = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+          if (up.reusedSocket && closedIdle && b.running && left > 0) return tryBackend(at + 1, left - 1);
+          // Every 502 is named in the soak's output, to tell a fault's from an unexplained one.
+          const when = new Date().toISOString();
+          console.log(`proxy 502 at ${when}: ${b.name} ${err.code ?? err.message} reused=${up.reusedSocket}`);
           res.writeHead(502, { 'content-type': 'application/json', 'x-soak-backend': b.name });
           res.end(JSON.stringify({ error: `proxy: ${err.code ?? err.message}`, code: 'BAD_GATEWAY' }));
         });
         up.end(body);
       };
-      tryBackend(backends.length);
+      tryBackend(next++, backends.length);
     });
   });
   const port = await freePort();

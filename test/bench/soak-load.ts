@@ -111,9 +111,11 @@ export class SoakLoad {
         body = { metadata: { soak: Date.now() } };
         auth = true;
       }
-      const phase = this.phase;
       const t0 = performance.now();
       const { status, backend } = await this.send(method, path, body, auth);
+      // Counted in the phase it was answered in: a request sent just before a kill -9 and cut by it
+      // is the kill's (it was once counted in the phase before, as an unexplained 502).
+      const phase = this.phase;
       phase.latencies.push(performance.now() - t0);
       const k = `${op} ${status}`;
       phase.byStatus.set(k, (phase.byStatus.get(k) ?? 0) + 1);

@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import type pg from 'pg';
 import type { Instance, SoakReceiver } from './soak-cluster';
 import { type PhaseStats, KEY_OPS, percentile, type SoakLicense, type SoakLoad } from './soak-load';
+import { type MemoryReport, printMemory } from './soak-memory';
 import { predict } from './soak-model';
 
 export interface FaultLog {
@@ -88,7 +89,7 @@ export interface ReportInput {
   instances: Instance[];
   faults: FaultLog;
   counters: Counters;
-  rss: { start: Map<string, number | null>; end: Map<string, number | null> };
+  memory: MemoryReport;
   drained: boolean;
   drainMs: number;
   exitCodes: (number | null)[];
@@ -219,16 +220,7 @@ export async function checkAndReport(r: ReportInput): Promise<boolean> {
     checks.map((c) => [c.name, c.ok ? 'ok' : 'FAIL', c.detail]),
   );
   printPhases(load.phases);
-  printTable(
-    'Memory (RSS, MB)',
-    ['instance', 'start', 'end', 'restarts'],
-    r.instances.map((i) => [
-      i.name,
-      String(r.rss.start.get(i.name)),
-      String(r.rss.end.get(i.name)),
-      String(i.starts - 1),
-    ]),
-  );
+  printMemory(r.memory, r.instances, printTable);
   await printModel(r);
   return checks.every((c) => c.ok);
 }

@@ -7,10 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import rebuildIfStale from '../helpers/builds';
 import { freePort } from '../helpers/redis-server';
 import { freshPgDatabase, onCleanup, runCleanups } from './lib';
 import { Instance, SoakReceiver, SoakRedis, startProxy } from './soak-cluster';
 import { type SoakLicense, SoakLoad } from './soak-load';
+import { readMemory } from './soak-memory';
 import {
   checkAndReport,
   type Counters,
@@ -79,6 +81,7 @@ async function main() {
   const logDir = mkdtempSync(join(tmpdir(), 'to-soak-'));
   console.log(`soak: ${total} s, ${LICENSES} licenses, ${CONCURRENCY} workers; logs in ${logDir}`);
 
+  rebuildIfStale(); // src/dist, which the instances run, when a source is newer
   const redis = new SoakRedis(await freePort());
   await redis.up();
   onCleanup(() => redis.kill());
@@ -105,7 +108,6 @@ async function main() {
   onCleanup(() => proxy.close());
   console.log(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s; seeding`);
   const licenses = await seed(proxy.url, apiKey, receiver);
-  const rssStart = new Map(instances.map((i) => [i.name, i.rssMb()]));
 
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
@@ -123,6 +125,9 @@ async function main() {
 
   load.start();
   await sleep(2000);
+  // Instance a is never restarted: its heap is snapshotted here (in the warm-up, whose pause the
+  // measured phases do not see) and at the end of the load.
+  const memStart = await readMemory(instances, instances[0]!, logDir, 'start');
   await sample('start');
   load.newPhase('baseline');
   let t0 = Date.now();
@@ -173,7 +178,7 @@ async function main() {
   await sample('end of load');
   counters.redisStats = await redisCommandStats(redis.port);
   await load.stop();
-  const rssEnd = new Map(instances.map((i) => [i.name, i.rssMb()]));
+  const memEnd = await readMemory(instances, instances[0]!, logDir, 'end');
 
   // Webhooks drain while the instances still run; then the clean stop that must lose no usage.
   const drainStart = Date.now();
@@ -188,7 +193,12 @@ async function main() {
     instances,
     faults,
     counters,
-    rss: { start: rssStart, end: rssEnd },
+    memory: {
+      start: memStart.readings,
+      end: memEnd.readings,
+      snapshots: [memStart.snapshot, memEnd.snapshot],
+      watched: instances[0]!.name,
+    },
     drained,
     drainMs,
     exitCodes,
