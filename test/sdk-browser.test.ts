@@ -1,7 +1,7 @@
 // The SDK's browser entry (src/sdk/browser.ts) without a browser: its pieces that replace Node's.
 // The whole bundle runs in Chromium in sdk-package.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as browser from '../src/sdk/browser';
 import * as node from '../src/sdk/index';
 import { sha256Hex } from '../src/sdk/sha256';
@@ -48,15 +48,19 @@ describe('the SDK in a browser', () => {
     expect(installId).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toContain(installId);
     expect(browser.generateMachineId({ salt: 'app' })).not.toBe(a);
-    // Another page load with the same storage: the same device.
-    vi.resetModules();
-    const reloaded = await import('../src/sdk/browser');
-    expect(reloaded.TrafficOrchestrator.generateMachineId()).toBe(a);
+    // Another page load with the same storage: the same device. A query string loads a fresh copy
+    // of the module that keeps the page's memory (not vi.resetModules(), which would reload every
+    // module of this worker, shared with the other test files).
+    const page = (n: number) =>
+      import(/* @vite-ignore */ `../src/sdk/browser-machine-id.ts?page=${n}`) as Promise<
+        typeof import('../src/sdk/browser-machine-id')
+      >;
+    const reloaded = await page(2);
+    expect(reloaded.generateMachineId()).toBe(a);
     // Another browser profile (another storage, another page) is another device.
-    vi.resetModules();
     g.localStorage = new FakeLocalStorage();
-    const elsewhere = await import('../src/sdk/browser');
-    expect(elsewhere.TrafficOrchestrator.generateMachineId()).not.toBe(a);
+    const elsewhere = await page(3);
+    expect(elsewhere.generateMachineId()).not.toBe(a);
     // Not the Node id of this machine either.
     expect(a).not.toBe(node.generateMachineId());
   });
