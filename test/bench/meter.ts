@@ -13,22 +13,14 @@ import {
   tempDir,
 } from './lib';
 import { summary, table, withRatios } from './report';
+import { api } from './seed';
 import { checkRest, restTarget } from './validate';
 
 const ENTITLEMENTS = ['export', 'sso', 'api.access'];
 
 /** Creates ENTITLEMENTS and attaches them to the license's product through the REST API. */
 async function grantEntitlements(url: string, apiKey: string, licenseId: string): Promise<void> {
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as any;
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const call = (method: string, path: string, body?: unknown) => api(url, apiKey, method, path, body);
   for (const code of ENTITLEMENTS) await call('POST', '/api/v1/entitlements', { code });
   const { license } = await call('GET', `/api/v1/licenses/${licenseId}`);
   await call('POST', `/api/v1/products/${license.productId}/entitlements`, { codes: ENTITLEMENTS });

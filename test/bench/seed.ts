@@ -24,3 +24,15 @@ export async function seedLicense(
   const { license } = await call('/api/v1/licenses', { product_id: product.id, type: 'perpetual' });
   return { apiKey, licenseKey: license.key, licenseId: license.id };
 }
+
+/** One REST call over HTTP with an API key; a non-2xx answer throws with its body. */
+export async function api(base: string, apiKey: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}

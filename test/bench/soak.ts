@@ -10,6 +10,7 @@ import pg from 'pg';
 import rebuildIfStale from '../helpers/builds';
 import { freePort } from '../helpers/redis-server';
 import { freshPgDatabase, onCleanup, runCleanups } from './lib';
+import { api } from './seed';
 import { Instance, SoakReceiver, SoakRedis, startProxy } from './soak-cluster';
 import { type SoakLicense, SoakLoad } from './soak-load';
 import { readMemory } from './soak-memory';
@@ -35,17 +36,6 @@ function seconds(): number {
 const LICENSES = Number(process.env.SOAK_LICENSES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
 const PG_BASE = process.env.SOAK_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-async function api(base: string, apiKey: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as any;
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 async function seed(base: string, apiKey: string, receiver: SoakReceiver): Promise<SoakLicense[]> {
   const { webhook, secret } = await api(base, apiKey, 'POST', '/api/v1/webhooks', {
