@@ -11,7 +11,35 @@ import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+const SERVER_SOURCE = fileURLToPath(new URL('./server.ts', import.meta.url));
+/** Where serverBuild() puts the bundle: one folder below src/, at the depth of the built server's own
+ * files (src/dist), so paths the app computes from import.meta.url resolve; git-ignored (src/dist.*). */
+const SERVER_BUILT = join(ROOT, 'src', 'dist.bench', 'server.js');
+
+let serverBuilt: Promise<string> | undefined;
+/**
+ * The bench server as JavaScript, bundled once per run with the server's own build settings
+ * (src/tools/build-server.mjs: esbuild, node_modules external). The server children run what
+ * `npm start` runs, compiled code on plain node, not TypeScript through tsx's loader, whose
+ * compile hooks and `__name` wrappers showed up in their profiles.
+ */
+function serverBuild(): Promise<string> {
+  serverBuilt ??= import('esbuild').then(async ({ build }) => {
+    await build({
+      entryPoints: [SERVER_SOURCE],
+      outfile: SERVER_BUILT,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    });
+    return SERVER_BUILT;
+  });
+  return serverBuilt;
+}
 
 export interface BenchOptions {
   /** Measured seconds per target. */
@@ -122,7 +150,7 @@ export interface ServerChild {
 }
 
 /**
- * Starts `test/bench/server.ts <mode>` with node + the tsx loader and waits for its ready line
+ * Starts `test/bench/server.ts <mode>`, built (serverBuild), with node and waits for its ready line
  * (`{"bench":"ready",...}` on stdout). Other stdout lines (server logs) are passed to stderr, or,
  * with `logFile`, the child's stdout is that file (as a log collector would take it, without this
  * process, which also runs the load, reading every line) and the ready line comes on fd 3.
@@ -133,10 +161,11 @@ export async function startServer(
   env: Record<string, string> = {},
   logFile?: string,
 ): Promise<ServerChild> {
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs: string[] = [];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const logFd = logFile ? openSync(logFile, 'a') : null;
-  const child = spawn(process.execPath, [...nodeArgs, SERVER, mode], {
+  const server = await serverBuild();
+  const child = spawn(process.execPath, [...nodeArgs, server, mode], {
     cwd: ROOT,
     env: { ...process.env, ...env, ...(logFd !== null ? { BENCH_READY_FD: '3' } : {}) },
     stdio: logFd !== null ? ['ignore', logFd, 'inherit', 'pipe'] : ['ignore', 'pipe', 'inherit'],

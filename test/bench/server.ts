@@ -1,4 +1,4 @@
-// The server under test, run as a child process by the benchmarks (node --import tsx server.ts <mode>).
+// The server under test, run as a child process by the benchmarks (built by lib.ts's serverBuild, then node server.js <mode>).
 // Prints one ready line on stdout — {"bench":"ready","port":…,…} — then serves until SIGTERM/SIGINT.
 //
 //   baseline  a bare node:http server: reads the POST body, JSON.parse's it, answers a small JSON

@@ -152,7 +152,7 @@ export async function validateBench(opts: BenchOptions): Promise<void> {
       `(BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP)`,
   );
   console.log(
-    '  servers: each in its own child process (node --import tsx test/bench/server.ts); load from this process',
+    '  servers: each in its own child process (test/bench/server.ts built to JavaScript, on plain node); load from this process',
   );
   console.log(
     `  app: logLevel ${APP_LOG_LEVEL} (production's; stdout to a file), background jobs on, default caches; rate limiter on (in memory) ` +
