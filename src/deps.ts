@@ -97,7 +97,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     limits: new RateLimits({
       ...config.rateLimit,
       redis: redis?.client() ?? null,
-      onRefused: (limiter) => metrics.rateLimited.inc({ limiter }),
+      onRefused: (limiter) => metrics.refused(limiter),
     }),
     pubsub,
     redis,

@@ -74,7 +74,7 @@ async function validate(deps: Deps, caller: KeyCaller, req: ValidateInput): Prom
     if (counted) license = counted;
     else decision = { valid: false, code: 'USAGE_LIMIT_EXCEEDED' };
   }
-  deps.metrics.validations.inc({ code: decision.code });
+  deps.metrics.validated(decision.code);
   let offline: OfflineToken | null = null;
   if (visible && decision.valid) {
     offline = reusedToken(deps, visible, req.machineId ?? null, now);
