@@ -46,7 +46,7 @@ builder.queryField('viewer', (t) =>
     type: ViewerRef,
     nullable: true,
     description: 'Who is calling; null without a credential.',
-    authScopes: { public: true },
+    // No authScopes: anyone may ask who they are (src/graphql/builder.ts).
     resolve: (_root, _args, ctx) => {
       const p = ctx.principal;
       return p.accountId && p.environment

@@ -111,7 +111,7 @@ builder.mutationFields((t) => ({
     type: LicenseValidation,
     description:
       'Validates a license key. A failed check is a result (`valid: false` and its `code`), not an error.',
-    authScopes: { public: true },
+    // No authScopes: open to anyone holding a key, like every key mutation (src/graphql/builder.ts).
     args: { input: t.arg({ type: ValidateLicenseInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       validateLicense(ctx.deps, keyCaller(ctx), parseInput(ValidateInput, input)),
@@ -119,7 +119,6 @@ builder.mutationFields((t) => ({
   activateLicense: t.field({
     type: ActivateLicenseSuccess,
     description: 'Activates a device; idempotent per machineId.',
-    authScopes: { public: true },
     args: { input: t.arg({ type: ActivateLicenseInput, required: true }) },
     errors: { types: [NotFoundError, ActivationLimitError, LicenseStateError], directResult: true },
     resolve: (_root, { input }, ctx) =>
@@ -128,7 +127,6 @@ builder.mutationFields((t) => ({
   deactivateLicense: t.field({
     type: DeactivateLicenseSuccess,
     description: 'Deactivates a device and frees its seat.',
-    authScopes: { public: true },
     args: { input: t.arg({ type: DeviceInputRef, required: true }) },
     errors: { types: [NotFoundError], directResult: true },
     resolve: (_root, { input }, ctx) =>
@@ -137,7 +135,6 @@ builder.mutationFields((t) => ({
   heartbeatLicense: t.field({
     type: HeartbeatLicenseSuccess,
     description: "Renews a floating seat's lease and refreshes the offline token.",
-    authScopes: { public: true },
     args: { input: t.arg({ type: DeviceInputRef, required: true }) },
     errors: { types: [NotFoundError, LicenseStateError, ActivationStateError], directResult: true },
     resolve: (_root, { input }, ctx) => heartbeat(ctx.deps, keyCaller(ctx), parseInput(DeviceInput, input)),
