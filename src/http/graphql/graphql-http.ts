@@ -84,7 +84,23 @@ function refusedStatus(result: ExecutionResult): number {
 
 export type GraphQLHttp = (c: HttpCtx, ctx: ServerContext) => Promise<Reply>;
 
+/** Documents kept parsed and validated, by query text. */
+const KEPT_DOCUMENTS = 1_000;
+/** Longer query texts are parsed and validated each time (the cache stays under ~4 MB of text). */
+const KEPT_QUERY_CHARS = 4_096;
+
 export function createGraphQLHttp(deps: Deps, yoga: Yoga, maxBodyBytes: number): GraphQLHttp {
+  // Parsing and validation depend on the query text alone (one schema; armor's limits and the
+  // introspection rule are document rules), so their outcome is kept per text: a request whose
+  // query was seen runs neither envelop's parse nor its validate hooks. Yoga's own caches did the
+  // same work behind a hook chain that cost several µs per request. Oldest entry out first.
+  const documents = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+  const remember = (query: string, checked: { document: DocumentNode; errors: readonly GraphQLError[] }) => {
+    if (query.length > KEPT_QUERY_CHARS) return;
+    if (documents.size >= KEPT_DOCUMENTS) documents.delete(documents.keys().next().value!);
+    documents.set(query, checked);
+  };
+
   const viaYoga = async (c: HttpCtx, ctx: ServerContext, text?: string) => {
     const body = text ?? (c.req.method === 'GET' ? null : await readBody(c, maxBodyBytes));
     return c.response(await yoga.fetch(c.req.webRequest(body), ctx));
@@ -111,21 +127,26 @@ export function createGraphQLHttp(deps: Deps, yoga: Yoga, maxBodyBytes: number):
     }
     if (!isParams(params)) return viaYoga(c, ctx, text); // batches and odd shapes: yoga decides
     const env = envelop(yoga, { request: c.req, ...ctx, params });
-    let document: DocumentNode;
-    try {
-      document = env.parse(params.query);
-    } catch (err) {
-      // A syntax error, or a limit enforced while parsing (armor's token limit), with its own code.
-      const e = err as GraphQLError;
-      const code = (e.extensions?.code as string | undefined) ?? 'GRAPHQL_PARSE_FAILED';
-      const located = { source: e.source, positions: e.positions };
-      return respond(c, {
-        errors: [new GraphQLError(String(e.message), { ...located, extensions: { code } })],
-      });
+    let checked = documents.get(params.query);
+    if (!checked) {
+      let document: DocumentNode;
+      try {
+        document = env.parse(params.query);
+      } catch (err) {
+        // A syntax error, or a limit enforced while parsing (armor's token limit), with its own code.
+        const e = err as GraphQLError;
+        const code = (e.extensions?.code as string | undefined) ?? 'GRAPHQL_PARSE_FAILED';
+        const located = { source: e.source, positions: e.positions };
+        return respond(c, {
+          errors: [new GraphQLError(String(e.message), { ...located, extensions: { code } })],
+        });
+      }
+      checked = { document, errors: env.validate(env.schema, document) };
+      remember(params.query, checked);
     }
+    const { document, errors } = checked;
     const operation = getOperationAST(document, params.operationName ?? undefined)?.operation;
     if (operation === OperationTypeNode.SUBSCRIPTION) return viaYoga(c, ctx, text);
-    const errors = env.validate(env.schema, document);
     if (errors.length > 0) return respond(c, { errors });
     let contextValue: GraphQLContext;
     try {
