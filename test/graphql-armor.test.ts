@@ -214,6 +214,27 @@ describe('configuration', () => {
     );
   });
 
+  it('answers a document seen before as it did the first time (parse and validation are kept per text)', async () => {
+    // The HTTP door keeps each query text's parse and validation outcome (graphql-http.ts): a refusal
+    // must come back every time, and a kept document must still run with each request's own variables.
+    for (let i = 0; i < 3; i++) {
+      expectRefused(await strictGql(nested(5)), 'QUERY_TOO_DEEP', /depth limit of 4 exceeded, found 5/);
+      expectRefused(
+        await strictGql(`{ __schema { queryType { name } } }`),
+        'VALIDATION_ERROR',
+        /introspection/,
+      );
+      const typo = await strictGql(`{ licences { totalCount } }`);
+      expect(errorCode(typo), typo.trace).toBe('VALIDATION_ERROR');
+    }
+    const doc = `query($n: Int) { licenses(first: $n) { nodes { id } } }`;
+    const first = await strictGql(doc, { n: 1 });
+    expect(first.errors, first.trace).toBeUndefined();
+    const refused = await strictGql(doc, { n: 'many' });
+    expect(errorCode(refused), refused.trace).toBe('VALIDATION_ERROR');
+    expect((await strictGql(doc, { n: 2 })).errors).toBeUndefined();
+  });
+
   it('reads TO_GRAPHQL_* from the environment; introspection defaults to off in production', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).graphql.introspection).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development' }).graphql.introspection).toBe(true);

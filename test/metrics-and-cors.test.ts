@@ -25,6 +25,14 @@ describe('/metrics', () => {
     expect(text).toMatch(
       /to_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/api\/v1\/validate"/,
     );
+    // A whole histogram series: cumulative buckets ending in +Inf, which equals _count, and _sum.
+    const series = 'method="POST",route="/api/v1/validate",status="200"';
+    const esc = series.replace(/[/]/g, '\\/');
+    expect(text).toMatch(new RegExp(`to_http_request_duration_seconds_bucket\\{le="\\+Inf",${esc}\\} 1\n`));
+    expect(text).toMatch(new RegExp(`to_http_request_duration_seconds_count\\{${esc}\\} 1\n`));
+    expect(text).toMatch(new RegExp(`to_http_request_duration_seconds_sum\\{${esc}\\} 0\\.\\d+`));
+    expect(text).toMatch(/# TYPE to_http_request_duration_seconds histogram/);
+    expect(text).toMatch(/# TYPE to_http_requests_total counter/);
     expect(text).toMatch(/to_validations_total\{code="VALID"\} 1/);
     expect(text).toMatch(/to_validations_total\{code="NOT_FOUND"\} 1/);
     expect(text).toMatch(/to_webhook_queue_depth \d+/);
