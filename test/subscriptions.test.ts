@@ -168,6 +168,69 @@ describe('graphql-ws', () => {
     }
   });
 
+  it('writes each next frame with its own id around the payload, and nothing for an id after its complete', async () => {
+    // The ws transport writes `next` frames itself, one serialisation per result (src/http/graphql/ws.ts):
+    // on the wire, group-mates differ only in their id, another selection gets its own payload.
+    const { product, license } = await productAndLicense(t);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+    const frames: string[] = [];
+    ws.on('message', (m: Buffer) => frames.push(m.toString('utf8')));
+    try {
+      await new Promise((r) => ws.once('open', r));
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { token: t.liveKey } }));
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + DEADLINE;
+        while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      };
+      await until(() => frames.includes('{"type":"connection_ack"}'));
+      const open = t.app.deps.pubsub.eventSubscribers;
+      const f = { licenseId: license.id };
+      const short = `subscription($f: LicenseEventFilter) { licenseEvents(filter: $f) { type licenseId } }`;
+      for (const [id, query] of [
+        ['a "quoted" id', LICENSE_EVENTS],
+        ['b', LICENSE_EVENTS],
+        ['c', short],
+      ] as const)
+        ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { f } } }));
+      await until(() => t.app.deps.pubsub.eventSubscribers >= open + 3);
+      await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'frame-device' }, null);
+      await until(() => frames.length >= 4);
+      const next = frames.slice(1).map((raw) => ({ raw, msg: JSON.parse(raw) }));
+      expect(next.map((n) => n.msg.id).sort()).toEqual(['a "quoted" id', 'b', 'c']);
+      const byId = Object.fromEntries(next.map((n) => [n.msg.id, n]));
+      for (const n of next) expect(Object.keys(n.msg)).toEqual(['id', 'type', 'payload']);
+      expect(byId.b!.msg).toEqual({ ...byId['a "quoted" id']!.msg, id: 'b' });
+      expect(byId.b!.msg.payload.data.licenseEvents).toMatchObject({
+        type: 'LICENSE_ACTIVATED',
+        licenseId: license.id,
+        productId: product.id,
+      });
+      expect(byId.c!.msg).toEqual({
+        id: 'c',
+        type: 'next',
+        payload: { data: { licenseEvents: { type: 'LICENSE_ACTIVATED', licenseId: license.id } } },
+      });
+      // The client completes b: a's and c's frames go on, b gets none (and no complete back).
+      ws.send(JSON.stringify({ id: 'b', type: 'complete' }));
+      await until(() => t.app.deps.pubsub.eventSubscribers <= open + 2);
+      frames.length = 0;
+      await t.call('POST', '/api/v1/deactivate', { key: license.key, machine_id: 'frame-device' }, null);
+      await until(() => frames.length >= 2);
+      await new Promise((r) => setTimeout(r, 300));
+      const after = frames.map((raw) => JSON.parse(raw) as { id: string; type: string; payload: any });
+      expect(after.map((m) => [m.id, m.type]).sort()).toEqual([
+        ['a "quoted" id', 'next'],
+        ['c', 'next'],
+      ]);
+      expect(after.map((m) => m.payload.data.licenseEvents.type)).toEqual([
+        'LICENSE_DEACTIVATED',
+        'LICENSE_DEACTIVATED',
+      ]);
+    } finally {
+      ws.close();
+    }
+  });
+
   it('a test-key subscriber and another account see nothing of live events', async () => {
     const { license } = await productAndLicense(t);
     const other = await createAccount(t.app.deps, { name: 'Other', plan: 'enterprise' });

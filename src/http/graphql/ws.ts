@@ -4,6 +4,14 @@
 // the socket is watched (src/auth/credential-watch.ts): when that credential is revoked, logged out,
 // its user deleted or its account suspended, here or on another instance, it closes with 4403.
 // A subscribe that does not parse or validate errors its own id only; the socket lives on.
+//
+// graphql-ws runs the protocol (init, ack, ping/pong, subscribe, errors, complete, close codes);
+// the `next` frames of a stream are written here (onOperation, nextFrames): each result is
+// serialised once, however many subscribers it goes to (src/http/graphql/fanout.ts shares one
+// result object per event among subscribers with the same payload), and each subscriber's frame is
+// its own id spliced around that JSON. graphql-ws would copy, validate and stringify the whole
+// message per subscriber and wait for each write's callback (a promise, a callback and a tick per
+// frame) before taking the next result.
 import type { Server } from 'node:http';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -13,7 +21,7 @@ import { authenticate } from '../../auth/authenticate';
 import type { Watched } from '../../auth/credential-watch';
 import type { Deps } from '../../deps';
 import type { GraphQLContext } from '../../graphql/context';
-import { GraphQLError } from '../../graphql/graphql-js';
+import { type ExecutionResult, GraphQLError } from '../../graphql/graphql-js';
 import type { Principal } from '../../lib/principal';
 import { envelop } from './graphql-http';
 import type { ServerContext } from './yoga';
@@ -45,6 +53,61 @@ const withParseCode = (e: GraphQLError) =>
         positions: e.positions,
         extensions: { code: 'GRAPHQL_PARSE_FAILED' },
       });
+
+/** The `payload` of a `next` message as graphql-ws writes it (errors last, as their JSON), once
+ * per result object. Results are not changed once made; a result hook that changes one (masking,
+ * error codes) makes a new object, which gets its own. */
+const payloadJson = new WeakMap<object, string>();
+function payloadOf(result: ExecutionResult): string {
+  let json = payloadJson.get(result);
+  if (json === undefined) {
+    const { errors, ...rest } = result;
+    json = JSON.stringify(errors ? { ...rest, errors } : rest);
+    payloadJson.set(result, json);
+  }
+  return json;
+}
+
+/**
+ * A stream's results written straight to the socket as `next` frames. What graphql-ws iterates
+ * yields nothing: it ends when the stream does, so graphql-ws then sends `complete` (or, if the
+ * stream throws, the error) as before; its `return()` (the client's `complete`, the socket closing)
+ * ends the stream, and nothing is written after it.
+ */
+function nextFrames(
+  socket: WebSocket,
+  id: string,
+  results: AsyncIterable<ExecutionResult>,
+): AsyncIterableIterator<never> {
+  const it = results[Symbol.asyncIterator]();
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  let stopped = false;
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<never>> {
+      for (;;) {
+        const r = await it.next();
+        if (r.done || stopped) return { value: undefined as never, done: true };
+        if (socket.readyState === socket.OPEN) socket.send(`${head}${payloadOf(r.value)}}`);
+      }
+    },
+    async return(): Promise<IteratorResult<never>> {
+      stopped = true;
+      await it.return?.();
+      return { value: undefined as never, done: true };
+    },
+    async throw(err: unknown): Promise<IteratorResult<never>> {
+      stopped = true;
+      await it.return?.();
+      throw err;
+    },
+  };
+}
+
+const isAsyncIterable = (x: unknown): x is AsyncIterable<ExecutionResult> =>
+  typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
 
 export function attachGraphQLWs(
   server: Server,
@@ -78,6 +141,9 @@ export function attachGraphQLWs(
       } catch {
         return false;
       }
+    },
+    onOperation(ctx: Ctx, id: string, _payload: SubscribePayload, _args: unknown, result: unknown) {
+      return isAsyncIterable(result) ? nextFrames(ctx.extra.socket, id, result) : undefined;
     },
     onClose(ctx: Ctx) {
       ctx.extra.watched?.stop();
