@@ -3,7 +3,7 @@
 // with one fault per phase: kill -9 an instance and restart it, restart Redis, take the webhook
 // receiver down, and restart an instance with a one-connection pool. Then a clean stop of every
 // instance and the invariants (soak-report.ts); exits 1 when one breaks.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -76,6 +76,7 @@ async function main() {
   await redis.up();
   onCleanup(() => redis.kill());
   const db = await freshPgDatabase(PG_BASE);
+  if (process.env.SOAK_PG_LOG === '1') await logStatements(db, logDir);
   const receiver = new SoakReceiver();
   await receiver.up();
   onCleanup(() => receiver.down());
@@ -102,8 +103,13 @@ async function main() {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   const counters: Counters = { pg: [], redis: [] };
+  if (process.env.SOAK_PG_LOG === '1')
+    console.log(
+      `soak: the checking connection is pid ${(await admin.query('SELECT pg_backend_pid() AS p')).rows[0].p}`,
+    );
   const sample = async (label: string) => {
     counters.pg.push({ label, at: Date.now(), ...(await pgCounters(admin, db.name)) });
+    if (process.env.SOAK_PG_LOG === '1') console.log(`soak: sample ${label} at ${new Date().toISOString()}`);
     counters.redis.push({ label, at: Date.now(), commands: await redisCommands(redis.port) });
   };
 
@@ -198,6 +204,42 @@ async function main() {
   console.log(`soak finished in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${logDir}`);
   await runCleanups();
   process.exit(ok ? 0 : 1);
+}
+
+/** SOAK_PG_LOG=1: the server logs every statement on the soak's database (its log, with the
+ * cluster's log_line_prefix; the pid tells the connections apart), to count commits by source.
+ * Set on the database, so it applies to its connections only and goes with it when dropped. */
+async function logStatements(db: { name: string; url: string }, logDir: string) {
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    await c.query(`ALTER DATABASE ${db.name} SET log_statement = 'all'`);
+  } finally {
+    await c.end();
+  }
+  // Which instance each backend pid serves (its application_name), polled from a connection to
+  // the base database, so the polling adds no commits to the soak's.
+  const pids = new Map<number, string>();
+  const poller = new pg.Client({ connectionString: PG_BASE });
+  await poller.connect();
+  const file = join(logDir, 'pg-pids.tsv');
+  const timer = setInterval(() => {
+    poller
+      .query(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = $1`, [db.name])
+      .then((r) => {
+        for (const { pid, app } of r.rows)
+          if (!pids.has(pid)) {
+            pids.set(pid, app);
+            appendFileSync(file, `${pid}\t${app}\n`);
+          }
+      })
+      .catch(() => {});
+  }, 200);
+  onCleanup(async () => {
+    clearInterval(timer);
+    await poller.end();
+  });
+  console.log(`soak: logging every statement on ${db.name} (SOAK_PG_LOG=1); backend pids in ${file}`);
 }
 
 /** Waits until no delivery is pending (bounded); true when none is. */
