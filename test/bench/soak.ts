@@ -3,7 +3,7 @@
 // with one fault per phase: kill -9 an instance and restart it, restart Redis, take the webhook
 // receiver down, and restart an instance with a one-connection pool. Then a clean stop of every
 // instance and the invariants (soak-report.ts); exits 1 when one breaks.
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import rebuildIfStale from '../helpers/builds';
 import { freePort } from '../helpers/redis-server';
 import { freshPgDatabase, onCleanup, runCleanups } from './lib';
 import { api } from './seed';
+import { commitsBySource } from './soak-pg-log';
 import { Instance, SoakReceiver, SoakRedis, startProxy } from './soak-cluster';
 import { type SoakLicense, SoakLoad } from './soak-load';
 import { readMemory } from './soak-memory';
@@ -36,6 +37,8 @@ function seconds(): number {
 const LICENSES = Number(process.env.SOAK_LICENSES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
 const PG_BASE = process.env.SOAK_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL server's log, read after a SOAK_PG_LOG=1 run (Debian's, by default). */
+const PG_LOG_FILE = process.env.SOAK_PG_LOG_FILE ?? '/var/log/postgresql/postgresql-15-main.log';
 
 async function seed(base: string, apiKey: string, receiver: SoakReceiver): Promise<SoakLicense[]> {
   const { webhook, secret } = await api(base, apiKey, 'POST', '/api/v1/webhooks', {
@@ -201,6 +204,16 @@ async function main() {
     licenses,
   });
   await admin.end();
+  if (process.env.SOAK_PG_LOG === '1') {
+    const from = new Date(counters.pg[0]!.at).toISOString();
+    const to = new Date(counters.pg[counters.pg.length - 1]!.at).toISOString();
+    const args = [PG_LOG_FILE, db.name, join(logDir, 'pg-pids.tsv'), from, to];
+    console.log(
+      `\nPostgreSQL commits by source in the same window (npx tsx test/bench/soak-pg-log.ts ${args.join(' ')})`,
+    );
+    if (existsSync(PG_LOG_FILE)) commitsBySource(...(args as [string, string, string, string, string]));
+    else console.log(`(no server log at ${PG_LOG_FILE}: set SOAK_PG_LOG_FILE)`);
+  }
   console.log(`soak finished in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${logDir}`);
   await runCleanups();
   process.exit(ok ? 0 : 1);
