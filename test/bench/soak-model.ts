@@ -65,8 +65,8 @@ export function usageFlushPerSecond(perInstance: { keyAnswers: number; validates
 
 /** Per webhook delivery (jobs/outbox.ts, jobs/outcomes.ts): the claim a finished send makes at once
  * (it finds the next row or nothing, then the outbox waits for the poll), and the outcome, written
- * in batches (OutcomeWriter gathers what settles within a few ms). At the soak's rate (15–30
- * deliveries/s over 3 instances) about 0.6 of each per delivery, counted from the log. */
+ * in batches (OutcomeWriter gathers what settles within a few ms). Counted in a logged soak at 14
+ * deliveries/s over 3 instances: about 0.6 of each per delivery; how sends bunch moves it. */
 export const PG_PER_DELIVERY = 0.6 + 0.6;
 
 /** Per instance start (src/db/migrate.ts, the signing keys and bootstrap under their advisory
