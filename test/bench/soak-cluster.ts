@@ -81,6 +81,8 @@ export class Instance {
     const url = new URL(this.env.databaseUrl);
     for (const [k, v] of Object.entries(urlParams)) url.searchParams.set(k, v);
     this.starts++;
+    // Names its connections in pg_stat_activity and in the server log (b.2: b's second start).
+    url.searchParams.set('application_name', `${this.name}.${this.starts}`);
     const log = createWriteStream(join(this.env.logDir, `${this.name}.${this.starts}.log`));
     // The built server (src/dist, what `npm start` runs); SIGUSR2 writes a heap snapshot to the log folder.
     const flags = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${this.env.logDir}`];

@@ -272,7 +272,14 @@ async function printModel(r: ReportInput) {
     `SELECT count(*) AS n FROM "Event" WHERE type = 'license.deactivated' AND data->>'reason' = 'lease_expired'
         AND "createdAt" BETWEEN $1 AND $2`,
   );
-  const p = predict(answers, seconds, r.instances.length, {
+  const p = predict({
+    answers,
+    seconds,
+    instances: r.instances.length,
+    // Every start after each instance's first is a restart inside the window.
+    starts: r.instances.reduce((n, i) => n + i.starts - 1, 0),
+    licenses: r.licenses.length,
+    cacheTtlMs: 5000, // TO_LICENSE_CACHE_TTL_MS's default; the soak does not set it
     deliveries,
     validationFailedEvents: failedEvents,
     reaped,
@@ -308,6 +315,16 @@ async function printModel(r: ReportInput) {
       ['webhook deliveries', '-', rate(deliveries, seconds), '-'],
     ],
   );
+  const perSecond = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${(n / seconds).toFixed(1)}`)
+      .join(', ');
+  console.log(
+    `PostgreSQL commits predicted by source (/s): ${perSecond(p.pgBySource)}; ` +
+      `validate cache misses ${(p.missShare * 100).toFixed(0)} %`,
+  );
+  console.log(`Answers in the window (/s): ${perSecond(answers)}`);
   if (counters.redisStats) console.log(`Redis calls by command since its restart: ${counters.redisStats}`);
   if (p.unmodelled > 0) console.log(`(${p.unmodelled} answers of kinds the model does not price)`);
 }

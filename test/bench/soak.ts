@@ -3,7 +3,7 @@
 // with one fault per phase: kill -9 an instance and restart it, restart Redis, take the webhook
 // receiver down, and restart an instance with a one-connection pool. Then a clean stop of every
 // instance and the invariants (soak-report.ts); exits 1 when one breaks.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import rebuildIfStale from '../helpers/builds';
 import { freePort } from '../helpers/redis-server';
 import { freshPgDatabase, onCleanup, runCleanups } from './lib';
 import { api } from './seed';
+import { commitsBySource } from './soak-pg-log';
 import { Instance, SoakReceiver, SoakRedis, startProxy } from './soak-cluster';
 import { type SoakLicense, SoakLoad } from './soak-load';
 import { readMemory } from './soak-memory';
@@ -36,6 +37,8 @@ function seconds(): number {
 const LICENSES = Number(process.env.SOAK_LICENSES ?? 1000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
 const PG_BASE = process.env.SOAK_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL server's log, read after a SOAK_PG_LOG=1 run (Debian's, by default). */
+const PG_LOG_FILE = process.env.SOAK_PG_LOG_FILE ?? '/var/log/postgresql/postgresql-15-main.log';
 
 async function seed(base: string, apiKey: string, receiver: SoakReceiver): Promise<SoakLicense[]> {
   const { webhook, secret } = await api(base, apiKey, 'POST', '/api/v1/webhooks', {
@@ -76,6 +79,7 @@ async function main() {
   await redis.up();
   onCleanup(() => redis.kill());
   const db = await freshPgDatabase(PG_BASE);
+  if (process.env.SOAK_PG_LOG === '1') await logStatements(db, logDir);
   const receiver = new SoakReceiver();
   await receiver.up();
   onCleanup(() => receiver.down());
@@ -102,8 +106,13 @@ async function main() {
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   const counters: Counters = { pg: [], redis: [] };
+  if (process.env.SOAK_PG_LOG === '1')
+    console.log(
+      `soak: the checking connection is pid ${(await admin.query('SELECT pg_backend_pid() AS p')).rows[0].p}`,
+    );
   const sample = async (label: string) => {
     counters.pg.push({ label, at: Date.now(), ...(await pgCounters(admin, db.name)) });
+    if (process.env.SOAK_PG_LOG === '1') console.log(`soak: sample ${label} at ${new Date().toISOString()}`);
     counters.redis.push({ label, at: Date.now(), commands: await redisCommands(redis.port) });
   };
 
@@ -195,9 +204,55 @@ async function main() {
     licenses,
   });
   await admin.end();
+  if (process.env.SOAK_PG_LOG === '1') {
+    const from = new Date(counters.pg[0]!.at).toISOString();
+    const to = new Date(counters.pg[counters.pg.length - 1]!.at).toISOString();
+    const args = [PG_LOG_FILE, db.name, join(logDir, 'pg-pids.tsv'), from, to];
+    console.log(
+      `\nPostgreSQL commits by source in the same window (npx tsx test/bench/soak-pg-log.ts ${args.join(' ')})`,
+    );
+    if (existsSync(PG_LOG_FILE)) commitsBySource(...(args as [string, string, string, string, string]));
+    else console.log(`(no server log at ${PG_LOG_FILE}: set SOAK_PG_LOG_FILE)`);
+  }
   console.log(`soak finished in ${((Date.now() - started) / 1000).toFixed(0)} s; logs in ${logDir}`);
   await runCleanups();
   process.exit(ok ? 0 : 1);
+}
+
+/** SOAK_PG_LOG=1: the server logs every statement on the soak's database (its log, with the
+ * cluster's log_line_prefix; the pid tells the connections apart), to count commits by source.
+ * Set on the database, so it applies to its connections only and goes with it when dropped. */
+async function logStatements(db: { name: string; url: string }, logDir: string) {
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    await c.query(`ALTER DATABASE ${db.name} SET log_statement = 'all'`);
+  } finally {
+    await c.end();
+  }
+  // Which instance each backend pid serves (its application_name), polled from a connection to
+  // the base database, so the polling adds no commits to the soak's.
+  const pids = new Map<number, string>();
+  const poller = new pg.Client({ connectionString: PG_BASE });
+  await poller.connect();
+  const file = join(logDir, 'pg-pids.tsv');
+  const timer = setInterval(() => {
+    poller
+      .query(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = $1`, [db.name])
+      .then((r) => {
+        for (const { pid, app } of r.rows)
+          if (!pids.has(pid)) {
+            pids.set(pid, app);
+            appendFileSync(file, `${pid}\t${app}\n`);
+          }
+      })
+      .catch(() => {});
+  }, 200);
+  onCleanup(async () => {
+    clearInterval(timer);
+    await poller.end();
+  });
+  console.log(`soak: logging every statement on ${db.name} (SOAK_PG_LOG=1); backend pids in ${file}`);
 }
 
 /** Waits until no delivery is pending (bounded); true when none is. */
