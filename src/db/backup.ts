@@ -4,10 +4,10 @@
 // Restored only into a folder no server runs on: an empty or new one, never over a database.
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { StartupError } from '../startup-error';
 import type { Database } from './client';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock';
+import { createPGlite } from './pglite';
 
 /** The snapshot of an open PGlite database, gzipped tar bytes. */
 export async function backupBytes(database: Database): Promise<Uint8Array> {
@@ -32,7 +32,7 @@ export async function restoreDataDir(file: string, dir: string): Promise<number>
   }
   const bytes = readFileSync(file);
   const blob = new Blob([bytes], { type: 'application/x-gzip' });
-  const lite = await PGlite.create(dir, { loadDataDir: blob });
+  const lite = await createPGlite(dir, { loadDataDir: blob });
   // The snapshot carries the lock file of the server that wrote it: not ours.
   const stale = path.join(dir, LOCK_FILE);
   if (existsSync(stale)) unlinkSync(stale);

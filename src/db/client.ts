@@ -11,6 +11,7 @@ import { PrismaClient } from '../../prisma/generated/client/client';
 import type { Config } from '../config';
 import { StartupError } from '../startup-error';
 import { lockDataDir } from './data-dir-lock';
+import { createPGlite } from './pglite';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql';
 
 const gzipAsync = promisify(gzip);
@@ -97,14 +98,11 @@ export async function openDatabase(
       },
     };
   }
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('pglite-prisma-adapter'),
-  ]);
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const dir = config.dataDir;
   let unlock = () => {};
   let lite: PGlite;
-  if (dir.startsWith('memory://')) lite = await PGlite.create(dir, { loadDataDir: opts.pgliteImage });
+  if (dir.startsWith('memory://')) lite = await createPGlite(dir, { loadDataDir: opts.pgliteImage });
   else {
     // One process per PGlite folder (see data-dir-lock.ts). PGlite only initialises an empty folder,
     // so a new one is created first and locked at once, before anything is written to it.
@@ -112,7 +110,7 @@ export async function openDatabase(
     const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
     if (!fresh) unlock = lockDataDir(dir);
     try {
-      lite = await PGlite.create(dir);
+      lite = await createPGlite(dir);
     } catch (err) {
       unlock();
       throw err;
