@@ -86,7 +86,7 @@ export async function overheadsBench(opts: BenchOptions): Promise<void> {
   for (const f of inProc) {
     const saved = all.cpuUs - f.cpuUs;
     const share =
-      f === all || cpuRef === null
+      f === all || f.door !== 'rest' || cpuRef === null
         ? ''
         : `: costs ${saved.toFixed(2)} µs/request, ${((saved / cpuRef) * 100).toFixed(1)}% of the server's ${Math.round(cpuRef)} µs/request above`;
     console.log(`  ${f.name}: ${f.cpuUs} µs CPU/request (rounds ${f.rounds.join(', ')})${share}`);
