@@ -76,10 +76,9 @@ export async function inProcessOverheads(requests = 20_000, rounds = 7): Promise
         const c0 = process.cpuUsage();
         for (let n = 0; n < requests; n++) {
           const reply = await v.app.app.dispatch(next());
-          if (reply.status !== 200 || !String(reply.body).includes('"valid":true'))
-            throw new Error(
-              `${v.name}: HTTP ${reply.status} ${typeof reply.body === 'string' ? reply.body : ''}`,
-            );
+          const text = typeof reply.body === 'string' ? reply.body : '';
+          if (reply.status !== 200 || !text.includes('"valid":true'))
+            throw new Error(`${v.name}: HTTP ${reply.status} ${text}`);
         }
         const c = process.cpuUsage(c0);
         if (round >= 0) samples[i]!.push((c.user + c.system) / requests); // round -1 warms up
