@@ -41,8 +41,11 @@ export interface App {
 }
 
 /** Stops accepting connections, lets in-flight requests finish, then closes idle keep-alive
- * connections; anything still open after `graceMs` is cut. */
-function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+ * connections; anything still open after `graceMs` is cut. `draining` is set first: answers from
+ * then on close their connection (node-adapter.ts), so a busy kept-alive client cannot hold the
+ * server open until the cut. */
+function closeServer(server: Server, draining: { on: boolean }, graceMs = 10_000): Promise<void> {
+  draining.on = true;
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
@@ -109,6 +112,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let server: Server | null = null;
   let ws: { close(): Promise<void> } | null = null;
   let stopped = false;
+  /** Set when stop() begins: answers close their connections from then on (closeServer). */
+  const draining = { on: false };
   return {
     fetch: async (request) => toResponse(await dispatch(fetchExchange(request)), request.method),
     dispatch,
@@ -119,7 +124,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     emails,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
-        const s = createServer(nodeListener(dispatch, logger));
+        const s = createServer(nodeListener(dispatch, logger, () => draining.on));
         server = s;
         // A port in use (EADDRINUSE) rejects: main.ts says so in one line. graphql-ws is attached
         // once the port is ours (its server would print the same error with a stack otherwise).
@@ -134,8 +139,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     async stop() {
       if (stopped) return;
       stopped = true;
+      draining.on = true;
       await ws?.close();
-      if (server) await closeServer(server);
+      if (server) await closeServer(server, draining);
       await scheduler.stop();
       await webhooks.stop(); // stopped by the scheduler when it ran there; tests drive it by hand
       await emails?.stop();

@@ -82,8 +82,12 @@ class NodeExchange implements Exchange {
   }
 }
 
-function writeReply(res: ServerResponse, reply: Reply, method: string): void {
+function writeReply(res: ServerResponse, reply: Reply, method: string, closing: boolean): void {
   const body = reply.body;
+  // While the server stops, every answer closes its connection: a client on a kept-alive socket
+  // moves on (to another instance) instead of sending there again, so the stop never has to cut a
+  // connection with a request in it, whose work would be done and its answer lost.
+  if (closing) reply.headers.connection = 'close';
   const noBody = reply.status === 204 || reply.status === 304;
   const empty = noBody || method === 'HEAD';
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
@@ -128,11 +132,16 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
   }
 }
 
-export function nodeListener(dispatch: (ex: Exchange) => Promise<Reply>, logger: Logger): RequestListener {
+/** `closing` says whether the server is stopping (src/app.ts closeServer). */
+export function nodeListener(
+  dispatch: (ex: Exchange) => Promise<Reply>,
+  logger: Logger,
+  closing: () => boolean = () => false,
+): RequestListener {
   return (req, res) => {
     const method = req.method ?? 'GET';
     dispatch(new NodeExchange(req))
-      .then((reply) => writeReply(res, reply, method))
+      .then((reply) => writeReply(res, reply, method, closing()))
       .catch((err: unknown) => {
         // The dispatcher turns every failure into a reply; this is a failure to write one.
         logger.error({ err }, 'could not write the response');
