@@ -166,8 +166,13 @@ export class Instance {
 
 /** Round-robin proxy (node:http); tells the client which backend answered in `x-soak-backend`.
  * A backend that refuses the connection is skipped for that request (as a load balancer would);
- * when every backend refuses, or one drops the connection mid-request, the client gets 502. */
-export async function startProxy(backends: Instance[]): Promise<{ url: string; close(): Promise<void> }> {
+ * when every backend refuses, or one drops the connection mid-request, the client gets 502.
+ * `resent` counts the requests sent again after a reset kept-alive socket: such a request may
+ * have been handled by the first backend too (its answer lost), so it may count twice. */
+export async function startProxy(
+  backends: Instance[],
+): Promise<{ url: string; resent: () => number; close(): Promise<void> }> {
+  let resent = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let next = 0;
   const server = createServer((req, res) => {
@@ -193,7 +198,12 @@ export async function startProxy(backends: Instance[]): Promise<{ url: string; c
           // reached it, so it is sent again (what Node's docs advise, and what load balancers do).
           // (EPIPE when the write itself met the closed socket.)
           const closedIdle = err.code === 'ECONNRESET' || err.code === 'EPIPE';
-          if (up.reusedSocket && closedIdle && b.running && left > 0) return tryBackend(at + 1, left - 1);
+          if (up.reusedSocket && closedIdle && b.running && left > 0) {
+            resent++;
+            const when = new Date().toISOString();
+            console.log(`proxy resent at ${when}: ${req.method} ${req.url} after ${b.name} ${err.code}`);
+            return tryBackend(at + 1, left - 1);
+          }
           // Every 502 is named in the soak's output, to tell a fault's from an unexplained one.
           const when = new Date().toISOString();
           console.log(`proxy 502 at ${when}: ${b.name} ${err.code ?? err.message} reused=${up.reusedSocket}`);
@@ -209,6 +219,7 @@ export async function startProxy(backends: Instance[]): Promise<{ url: string; c
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}`,
+    resent: () => resent,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

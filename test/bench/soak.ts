@@ -191,6 +191,7 @@ async function main() {
     receiver,
     instances,
     faults,
+    resent: proxy.resent(),
     counters,
     memory: {
       start: memStart.readings,
