@@ -167,7 +167,8 @@ describe('start-up', () => {
     });
     let out = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${out}`)), 45_000);
+      // A first start on a new folder runs initdb (about 5 s of CPU): generous for a loaded machine.
+      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${out}`)), 110_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('"port":')) {
@@ -177,5 +178,5 @@ describe('start-up', () => {
       });
     });
     expect(out).toContain('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
-  });
+  }, 120_000);
 });
