@@ -72,6 +72,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
   const signingKeys = new SigningKeys(database.prisma, database.sql, secretBox);
   const metrics = new Metrics({
     queueDepth: () => database.prisma.webhookDelivery.count({ where: { status: 'pending' } }),
+    eventStreams: () => pubsub.eventSubscribers,
   });
   const deps: Deps = {
     config,

@@ -193,6 +193,10 @@ describe('graphql-ws', () => {
       ] as const)
         ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { f } } }));
       await until(() => t.app.deps.pubsub.eventSubscribers >= open + 3);
+      // Operators (and the subscriptions benchmark) read the same count at /metrics.
+      const metrics = await (await t.app.fetch(new Request('http://x/metrics'))).text();
+      const streams = Number(/\nto_event_streams (\d+)\n/.exec(metrics)?.[1]);
+      expect(streams).toBeGreaterThanOrEqual(open + 3);
       await t.call('POST', '/api/v1/activate', { key: license.key, machine_id: 'frame-device' }, null);
       await until(() => frames.length >= 4);
       const next = frames.slice(1).map((raw) => ({ raw, msg: JSON.parse(raw) }));

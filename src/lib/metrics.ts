@@ -130,8 +130,21 @@ export class Metrics {
     this.registry,
   );
 
-  constructor(opts: { queueDepth?: () => Promise<number>; defaults?: boolean } = {}) {
+  constructor(
+    opts: { queueDepth?: () => Promise<number>; eventStreams?: () => number; defaults?: boolean } = {},
+  ) {
     if (opts.defaults !== false) collectDefaultMetrics({ register: this.registry });
+    if (opts.eventStreams) {
+      const streams = opts.eventStreams;
+      new Gauge({
+        name: 'to_event_streams',
+        help: 'Live event streams (GraphQL subscriptions over WebSocket or SSE) on this instance',
+        registers: [this.registry],
+        collect() {
+          this.set(streams());
+        },
+      });
+    }
     if (opts.queueDepth) {
       const depth = opts.queueDepth;
       new Gauge({

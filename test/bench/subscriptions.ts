@@ -49,6 +49,19 @@ async function baselineBroadcast(subscribers: number, events: number) {
   return { received, want, perSec: received / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
+/** Polls the app's `to_event_streams` gauge until it reaches `want` (or the deadline); its last value. */
+async function waitForStreams(url: string, want: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let n = 0;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    n = Number(/\nto_event_streams (\d+)\n/.exec(text)?.[1] ?? 0);
+    if (n >= want) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return n;
+}
+
 export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
   const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
   const events = Number(process.env.BENCH_EVENTS ?? 50);
@@ -105,8 +118,9 @@ export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
           }),
       ),
     );
-    await new Promise((r) => setTimeout(r, 1000)); // let every subscribe message reach the server
-    console.log(`  ${acked}/${subscribers} clients connected`);
+    // graphql-ws has no subscribe ack: wait until the server counts every stream (/metrics).
+    const streams = await waitForStreams(server.url, subscribers, 60_000);
+    console.log(`  ${acked}/${subscribers} clients connected, ${streams} event streams open on the server`);
     const started = Date.now();
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     for (let i = 0; i < events; i++) {
