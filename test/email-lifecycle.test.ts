@@ -1,7 +1,6 @@
 // The lifecycle emails (expiring within 7 days, once per expiry; expired; renewed), an outbox that
 // survives a restart (written unsent, sent once SMTP_URL is set), several instances sending each
 // attempt once, and the start-up log without SMTP_URL.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendExpiryNotices } from '../src/licensing/license-emails';
 import { expireDueLicenses } from '../src/licensing/licenses.service';
 import { makeApp, productAndLicense, type TestApp, usingPostgres } from './helpers/app';
+import { childEnv, listeningPort, spawnBuilt } from './helpers/server-process';
 import { startSmtp } from './helpers/smtp';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -147,36 +146,14 @@ describe('start-up', () => {
   it('says so in the log when SMTP_URL is not set', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'to-email-log-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      LOG_LEVEL: 'info',
-    };
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) delete env[k];
-    const child = spawn(process.execPath, ['src/dist/main.js'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    cleanups.push(async () => {
-      child.kill('SIGTERM');
-      await exited;
-    });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      // A first start on a new folder runs initdb (about 5 s of CPU): generous for a loaded machine.
-      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${out}`)), 110_000);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('"port":')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const server = spawnBuilt(
+      'src/dist/main.js',
+      childEnv({ PORT: '0', DATA_DIR: dir, SMTP_URL: undefined }),
+    );
+    cleanups.push(() => server.kill().then(() => {}));
+    // A first start on a new folder runs initdb (about 5 s of CPU); waitFor allows 120 s.
+    await listeningPort(server);
+    const out = server.stdout();
     expect(out).toContain('SMTP_URL is not set: emails wait in the outbox as unsent until it is');
-  }, 120_000);
+  }, 130_000);
 });

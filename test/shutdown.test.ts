@@ -1,5 +1,4 @@
 // SIGTERM during a load of validations: no accepted request fails, usage is fully flushed, exit 0.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -7,51 +6,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
+import { childEnv, listeningPort, type Spawned, spawnBuilt } from './helpers/server-process';
 
 interface Running {
-  child: ChildProcess;
-  exit: Promise<number | null>;
+  server: Spawned;
   base: string;
   licenseKey: string;
-  out: () => string;
 }
 
 /** The built server on a new PGlite folder, with a product and a license made through the API. */
 async function start(dir: string): Promise<Running> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'info',
-    TO_RATE_LIMIT: 'false',
-  };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['src/dist/main.js'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let out = '';
-  const ready = await new Promise<{ port: number; key: string }>((resolve, reject) => {
-    // A first start on a new folder runs initdb (about 5 s of CPU): generous for a loaded machine.
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 110_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const key = /live API key\s+(to_live_\S+)/.exec(out)?.[1];
-      const port = /"port":(\d+)/.exec(out)?.[1];
-      if (key && port) {
-        clearTimeout(timer);
-        resolve({ port: Number(port), key });
-      }
-    });
-  });
-  const base = `http://127.0.0.1:${ready.port}`;
-  const auth = { authorization: `Bearer ${ready.key}`, 'content-type': 'application/json' };
+  const server = spawnBuilt(
+    'src/dist/main.js',
+    childEnv({ PORT: '0', DATA_DIR: dir, TO_RATE_LIMIT: 'false' }),
+  );
+  const key = (await server.waitFor(/live API key\s+(to_live_\S+)/))[1]!;
+  const base = `http://127.0.0.1:${await listeningPort(server)}`;
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const product = await (
     await fetch(`${base}/api/v1/products`, { method: 'POST', headers: auth, body: '{"name":"S"}' })
   ).json();
@@ -62,7 +33,7 @@ async function start(dir: string): Promise<Running> {
       body: JSON.stringify({ product_id: product.product.id, type: 'perpetual' }),
     })
   ).json();
-  return { child, exit, base, licenseKey: license.license.key, out: () => out };
+  return { server, base, licenseKey: license.license.key };
 }
 
 /** The usage the stopped server recorded for validations. */
@@ -78,10 +49,10 @@ async function recordedValidations(dir: string): Promise<number | null> {
 describe('graceful shutdown', () => {
   it('drains in-flight validations, flushes usage and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'to-shutdown-'));
-    let server: Running | undefined;
+    let running: Running | undefined;
     try {
-      server = await start(dir);
-      const { base, licenseKey, child } = server;
+      running = await start(dir);
+      const { base, licenseKey, server } = running;
       // 20 workers validating on fresh connections; SIGTERM after the first 100 answers.
       let ok = 0;
       let failedAccepted = 0;
@@ -104,22 +75,22 @@ describe('graceful shutdown', () => {
           }
           if (ok >= 100 && !signalled) {
             signalled = true;
-            child.kill('SIGTERM');
+            server.child.kill('SIGTERM');
           }
         }
       };
       await Promise.all(Array.from({ length: 20 }, worker));
       expect(signalled).toBe(true);
-      expect(await server.exit).toBe(0);
+      expect(await server.exited).toBe(0);
       expect(failedAccepted).toBe(0);
       expect(refused, 'a worker stops at its first refused connection').toBeLessThanOrEqual(20);
       expect(ok).toBeGreaterThanOrEqual(100);
 
       // Every answered validation was recorded before the process exited.
       expect(await recordedValidations(dir)).toBe(ok);
-      expect(server.out()).toMatch(/shutting down/);
+      expect(server.stdout()).toMatch(/shutting down/);
     } finally {
-      if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+      if (running) await running.server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
@@ -130,10 +101,10 @@ describe('graceful shutdown', () => {
     // requests it had already handled (their usage recorded, their answers lost, and the proxy sent
     // them again). Now an answer given while stopping closes its connection.
     const dir = mkdtempSync(path.join(tmpdir(), 'to-shutdown-ka-'));
-    let server: Running | undefined;
+    let running: Running | undefined;
     try {
-      server = await start(dir);
-      const { base, licenseKey, child } = server;
+      running = await start(dir);
+      const { base, licenseKey, server } = running;
       const { port } = new URL(base);
       // A kept-alive request whose last body byte is held back: in flight, not idle, at the stop.
       const body = JSON.stringify({ key: licenseKey });
@@ -146,7 +117,7 @@ describe('graceful shutdown', () => {
         `POST /api/v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, -1)}`,
       );
-      child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
       // The stop has begun once the listener refuses new connections.
       for (;;) {
         const refused = await new Promise<boolean>((resolve) => {
@@ -164,11 +135,11 @@ describe('graceful shutdown', () => {
       expect(head!.toLowerCase()).toContain('connection: close');
       expect(JSON.parse(answer!).valid).toBe(true);
       socket.destroy();
-      expect(await server.exit).toBe(0);
+      expect(await server.exited).toBe(0);
       // The answered request was recorded, once.
       expect(await recordedValidations(dir)).toBe(1);
     } finally {
-      if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+      if (running) await running.server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);

@@ -134,28 +134,26 @@ export class Metrics {
     opts: { queueDepth?: () => Promise<number>; eventStreams?: () => number; defaults?: boolean } = {},
   ) {
     if (opts.defaults !== false) collectDefaultMetrics({ register: this.registry });
-    if (opts.eventStreams) {
-      const streams = opts.eventStreams;
-      new Gauge({
-        name: 'to_event_streams',
-        help: 'Live event streams (GraphQL subscriptions over WebSocket or SSE) on this instance',
-        registers: [this.registry],
-        collect() {
-          this.set(streams());
-        },
-      });
-    }
-    if (opts.queueDepth) {
-      const depth = opts.queueDepth;
-      new Gauge({
-        name: 'to_webhook_queue_depth',
-        help: 'Webhook deliveries waiting to be sent',
-        registers: [this.registry],
-        async collect() {
-          this.set(await depth());
-        },
-      });
-    }
+    if (opts.eventStreams)
+      this.gauge(
+        'to_event_streams',
+        'Live event streams (GraphQL subscriptions over WebSocket or SSE) on this instance',
+        opts.eventStreams,
+      );
+    if (opts.queueDepth)
+      this.gauge('to_webhook_queue_depth', 'Webhook deliveries waiting to be sent', opts.queueDepth);
+  }
+
+  /** A gauge read when /metrics is scraped. */
+  private gauge(name: string, help: string, read: () => number | Promise<number>) {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
   }
 
   /** One HTTP request: its count and its latency. */

@@ -37,7 +37,8 @@ interface Group {
 
 type SubscribeResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
 
-const isAsyncIterable = (x: unknown): x is AsyncIterable<unknown> =>
+/** What a subscribe gives for a stream (rather than a one-off result with errors). */
+export const isAsyncIterable = <T = unknown>(x: unknown): x is AsyncIterable<T> =>
   typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
 
 export function useSharedSubscriptions(): Plugin {

@@ -23,6 +23,7 @@ import type { Deps } from '../../deps';
 import type { GraphQLContext } from '../../graphql/context';
 import { type ExecutionResult, GraphQLError } from '../../graphql/graphql-js';
 import type { Principal } from '../../lib/principal';
+import { isAsyncIterable } from './fanout';
 import { envelop } from './graphql-http';
 import type { ServerContext } from './yoga';
 
@@ -106,9 +107,6 @@ function nextFrames(
   };
 }
 
-const isAsyncIterable = (x: unknown): x is AsyncIterable<ExecutionResult> =>
-  typeof x === 'object' && x !== null && Symbol.asyncIterator in x;
-
 export function attachGraphQLWs(
   server: Server,
   deps: Deps,
@@ -143,7 +141,7 @@ export function attachGraphQLWs(
       }
     },
     onOperation(ctx: Ctx, id: string, _payload: SubscribePayload, _args: unknown, result: unknown) {
-      return isAsyncIterable(result) ? nextFrames(ctx.extra.socket, id, result) : undefined;
+      return isAsyncIterable<ExecutionResult>(result) ? nextFrames(ctx.extra.socket, id, result) : undefined;
     },
     onClose(ctx: Ctx) {
       ctx.extra.watched?.stop();
