@@ -5,6 +5,7 @@ import { credentialRecheckJob } from './auth/jobs';
 import { bootstrapIfEmpty, type NewAccount, printBootstrap } from './accounts/accounts.service';
 import type { Config } from './config';
 import { openDatabase } from './db/client';
+import { embeddedMaintenanceJob } from './db/maintenance';
 import { migrate } from './db/migrate';
 import { createDeps, type Deps } from './deps';
 import { createDispatcher, type Dispatch } from './http/dispatch';
@@ -98,6 +99,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   scheduler.add(credentialRecheckJob(deps));
   if (opts.jobs !== false) {
     for (const job of [webhooks.job(), ...licensingJobs(deps), idempotencySweepJob(deps)]) scheduler.add(job);
+    if (database.kind === 'pglite') scheduler.add(embeddedMaintenanceJob(deps));
     if (emails) {
       scheduler.add(emails.job());
       deps.kicks.email = () => emails.kick();

@@ -26,7 +26,7 @@ const DRAIN_LIMIT = 64 * 1024;
 // locked, and SKIP LOCKED plus the re-checked WHERE keep two instances from taking the same row.
 // The picked rows are found by primary key (`status::text` keeps the planner off the status index,
 // which it would otherwise choose on PGlite, where no statistics are ever gathered).
-const CLAIM_SQL = `
+export const CLAIM_SQL = `
 WITH due AS (
   SELECT id, "endpointId", "nextAttemptAt" FROM "WebhookDelivery"
   WHERE status = 'pending' AND "nextAttemptAt" <= $1
