@@ -20,6 +20,8 @@ import { RESPONSE_BODY_LIMIT } from './webhooks.views';
 const LEASE_MS = 30_000;
 /** Response bytes read to keep the connection reusable; a longer answer is cut off. */
 const DRAIN_LIMIT = 64 * 1024;
+/** Endpoint secrets kept opened. */
+const SECRETS_KEPT = 1024;
 
 // Candidates are read without locks (oldest first, full endpoints left out, then at most each
 // endpoint's room: what this instance may still send or queue for it); only the picked rows are
@@ -70,6 +72,9 @@ class WebhookChannel implements OutboxChannel<Claimed, Answer> {
   /** Longer than two sends: a row queued behind one send still has a whole send's time left. */
   readonly leaseMs: number;
   private readonly agent: Agent;
+  /** Opened endpoint secrets by their sealed form (a new secret is a new sealed string): one
+   * AES-GCM open per endpoint, not per delivery. Bounded; cleared when full. */
+  private readonly secrets = new Map<string, string>();
 
   constructor(private readonly deps: Deps) {
     const { webhookTimeoutMs, webhookAllowPrivate } = deps.config;
@@ -135,7 +140,7 @@ class WebhookChannel implements OutboxChannel<Claimed, Answer> {
       const why = literal ? blockedReason(literal) : null;
       if (why)
         return { kind: 'retry', error: `URL_NOT_ALLOWED: ${literal} is a ${why} address`, extra: noAnswer };
-      secret = this.deps.secretBox.open(row.secretEncrypted);
+      secret = this.secret(row.secretEncrypted);
     } catch (err) {
       return { kind: 'retry', error: describeError(err), extra: noAnswer };
     }
@@ -182,6 +187,16 @@ class WebhookChannel implements OutboxChannel<Claimed, Answer> {
     } finally {
       abort.done();
     }
+  }
+
+  private secret(sealed: string): string {
+    let plain = this.secrets.get(sealed);
+    if (plain === undefined) {
+      plain = this.deps.secretBox.open(sealed);
+      if (this.secrets.size >= SECRETS_KEPT) this.secrets.clear();
+      this.secrets.set(sealed, plain);
+    }
+    return plain;
   }
 
   /** A signal that aborts after `timeoutMs` (as a TimeoutError) or when the send's own signal does
