@@ -27,6 +27,11 @@ const EnvSchema = z.object({
   TO_LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   TO_CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  TO_WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   TO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -112,6 +117,10 @@ export interface Config {
   /** How often live subscriptions' credentials are read again even without a change message (the
    * safety net for a missed pub/sub message; src/auth/credential-watch.ts). */
   credentialRecheckMs: number;
+  /** Bytes a graphql-ws socket may have queued in this process (ws's `bufferedAmount`, beyond what
+   * the kernel holds) before a `next` frame; past it the socket is closed with 1013
+   * (src/http/graphql/ws.ts), so a subscriber that stops reading cannot grow the server's memory. */
+  wsMaxBufferedBytes: number;
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
@@ -206,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     licenseCacheTtlMs: e.TO_LICENSE_CACHE_TTL_MS,
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
     credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,
+    wsMaxBufferedBytes: e.TO_WS_MAX_BUFFERED_BYTES,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,

@@ -129,11 +129,19 @@ export class Metrics {
     'counter',
     this.registry,
   );
+  private readonly slowConsumers = new LabelledCounter<never>(
+    'to_ws_slow_consumer_closes_total',
+    'graphql-ws sockets closed (1013) because the client did not read its frames (TO_WS_MAX_BUFFERED_BYTES)',
+    'counter',
+    this.registry,
+  );
 
   constructor(
     opts: { queueDepth?: () => Promise<number>; eventStreams?: () => number; defaults?: boolean } = {},
   ) {
     if (opts.defaults !== false) collectDefaultMetrics({ register: this.registry });
+    // Shown from the start at 0, so a rate over it has a first sample before the first close.
+    this.slowConsumers.add('', () => ({}), 0);
     if (opts.eventStreams)
       this.gauge(
         'to_event_streams',
@@ -172,5 +180,10 @@ export class Metrics {
   /** One request refused by a rate limit. */
   refused(limiter: string) {
     this.rateLimited.add(limiter, () => ({ limiter }));
+  }
+
+  /** One graphql-ws socket closed for not reading its frames. */
+  slowConsumerClosed() {
+    this.slowConsumers.add('', () => ({}));
   }
 }

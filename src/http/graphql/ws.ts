@@ -12,6 +12,14 @@
 // its own id spliced around that JSON. graphql-ws would copy, validate and stringify the whole
 // message per subscriber and wait for each write's callback (a promise, a callback and a tick per
 // frame) before taking the next result.
+//
+// Those writes do not wait for the client to read them, so a subscriber that stops reading (a stuck
+// or hostile dashboard) would have ws queue every frame in memory once the kernel's buffers are
+// full. Before each `next` frame the socket's `bufferedAmount` is read: past TO_WS_MAX_BUFFERED_BYTES
+// the socket is closed with 1013 "Try Again Later" (graphql-ws clients retry it; 1008 would be fatal
+// to them), logged once and counted (`to_ws_slow_consumer_closes_total`), and all of its streams end
+// at once: not when the closing handshake does, which a client that does not read never answers
+// (ws destroys the socket after its close timeout, 30 s).
 import type { Server } from 'node:http';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -37,6 +45,9 @@ interface Extra {
 
 /** graphql-ws's close code for an unauthorised connection, also used once the credential is gone. */
 export const FORBIDDEN_CLOSE = 4403;
+/** "Try Again Later" (RFC 6455 registry): a socket whose client did not read its frames. */
+export const SLOW_CONSUMER_CLOSE = 1013;
+export const SLOW_CONSUMER_REASON = 'Try Again Later: frames were not being read';
 
 export function bearerFrom(params: Record<string, unknown> | undefined): string | null {
   if (!params) return null;
@@ -73,16 +84,22 @@ function payloadOf(result: ExecutionResult): string {
  * A stream's results written straight to the socket as `next` frames. What graphql-ws iterates
  * yields nothing: it ends when the stream does, so graphql-ws then sends `complete` (or, if the
  * stream throws, the error) as before; its `return()` (the client's `complete`, the socket closing)
- * ends the stream, and nothing is written after it.
+ * ends the stream, and nothing is written after it. Before each frame, `slow()` is called if the
+ * socket holds more than `maxBuffered` bytes unsent; the stream then ends without writing it. A
+ * stream whose socket is no longer open ends at its next result.
  */
 function nextFrames(
   socket: WebSocket,
   id: string,
   results: AsyncIterable<ExecutionResult>,
+  maxBuffered: number,
+  slow: () => void,
 ): AsyncIterableIterator<never> {
   const it = results[Symbol.asyncIterator]();
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  let stopped = false;
+  let stopped: Promise<unknown> | null = null;
+  const stop = () => (stopped ??= Promise.resolve(it.return?.()));
+  const done = { value: undefined as never, done: true } as const;
   return {
     [Symbol.asyncIterator]() {
       return this;
@@ -90,18 +107,23 @@ function nextFrames(
     async next(): Promise<IteratorResult<never>> {
       for (;;) {
         const r = await it.next();
-        if (r.done || stopped) return { value: undefined as never, done: true };
-        if (socket.readyState === socket.OPEN) socket.send(`${head}${payloadOf(r.value)}}`);
+        if (r.done || stopped) return done;
+        if (socket.readyState !== socket.OPEN) break;
+        if (socket.bufferedAmount > maxBuffered) {
+          slow();
+          break;
+        }
+        socket.send(`${head}${payloadOf(r.value)}}`);
       }
+      await stop();
+      return done;
     },
     async return(): Promise<IteratorResult<never>> {
-      stopped = true;
-      await it.return?.();
-      return { value: undefined as never, done: true };
+      await stop();
+      return done;
     },
     async throw(err: unknown): Promise<IteratorResult<never>> {
-      stopped = true;
-      await it.return?.();
+      await stop();
       throw err;
     },
   };
@@ -115,6 +137,30 @@ export function attachGraphQLWs(
 ): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server, path: '/graphql' });
   type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
+  /** The client is not reading: close its socket and end every stream on it now (graphql-ws would
+   * end them when the close completes, and a client that does not read does not answer it). */
+  const slow = (ctx: Ctx) => {
+    const { socket, principal } = ctx.extra;
+    if (socket.readyState !== socket.OPEN) return;
+    const bufferedBytes = socket.bufferedAmount;
+    socket.close(SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON);
+    deps.metrics.slowConsumerClosed();
+    const streams = Object.values(ctx.subscriptions);
+    deps.logger.warn(
+      {
+        accountId: principal?.accountId,
+        environment: principal?.environment,
+        apiKeyId: principal?.apiKeyId,
+        userId: principal?.userId,
+        bufferedBytes,
+        limit: deps.config.wsMaxBufferedBytes,
+        subscriptions: streams.length,
+      },
+      'graphql-ws socket closed (1013): the client was not reading its frames',
+    );
+    for (const sub of streams)
+      if (sub && 'return' in sub && typeof sub.return === 'function') void sub.return(undefined);
+  };
   type Run = (args: unknown) => never;
   const options = {
     // Yoga's envelop (plugins, armor, masking) runs the operation: see onSubscribe's rootValue.
@@ -141,7 +187,8 @@ export function attachGraphQLWs(
       }
     },
     onOperation(ctx: Ctx, id: string, _payload: SubscribePayload, _args: unknown, result: unknown) {
-      return isAsyncIterable<ExecutionResult>(result) ? nextFrames(ctx.extra.socket, id, result) : undefined;
+      if (!isAsyncIterable<ExecutionResult>(result)) return undefined;
+      return nextFrames(ctx.extra.socket, id, result, deps.config.wsMaxBufferedBytes, () => slow(ctx));
     },
     onClose(ctx: Ctx) {
       ctx.extra.watched?.stop();
