@@ -8,6 +8,8 @@
 //             REST API with the bootstrap live key, and reports the license key.
 //             BENCH_AUDIT=off starts it with TO_AUDIT_LOG off.
 //   smtp      an SMTP server (smtp-server) that accepts every message and discards it.
+//   broadcast a bare `ws` server: POST /broadcast?events=N sends N messages, one event at a time,
+//             to every connected client (the subscriptions benchmark's baseline), then answers 204.
 import { writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -142,10 +144,42 @@ async function smtp() {
   ready({ port: (server.server.address() as AddressInfo).port });
 }
 
+async function broadcast() {
+  const { WebSocketServer } = await import('ws');
+  const server = createServer((req, res) => {
+    const events = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('events') ?? 0);
+    req.resume();
+    void (async () => {
+      for (let i = 0; i < events; i++) {
+        // Shaped and sized like the app's graphql-ws `next` frame for a license event.
+        const msg = JSON.stringify({
+          id: '6f1c2e0a-52d4-4c1b-9e55-3f7d1f9e2a10',
+          type: 'next',
+          payload: {
+            data: { licenseEvents: { id: `evt_${i}`, type: 'license.suspended', sent: Date.now() } },
+          },
+        });
+        for (const c of wss.clients) c.send(msg);
+        await new Promise((r) => setImmediate(r));
+      }
+      res.writeHead(204).end();
+    })();
+  });
+  const wss = new WebSocketServer({ server });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onStop(async () => {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  ready({ port: (server.address() as AddressInfo).port });
+}
+
 if (mode === 'baseline') await baseline();
+else if (mode === 'broadcast') await broadcast();
 else if (mode === 'app') await app();
 else if (mode === 'smtp') await smtp();
 else {
-  console.error(`usage: server.ts baseline|app|smtp (got ${JSON.stringify(mode)})`);
+  console.error(`usage: server.ts baseline|app|smtp|broadcast (got ${JSON.stringify(mode)})`);
   process.exit(2);
 }

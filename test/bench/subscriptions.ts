@@ -15,12 +15,51 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
 };
 
-async function baselineBroadcast(subscribers: number, events: number) {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http });
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const port = (http.address() as AddressInfo).port;
+/** `subscribers` raw ws clients of a bare ws server receive `events` broadcasts; latency from the
+ * server's send time (in each message) to receipt. `ownProcess`: the server runs in a child process,
+ * as the app does (the baseline the ratios use); else in this process beside its clients, as this
+ * benchmark measured it first (no wake-up of another process per write, but one core for both). */
+async function baselineBroadcast(
+  subscribers: number,
+  events: number,
+  opts: BenchOptions,
+  ownProcess: boolean,
+) {
+  let port: number;
+  let trigger: () => Promise<void>;
+  let stop: () => Promise<void>;
+  if (ownProcess) {
+    const child = await startServer('broadcast', opts);
+    port = Number(child.info.port);
+    trigger = async () => {
+      const r = await fetch(`${child.url}/broadcast?events=${events}`, { method: 'POST' });
+      if (r.status !== 204) throw new Error(`broadcast: HTTP ${r.status}`);
+    };
+    stop = () => child.stop();
+  } else {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    port = (http.address() as AddressInfo).port;
+    trigger = async () => {
+      for (let i = 0; i < events; i++) {
+        const msg = JSON.stringify({
+          id: '6f1c2e0a-52d4-4c1b-9e55-3f7d1f9e2a10',
+          type: 'next',
+          payload: {
+            data: { licenseEvents: { id: `evt_${i}`, type: 'license.suspended', sent: Date.now() } },
+          },
+        });
+        for (const c of wss.clients) c.send(msg);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    stop = async () => {
+      wss.close();
+      await new Promise((r) => http.close(r));
+    };
+  }
   const latencies: number[] = [];
   let received = 0;
   const clients = await Promise.all(
@@ -28,24 +67,22 @@ async function baselineBroadcast(subscribers: number, events: number) {
       const ws = new WebSocket(`ws://127.0.0.1:${port}`);
       ws.on('message', (m: Buffer) => {
         received++;
-        latencies.push(Date.now() - (JSON.parse(m.toString('utf8')) as { sent: number }).sent);
+        const sent = (
+          JSON.parse(m.toString('utf8')) as { payload: { data: { licenseEvents: { sent: number } } } }
+        ).payload.data.licenseEvents.sent;
+        latencies.push(Date.now() - sent);
       });
       await once(ws, 'open');
       return ws;
     }),
   );
   const started = Date.now();
-  for (let i = 0; i < events; i++) {
-    const msg = JSON.stringify({ sent: Date.now(), i, pad: 'x'.repeat(300) });
-    for (const c of wss.clients) c.send(msg);
-    await new Promise((r) => setImmediate(r));
-  }
+  await trigger();
   const want = subscribers * events;
   while (received < want && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
   const seconds = (Date.now() - started) / 1000;
   for (const c of clients) c.terminate();
-  wss.close();
-  http.close();
+  await stop();
   return { received, want, perSec: received / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
@@ -69,10 +106,15 @@ export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
   console.log(`subscriptions benchmark: ${subscribers} graphql-ws subscribers, a burst of ${events} events`);
   console.log(`  machine: node ${facts.node}, ${facts.cpus} CPUs, load average ${facts.loadAvg1m}`);
 
-  const base = await baselineBroadcast(subscribers, events);
+  const inProcess = await baselineBroadcast(subscribers, events, opts, false);
   console.log(
-    `  baseline (bare ws broadcast): ${base.received}/${base.want} messages, ${Math.round(base.perSec)} msg/s, ` +
-      `p50 ${base.p50} ms, p99 ${base.p99} ms`,
+    `  bare ws broadcast, server in this process beside its clients (as first measured): ${inProcess.received}/${inProcess.want} messages, ` +
+      `${Math.round(inProcess.perSec)} msg/s, p50 ${inProcess.p50} ms, p99 ${inProcess.p99} ms`,
+  );
+  const base = await baselineBroadcast(subscribers, events, opts, true);
+  console.log(
+    `  baseline (bare ws broadcast, server in its own process, as the app's): ${base.received}/${base.want} messages, ` +
+      `${Math.round(base.perSec)} msg/s, p50 ${base.p50} ms, p99 ${base.p99} ms`,
   );
 
   const dir = tempDir('to-bench-subs-');
@@ -143,7 +185,8 @@ export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
     );
     console.log(
       `  baseline: ${Math.round(base.perSec)} msg/s, p50 ${base.p50} ms, p99 ${base.p99} ms ` +
-        `(app/baseline throughput ${(received / seconds / base.perSec).toFixed(2)}x)`,
+        `(app/baseline throughput ${(received / seconds / base.perSec).toFixed(2)}x, p99 ${(pct(latencies, 99) / base.p99).toFixed(2)}x; ` +
+        `against the in-process broadcast ${(received / seconds / inProcess.perSec).toFixed(2)}x and ${(pct(latencies, 99) / inProcess.p99).toFixed(2)}x)`,
     );
     console.log(
       JSON.stringify({
@@ -156,6 +199,11 @@ export async function subscriptionsBench(opts: BenchOptions): Promise<void> {
         p50Ms: pct(latencies, 50),
         p99Ms: pct(latencies, 99),
         baseline: { perSec: Math.round(base.perSec), p50Ms: base.p50, p99Ms: base.p99 },
+        inProcessBaseline: {
+          perSec: Math.round(inProcess.perSec),
+          p50Ms: inProcess.p50,
+          p99Ms: inProcess.p99,
+        },
       }),
     );
   } finally {
