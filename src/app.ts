@@ -99,6 +99,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   scheduler.add(credentialRecheckJob(deps));
   if (opts.jobs !== false) {
     for (const job of [webhooks.job(), ...licensingJobs(deps), idempotencySweepJob(deps)]) scheduler.add(job);
+    deps.kicks.webhook = () => webhooks.wake();
     if (database.kind === 'pglite') scheduler.add(embeddedMaintenanceJob(deps));
     if (emails) {
       scheduler.add(emails.job());

@@ -41,8 +41,10 @@ export interface Deps {
   /** The instance's Redis connections (REDIS_URL), or null; `degraded` while Redis is away. */
   redis: RedisLink | null;
   /** Wakes an outbox dispatcher after a commit wrote rows for it (set by app.ts when its job runs;
-   * a no-op otherwise, where the poll or a test's dispatchOnce() picks the rows up). */
-  kicks: { email: () => void };
+   * a no-op otherwise, where the poll or a test's dispatchOnce() picks the rows up). `email` claims
+   * at once; `webhook` (every commit with events) only ends an idle poll's back-off, so that its
+   * next tick claims: a claim per commit would outnumber the poll's under load. */
+  kicks: { email: () => void; webhook: () => void };
   now: () => Date;
 }
 
@@ -103,7 +105,7 @@ export function createDeps(config: Config, database: Database, logger: Logger): 
     pubsub,
     redis,
     metrics,
-    kicks: { email: () => {} },
+    kicks: { email: () => {}, webhook: () => {} },
     now: () => new Date(),
   };
   return deps;

@@ -114,7 +114,10 @@ function afterCommit(deps: Deps, c: Changes, committed: Event[]): void {
     deps.apiKeyCache.clear();
     deps.pubsub.forgetCredentials();
   }
-  if (committed.length > 0) deps.pubsub.publishEvents(committed);
+  if (committed.length > 0) {
+    deps.pubsub.publishEvents(committed);
+    deps.kicks.webhook(); // they may have deliveries
+  }
   for (const hook of c.hooks) {
     try {
       hook();

@@ -26,69 +26,14 @@
 // unattempted.
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
 import { randomBase62 } from '../lib/ids';
+import type { Leased, OutboxChannel, OutboxDeps } from './channel';
 import type { Job } from './scheduler';
-import { OutcomeWriter, type Verdict, type OutboxStats, type Settled } from './outcomes';
+import { OutcomeWriter, type Verdict, type OutboxStats } from './outcomes';
 
+export type { ClaimRequest, Leased, OutboxChannel, OutboxDeps } from './channel';
 export type { OutboxStats, Settled, Verdict } from './outcomes';
 export { backoffMs } from './outcomes';
-
-/** A claimed row: its id and the attempts made before this one. */
-export interface Leased {
-  id: string;
-  attempts: number;
-}
-
-export interface ClaimRequest {
-  /** Rows wanted at most, in all. */
-  limit: number;
-  /** The lease owner written to lockedBy; outcomes are written only where it still holds. */
-  token: string;
-  now: Date;
-  leaseUntil: Date;
-  /** Groups that want no rows now (at their cap, or with enough queued): leave them out. */
-  full: string[];
-  /** Rows wanted at most from each of these groups (same order)… */
-  groups: string[];
-  room: number[];
-  /** …and from any other group. */
-  defaultRoom: number;
-}
-
-export interface OutboxChannel<R extends Leased, X> {
-  /** For logs: "webhook delivery", "email". */
-  name: string;
-  maxInFlight: number;
-  /** In flight per group (defaults to maxInFlight, for channels without groups). */
-  maxPerGroup?: number;
-  /** The row's group (a webhook endpoint); one group when absent. */
-  group?(row: R): string;
-  pollIntervalMs: number;
-  /** How long a claim is ours; longer than a send can take, so a live claim never lapses. */
-  leaseMs: number;
-  /** The longest one send can take (its timeout): a queued row is sent only with this much lease left. */
-  sendTimeoutMs: number;
-  maxAttempts: number;
-  /** Wait after `attempts` failed attempts. */
-  backoffMs(attempts: number): number;
-  claim(req: ClaimRequest): Promise<R[]>;
-  /** One attempt. Never throws: every failure is a verdict. Calls `attempted()` when it really
-   * tried (the stats count those). */
-  send(row: R, ctx: { signal: AbortSignal; attempted(): void }): Promise<Verdict<X>>;
-  /** Writes the settled rows (where lockedBy is still their token) and hands the released ones back,
-   * in one statement or one transaction. */
-  write(settled: Settled<R, X>[], released: { row: R; token: string }[]): Promise<void>;
-  /** Closes what the channel holds (connection pools), after the last outcome is written. */
-  close?(): Promise<void>;
-}
-
-export interface OutboxDeps {
-  logger: Logger;
-  now: () => Date;
-  /** True for an error already logged elsewhere (an unreachable database, once per outage). */
-  dbHealth?: { report(err: unknown): boolean };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -101,6 +46,13 @@ const QUEUED_PER_SLOT = 4;
 const LEASE_MARGIN_MS = 2_000;
 /** Groups whose send times are remembered. */
 const GROUPS_KEPT = 256;
+
+/** Poll ticks skipped after the n-th empty claim in a row (from 0) while nothing is in flight:
+ * 0, 1, 3, then 7, so an idle outbox claims every 8th tick (every 2 s at the webhook's 250 ms, 8 s
+ * at the email's 1 s) instead of every tick. Rows written on this instance wake it (kick, wake); a
+ * retry coming due, or another instance's lapsed lease, waits at most those extra ticks. */
+const IDLE_SKIP_MAX = 7;
+export const idleSkip = (n: number): number => Math.min(2 ** n, IDLE_SKIP_MAX + 1) - 1;
 
 /** A claimed row waiting for a slot, with the claim it belongs to. */
 interface Queued<R> {
@@ -134,6 +86,10 @@ export class Outbox<R extends Leased, X> {
   private stopping = false;
   /** The last claim found nothing: finished sends stop claiming until the next poll or kick. */
   private drained = false;
+  /** Empty claims in a row with nothing in flight or queued, and the poll ticks still to skip after
+   * them (see idleSkip). */
+  private idleRounds = 0;
+  private skipTicks = 0;
 
   constructor(
     protected readonly base: OutboxDeps,
@@ -162,6 +118,10 @@ export class Outbox<R extends Leased, X> {
       intervalMs: this.channel.pollIntervalMs,
       runAtStart: true,
       run: () => {
+        if (this.skipTicks > 0) {
+          this.skipTicks--;
+          return Promise.resolve();
+        }
         this.drained = false;
         return this.pump();
       },
@@ -172,8 +132,16 @@ export class Outbox<R extends Leased, X> {
   /** Something was written to the outbox: claim now rather than at the next poll (only when the job
    * runs; a no-op otherwise). */
   kick(): void {
+    this.wake();
     this.drained = false;
     if (this.auto && !this.stopping) void this.pump();
+  }
+
+  /** Rows may have been written: the poll's next tick claims, however long it has been idle (the
+   * webhook outbox, after every commit with events; a cheaper kick, which adds no claims). */
+  wake(): void {
+    this.idleRounds = 0;
+    this.skipTicks = 0;
   }
 
   /** Claims what is due (no more than the free slots: nothing is queued), sends it and waits until
@@ -282,6 +250,9 @@ export class Outbox<R extends Leased, X> {
     const rows = await this.channel.claim({ limit, token, now, leaseUntil, full, groups, room, defaultRoom });
     // Nothing due for any group that had room (a full group's rows are claimed when it has room).
     this.drained = rows.length === 0 && full.length === 0;
+    if (rows.length > 0) this.idleRounds = 0;
+    else if (this.drained && this.sending === 0 && this.queued === 0)
+      this.skipTicks = idleSkip(this.idleRounds++);
     const started: Promise<void>[] = [];
     for (const row of rows) {
       const g = this.group(this.channel.group?.(row) ?? '');

@@ -44,7 +44,8 @@ export const PG_PER_VALIDATE_MISS = 0.8;
  * (usageFlushPerSecond). */
 export const PG_BACKGROUND: Record<string, number> = {
   // jobs/outbox.ts, the webhook dispatcher's poll: one claim statement every 250 ms
-  // (TO_WEBHOOK_DISPATCH_INTERVAL_MS), whether anything is due or not.
+  // (TO_WEBHOOK_DISPATCH_INTERVAL_MS) while events come in, as they do all through the soak (an
+  // idle dispatcher backs off to one every 2 s).
   'webhook poll': 4,
   // leases.service reapExpiredLeases, every 2 s (TO_REAPER_INTERVAL_MS in the soak): one
   // transaction, committed also when it freed nothing.
