@@ -45,6 +45,8 @@ interface Extra {
 
 /** graphql-ws's close code for an unauthorised connection, also used once the credential is gone. */
 export const FORBIDDEN_CLOSE = 4403;
+/** How long a stop waits for clients to answer its 1001 before cutting their connections. */
+const CLOSE_GRACE_MS = 2_000;
 /** "Try Again Later" (RFC 6455 registry): a socket whose client did not read its frames. */
 export const SLOW_CONSUMER_CLOSE = 1013;
 export const SLOW_CONSUMER_REASON = 'Try Again Later: frames were not being read';
@@ -229,8 +231,17 @@ export function attachGraphQLWs(
   return {
     async close() {
       for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A client that does not read never answers the close, and ws would wait its close timeout
+      // (30 s) for it, holding up the stop: what is still open after the grace is cut off.
+      const cut = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, CLOSE_GRACE_MS);
+      try {
+        await disposable.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }
