@@ -171,6 +171,7 @@ export function redeliver(deps: Deps, caller: Caller, id: string): Promise<Webho
       },
     });
     if (queued.count === 0) throw conflict('An attempt of this delivery is in flight; try again shortly');
+    staged.afterCommit(() => deps.kicks.webhook()); // an idle dispatcher claims it at its next tick
     const after = await tx.webhookDelivery.findUniqueOrThrow({ where: { id } });
     staged.audit(caller, 'webhook_delivery.redelivered', {
       id,
