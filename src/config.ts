@@ -32,6 +32,7 @@ const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(4 * 1024 * 1024),
+  TO_SUBSCRIPTION_MAX_QUEUED: z.coerce.number().int().min(1).default(10_000),
   TO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -121,6 +122,10 @@ export interface Config {
    * the kernel holds) before a `next` frame; past it the socket is closed with 1013
    * (src/http/graphql/ws.ts), so a subscriber that stops reading cannot grow the server's memory. */
   wsMaxBufferedBytes: number;
+  /** Events one subscription may have waiting to be executed (src/events/subscriptions.ts); one more
+   * ends it with SUBSCRIBER_TOO_SLOW, so a subscriber that stops reading (SSE, where the server only
+   * takes an event when the client has read the last) cannot grow the server's memory. */
+  subscriptionMaxQueued: number;
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
@@ -216,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeyCacheTtlMs: e.TO_API_KEY_CACHE_TTL_MS,
     credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,
     wsMaxBufferedBytes: e.TO_WS_MAX_BUFFERED_BYTES,
+    subscriptionMaxQueued: e.TO_SUBSCRIPTION_MAX_QUEUED,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,

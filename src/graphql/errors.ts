@@ -88,6 +88,15 @@ export const inputError = (message: string, extensions: Record<string, unknown> 
 export const forbidden = () =>
   new GraphQLError('This credential is not allowed to do this', { extensions: { code: 'FORBIDDEN' } });
 
+/** A subscription whose client fell more than `max` events behind (src/events/subscriptions.ts): its
+ * stream has ended, and the events after it were not kept. Not a domain code (no REST route can meet
+ * it), so it is a GraphQLError only. */
+export const subscriberTooSlow = (max: number) =>
+  new GraphQLError(
+    `The subscription ended: more than ${max} events were waiting for this client to read them. Subscribe again, and fetch what changed meanwhile.`,
+    { extensions: { code: 'SUBSCRIBER_TOO_SLOW', maxQueued: max } },
+  );
+
 export const authRequired = () =>
   new GraphQLError('Authentication required', { extensions: { code: 'AUTH_REQUIRED' } });
 

@@ -120,9 +120,16 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
       if (!res.write(value)) {
+        // Both listeners go when either fires: a long stream waits for 'drain' many times, and each
+        // 'close' listener left behind would stay until the response ends.
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const go = () => {
+            res.off('drain', go);
+            res.off('close', go);
+            resolve();
+          };
+          res.once('drain', go);
+          res.once('close', go);
         });
       }
     }

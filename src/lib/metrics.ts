@@ -135,6 +135,12 @@ export class Metrics {
     'counter',
     this.registry,
   );
+  private readonly overflows = new LabelledCounter<never>(
+    'to_subscription_overflows_total',
+    'Subscriptions ended (SUBSCRIBER_TOO_SLOW) because more than TO_SUBSCRIPTION_MAX_QUEUED events waited for their client',
+    'counter',
+    this.registry,
+  );
 
   constructor(
     opts: { queueDepth?: () => Promise<number>; eventStreams?: () => number; defaults?: boolean } = {},
@@ -142,6 +148,7 @@ export class Metrics {
     if (opts.defaults !== false) collectDefaultMetrics({ register: this.registry });
     // Shown from the start at 0, so a rate over it has a first sample before the first close.
     this.slowConsumers.add('', () => ({}), 0);
+    this.overflows.add('', () => ({}), 0);
     if (opts.eventStreams)
       this.gauge(
         'to_event_streams',
@@ -185,5 +192,10 @@ export class Metrics {
   /** One graphql-ws socket closed for not reading its frames. */
   slowConsumerClosed() {
     this.slowConsumers.add('', () => ({}));
+  }
+
+  /** One subscription ended for having more than TO_SUBSCRIPTION_MAX_QUEUED events waiting. */
+  subscriptionOverflowed() {
+    this.overflows.add('', () => ({}));
   }
 }

@@ -108,7 +108,11 @@ export function useSharedSubscriptions(): Plugin {
         return this;
       },
       async next(): Promise<IteratorResult<ExecutionResult>> {
-        const r = await it.next();
+        // A stream that throws (SUBSCRIBER_TOO_SLOW, src/events/subscriptions.ts) has ended too.
+        const r = await it.next().catch((err: unknown) => {
+          leave();
+          throw err;
+        });
         if (r.done) {
           leave();
           return { value: undefined, done: true };

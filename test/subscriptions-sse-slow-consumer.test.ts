@@ -1,0 +1,220 @@
+// An SSE subscriber that stops reading (src/events/subscriptions.ts): the server takes its events only
+// as the client reads them, so they wait in its stream's queue; past TO_SUBSCRIPTION_MAX_QUEUED the
+// stream ends at once (to_event_streams drops, the queue is dropped), and the client, once it reads
+// again, gets what was already written, then an error with SUBSCRIBER_TOO_SLOW, then `complete`.
+// Another subscriber of the same events gets every one of them.
+import http from 'node:http';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config';
+import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+
+const MAX_QUEUED = 16;
+// The license's metadata makes each SSE event about 30 KB, so the kernel's socket buffers (several MB
+// on loopback) fill after a few hundred events; after them, events wait in the stream's queue.
+const PAD = 'x'.repeat(30_000);
+const EVENTS = `subscription($f: LicenseEventFilter) {
+  licenseEvents(filter: $f) { id type data license { metadata } }
+}`;
+/** More than enough to pass the bound, whatever the kernel buffers; reaching it fails the test. */
+const MAX_EVENTS = 2000;
+const DEADLINE = 20_000;
+
+let t: TestApp;
+let port: number;
+const warned: { obj: Record<string, unknown>; msg?: string }[] = [];
+beforeAll(async () => {
+  t = await makeApp({ subscriptionMaxQueued: MAX_QUEUED });
+  port = await t.app.listen(0, '127.0.0.1');
+  const warn = t.app.deps.logger.warn.bind(t.app.deps.logger);
+  t.app.deps.logger.warn = ((obj: Record<string, unknown>, msg?: string, ...rest: unknown[]) => {
+    warned.push({ obj, msg });
+    return (warn as (...a: unknown[]) => void)(obj, msg, ...rest);
+  }) as typeof t.app.deps.logger.warn;
+});
+afterAll(() => t.close());
+
+async function until(what: string, done: () => boolean | Promise<boolean>) {
+  const deadline = Date.now() + DEADLINE;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A series of the server's /metrics, over HTTP. */
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = new RegExp(`\\n${name} (\\d+)\\n`).exec(text);
+  if (!m) throw new Error(`${name} is not in /metrics`);
+  return Number(m[1]);
+}
+
+/** The `event:`/`data:` pairs of an SSE body (comments, the pings, left out). */
+function sseEvents(text: string): { event: string; data: string }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [event, data] = block.split('\n');
+      return { event: event!.slice('event:'.length).trim(), data: (data ?? '').slice('data:'.length).trim() };
+    });
+}
+
+it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW; the other subscriber gets every event in order', async () => {
+  const { license } = await productAndLicense(t, {
+    type: 'subscription',
+    expires_at: '2031-01-01T00:00:00.000Z',
+    metadata: { pad: PAD },
+  });
+  const vars = { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } };
+  const streams = t.app.deps.pubsub.eventSubscribers;
+  expect(await metric('to_subscription_overflows_total')).toBe(0);
+
+  // The slow one: SSE over node:http, its response and socket paused as soon as the headers are in.
+  const slow = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      path: '/graphql',
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${t.liveKey}`,
+      },
+    });
+    req.once('response', (res) => {
+      res.pause();
+      res.socket.pause();
+      resolve(res);
+    });
+    req.once('error', reject);
+    req.end(JSON.stringify({ query: EVENTS, variables: vars }));
+  });
+  expect(slow.statusCode).toBe(200);
+  expect(slow.headers['content-type']).toMatch(/^text\/event-stream/);
+  await until('the slow stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 1);
+
+  const normal = createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { token: t.liveKey },
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+  });
+  const got: string[] = [];
+  const errors: unknown[] = [];
+  let arrived = () => {};
+  /** Resolves once the normal subscriber holds `n` events (or something went wrong). */
+  const received = (n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${got.length} of ${n} events arrived`)), DEADLINE);
+      arrived = () => {
+        if (got.length < n && errors.length === 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      arrived();
+    });
+  normal.subscribe(
+    { query: EVENTS, variables: vars },
+    {
+      next: (v) => {
+        if (v.errors) errors.push(v.errors);
+        else got.push((v.data as any).licenseEvents.data.expiresAt);
+        arrived();
+      },
+      error: (e) => (errors.push(e), arrived()),
+      complete: () => (errors.push('completed'), arrived()),
+    },
+  );
+  try {
+    await until('the normal stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 2);
+    expect(await metric('to_event_streams')).toBe(streams + 2);
+
+    // Each event waits until the normal subscriber has it, so that one never falls behind.
+    const sent: string[] = [];
+    const renew = async () => {
+      const expiresAt = new Date(Date.parse('2031-01-01T00:00:00.000Z') + (sent.length + 1) * 60_000);
+      const r = await t.call('POST', `/api/v1/licenses/${license.id}/renew`, {
+        expires_at: expiresAt.toISOString(),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      sent.push(expiresAt.toISOString());
+      await received(sent.length);
+    };
+    const overflows = () => warned.filter((w) => w.msg?.includes('SUBSCRIBER_TOO_SLOW'));
+    while (overflows().length === 0 && sent.length < MAX_EVENTS) await renew();
+    expect(sent.length).toBeLessThan(MAX_EVENTS);
+    const overflowAt = sent.length;
+    console.log(`the paused SSE stream ended after ${overflowAt} events of about 30 KB`);
+
+    // The slow stream is gone while its client is still paused; the other lives on.
+    expect(await metric('to_event_streams')).toBe(streams + 1);
+    expect(await metric('to_subscription_overflows_total')).toBe(1);
+    expect(overflows()).toHaveLength(1);
+    const [line] = overflows();
+    expect(line!.obj).toEqual({
+      accountId: t.accountId,
+      environment: 'live',
+      apiKeyId: expect.stringMatching(/^key_/),
+      userId: undefined,
+      limit: MAX_QUEUED,
+    });
+    expect(JSON.stringify(line)).not.toContain(t.liveKey);
+
+    // More events after it: the normal subscriber gets them too, in order, and nothing is lost.
+    for (let i = 0; i < 3; i++) await renew();
+    expect(errors).toEqual([]);
+    expect(got).toEqual(sent);
+    expect(await metric('to_subscription_overflows_total')).toBe(1);
+
+    // Read again, the slow client gets the events the server had taken before the bound was passed,
+    // then the error, then `complete`, and the response ends.
+    let text = '';
+    slow.setEncoding('utf8');
+    slow.on('data', (chunk: string) => (text += chunk));
+    const ended = new Promise<void>((resolve) => slow.once('end', resolve));
+    slow.socket.resume();
+    slow.resume();
+    await Promise.race([
+      ended,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the SSE response did not end')), DEADLINE),
+      ),
+    ]);
+    const events = sseEvents(text);
+    expect(events.at(-1)).toEqual({ event: 'complete', data: '' });
+    const nexts = events.slice(0, -1).map((e) => {
+      expect(e.event).toBe('next');
+      return JSON.parse(e.data) as { data?: any; errors?: { message: string; extensions: object }[] };
+    });
+    const last = nexts.pop()!;
+    expect(last).toEqual({
+      errors: [
+        {
+          message: expect.stringContaining(`more than ${MAX_QUEUED} events were waiting`),
+          extensions: { code: 'SUBSCRIBER_TOO_SLOW', maxQueued: MAX_QUEUED },
+        },
+      ],
+    });
+    // What it did get is the first of the same events, in order: all the server took before the
+    // bound was passed. The MAX_QUEUED that waited, and the one past them, were dropped.
+    const slowGot = nexts.map((n) => n.data.licenseEvents.data.expiresAt as string);
+    expect(slowGot).toEqual(sent.slice(0, overflowAt - MAX_QUEUED - 1));
+    expect(await metric('to_event_streams')).toBe(streams + 1);
+  } finally {
+    slow.destroy();
+    await normal.dispose();
+  }
+});
+
+it('reads TO_SUBSCRIPTION_MAX_QUEUED: 10,000 unless set, and refuses a bad value by name', () => {
+  expect(loadConfig({}).subscriptionMaxQueued).toBe(10_000);
+  expect(loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: '16' }).subscriptionMaxQueued).toBe(16);
+  expect(() => loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: 'lots' })).toThrow(/TO_SUBSCRIPTION_MAX_QUEUED/);
+  expect(() => loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: '0' })).toThrow(/TO_SUBSCRIPTION_MAX_QUEUED/);
+});
