@@ -6,8 +6,13 @@
 // instance works on its own (the caches' TTLs bound what it may miss; they are dropped when Redis is
 // back). This replaces @graphql-yoga/redis-event-target, whose unhandled publish() rejection took
 // the process down when Redis went away (issue 10, hole 1).
+//
+// Local delivery is a plain call of each listener, in order, each on its own (a listener that
+// throws does not keep the message from the others). It was @graphql-yoga/subscription's pub/sub,
+// whose repeaters refuse more than 1,024 messages published in one synchronous loop: a commit of
+// a lease reaper's batch, or a burst arriving from Redis, lost the rest of its messages and raised
+// an unhandled RepeaterOverflowError per message (test/pubsub-burst.test.ts).
 import { randomUUID } from 'node:crypto';
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Event } from '../../prisma/generated/client/client';
@@ -56,9 +61,15 @@ export const toWire = (e: Event): WireEvent => ({
   createdAt: e.createdAt.toISOString(),
 });
 
+type Listener<K extends keyof Topics> = (msg: Topics[K][0]) => void;
+
 export class EventPubSub {
-  /** This instance's listeners (in memory); Redis messages from other instances are fed into it. */
-  readonly pubsub: PubSub<Topics>;
+  /** This instance's listeners by topic; Redis messages from other instances are fed to them too. */
+  private readonly listeners: { [K in keyof Topics]: Set<Listener<K>> } = {
+    events: new Set(),
+    licenses: new Set(),
+    credentials: new Set(),
+  };
   /** Identifies this instance, so it can ignore its own messages. */
   readonly instanceId = randomUUID();
   private readonly pub: Redis | null = null;
@@ -70,7 +81,6 @@ export class EventPubSub {
     private readonly redis?: RedisLink | null,
     private readonly logger?: Pick<Logger, 'warn'>,
   ) {
-    this.pubsub = createPubSub<Topics>();
     if (!redis) return;
     // Publishes queue while connecting (a CLI publishes right after it starts); with Redis away they
     // fail after one reconnect attempt or 1 s, and are logged, never thrown.
@@ -107,11 +117,22 @@ export class EventPubSub {
     } catch {
       return;
     }
-    if (msg.o !== this.instanceId) this.pubsub.publish(topic, msg.m);
+    if (msg.o !== this.instanceId) this.deliver(topic, msg.m);
+  }
+
+  /** Calls every local listener of `topic` with `msg`; one that throws does not stop the others. */
+  private deliver<K extends keyof Topics>(topic: K, msg: Topics[K][0]): void {
+    for (const fn of this.listeners[topic] as Set<Listener<K>>) {
+      try {
+        fn(msg);
+      } catch {
+        // a listener's failure is its own; the message still reaches the rest
+      }
+    }
   }
 
   private publish<K extends keyof Topics>(topic: K, msg: Topics[K][0]): void {
-    this.pubsub.publish(topic as 'events', msg as WireEvent);
+    this.deliver(topic, msg);
     if (!this.pub) return;
     this.pub.publish(channelOf(topic), JSON.stringify({ o: this.instanceId, m: msg })).catch((err: Error) => {
       // Other instances miss this message; their cache TTLs bound the staleness. One line per 10 s.
@@ -122,22 +143,14 @@ export class EventPubSub {
     });
   }
 
-  private sinks = new Set<(e: WireEvent) => void>();
-  private fanout: (() => void) | null = null;
-
-  /** Calls `fn` for every committed event (from any instance). One pub/sub subscription per
-   * instance feeds every local subscriber, so a subscriber costs a Set entry, not a stream. */
+  /** Calls `fn` for every committed event (from any instance): a subscriber costs a Set entry. */
   onEvent(fn: (e: WireEvent) => void): () => void {
-    this.fanout ??= this.listen('events', (e) => {
-      for (const sink of this.sinks) sink(e);
-    });
-    this.sinks.add(fn);
-    return () => this.sinks.delete(fn);
+    return this.listen('events', fn);
   }
 
   /** How many event streams are open on this instance (the subscribers onEvent feeds). */
   get eventSubscribers(): number {
-    return this.sinks.size;
+    return this.listeners.events.size;
   }
 
   /** Tells every other instance to drop these validate-cache entries (or all of them). */
@@ -173,23 +186,17 @@ export class EventPubSub {
     for (const e of events) this.publish('events', toWire(e));
   }
 
-  /** Runs `fn` for every message on `topic` until the returned stop function is called. */
-  listen<K extends keyof Topics>(topic: K, fn: (msg: Topics[K][0]) => void): () => void {
-    const it = this.pubsub.subscribe(topic as 'events') as AsyncIterableIterator<Topics[K][0]>;
-    void (async () => {
-      for await (const msg of it) {
-        try {
-          fn(msg);
-        } catch {
-          // a listener's failure must not end the subscription
-        }
-      }
-    })();
-    return () => void it.return?.();
+  /** Runs `fn` for every message on `topic` until the returned stop function is called. Each one
+   * its own: the same function registered twice runs twice. */
+  listen<K extends keyof Topics>(topic: K, fn: Listener<K>): () => void {
+    const own: Listener<K> = (msg) => fn(msg);
+    const set = this.listeners[topic] as Set<Listener<K>>;
+    set.add(own);
+    return () => void set.delete(own);
   }
 
   close(): Promise<void> {
-    this.sinks.clear();
+    for (const set of Object.values(this.listeners)) set.clear();
     return Promise.resolve();
     // The connections themselves are closed by their RedisLink (deps' owner).
   }
