@@ -132,10 +132,12 @@ describe.skipIf(!usingPostgres())('several instances on one PostgreSQL', () => {
       tenant,
       data: { n: i },
     }));
-    // Half through each instance, in a few transactions.
+    // Half through each instance, in a few transactions; each wakes its own dispatcher, as a
+    // commit() that records events does (src/db/commit.ts).
     for (let i = 0; i < 200; i += 50) {
       const app = i % 100 === 0 ? a : b;
       await app.app.deps.prisma.$transaction((tx) => recordEvents(tx, inputs.slice(i, i + 50)));
+      app.app.deps.kicks.webhook();
     }
     await rx.waitFor(
       async () => (await a.app.deps.prisma.webhookDelivery.count({ where: { status: 'delivered' } })) === 200,
