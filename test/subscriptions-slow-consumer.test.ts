@@ -2,57 +2,37 @@
 // TO_WS_MAX_BUFFERED_BYTES queued in the server, its socket is closed with 1013, its stream ends at
 // once, and the other subscribers of the same events get every one of them.
 import type { Socket } from 'node:net';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
 import { SLOW_CONSUMER_REASON } from '../src/http/graphql/ws';
 import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+import {
+  captureWarnings,
+  DEADLINE,
+  EVENTS,
+  metric as metricAt,
+  PAD,
+  readingSubscriber,
+  renewer,
+  until,
+} from './helpers/slow-consumers';
 
 const LIMIT = 64 * 1024;
-// The license's metadata (30 KB, near the 32 KB a metadata object may take), asked for under 8
-// aliases, makes each `next` frame about 240 KB, so the kernel's socket buffers (about 4 MB on
-// loopback) fill after a score of events rather than tens of thousands: few enough to stay fast
-// while the rest of the suite loads the machine.
-const PAD = 'x'.repeat(30_000);
-const EVENTS = `subscription($f: LicenseEventFilter) {
-  licenseEvents(filter: $f) { id type data license {
-    m1: metadata m2: metadata m3: metadata m4: metadata m5: metadata m6: metadata m7: metadata m8: metadata
-  } }
-}`;
 /** More than enough to pass the bound, whatever the kernel buffers; reaching it fails the test. */
 const MAX_EVENTS = 1000;
-const DEADLINE = 20_000;
 
 let t: TestApp;
 let port: number;
-const warned: { obj: Record<string, unknown>; msg?: string }[] = [];
+let warned: ReturnType<typeof captureWarnings>;
 beforeAll(async () => {
   t = await makeApp({ wsMaxBufferedBytes: LIMIT });
   port = await t.app.listen(0, '127.0.0.1');
-  const warn = t.app.deps.logger.warn.bind(t.app.deps.logger);
-  t.app.deps.logger.warn = ((obj: Record<string, unknown>, msg?: string, ...rest: unknown[]) => {
-    warned.push({ obj, msg });
-    return (warn as (...a: unknown[]) => void)(obj, msg, ...rest);
-  }) as typeof t.app.deps.logger.warn;
+  warned = captureWarnings(t);
 });
 afterAll(() => t.close());
 
-async function until(what: string, done: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + DEADLINE;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A series of the server's /metrics, over HTTP. */
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = new RegExp(`\\n${name} (\\d+)\\n`).exec(text);
-  if (!m) throw new Error(`${name} is not in /metrics`);
-  return Number(m[1]);
-}
+const metric = (name: string) => metricAt(port, name);
 
 it('closes a socket that stops reading with 1013 and ends its stream; the other subscriber gets every event in order', async () => {
   const { license } = await productAndLicense(t, {
@@ -82,40 +62,8 @@ it('closes a socket that stops reading with 1013 and ends its stream; the other 
   slow.send(JSON.stringify({ id: 'slow', type: 'subscribe', payload: { query: EVENTS, variables: vars } }));
   await until('the slow stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 1);
 
-  const normal = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { token: t.liveKey },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => {},
-  });
-  const got: string[] = [];
-  const errors: unknown[] = [];
-  let arrived = () => {};
-  /** Resolves once the normal subscriber holds `n` events (or something went wrong). */
-  const received = (n: number) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${got.length} of ${n} events arrived`)), DEADLINE);
-      arrived = () => {
-        if (got.length < n && errors.length === 0) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      arrived();
-    });
-  normal.subscribe(
-    { query: EVENTS, variables: vars },
-    {
-      next: (v) => {
-        if (v.errors) errors.push(v.errors);
-        else got.push((v.data as any).licenseEvents.data.expiresAt);
-        arrived();
-      },
-      error: (e) => (errors.push(e), arrived()),
-      complete: () => (errors.push('completed'), arrived()),
-    },
-  );
+  const normal = readingSubscriber(port, t, vars);
+  const { got, errors } = normal;
   try {
     await until('the normal stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 2);
     expect(await metric('to_event_streams')).toBe(streams + 2);
@@ -125,16 +73,7 @@ it('closes a socket that stops reading with 1013 and ends its stream; the other 
     // burst of 240 KB frames could otherwise sit in the server's queue until this test yields, and
     // the reading client would look slow too (the default bound, 4 MiB, is 17 such frames).
     (slow as unknown as { _socket: Socket })._socket.pause();
-    const sent: string[] = [];
-    const renew = async () => {
-      const expiresAt = new Date(Date.parse('2031-01-01T00:00:00.000Z') + (sent.length + 1) * 60_000);
-      const r = await t.call('POST', `/api/v1/licenses/${license.id}/renew`, {
-        expires_at: expiresAt.toISOString(),
-      });
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      sent.push(expiresAt.toISOString());
-      await received(sent.length);
-    };
+    const { sent, renew } = renewer(t, license.id, normal);
     const closes = () => warned.filter((w) => w.msg?.includes('not reading'));
     while (closes().length === 0 && sent.length < MAX_EVENTS) await renew();
     expect(sent.length).toBeLessThan(MAX_EVENTS);
@@ -174,7 +113,7 @@ it('closes a socket that stops reading with 1013 and ends its stream; the other 
     expect(await metric('to_event_streams')).toBe(streams + 1);
   } finally {
     slow.terminate();
-    await normal.dispose();
+    await normal.client.dispose();
   }
 });
 

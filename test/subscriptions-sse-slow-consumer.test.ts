@@ -4,56 +4,35 @@
 // again, gets what was already written, then an error with SUBSCRIBER_TOO_SLOW, then `complete`.
 // Another subscriber of the same events gets every one of them.
 import http from 'node:http';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
 import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+import {
+  captureWarnings,
+  DEADLINE,
+  EVENTS,
+  metric as metricAt,
+  PAD,
+  readingSubscriber,
+  renewer,
+  until,
+} from './helpers/slow-consumers';
 
 const MAX_QUEUED = 16;
-// The license's metadata (30 KB, near the 32 KB a metadata object may take), asked for under 8
-// aliases, makes each SSE event about 240 KB, so the kernel's socket buffers (about 4 MB on
-// loopback) fill after a score of events; after them, events wait in the stream's queue. Few
-// enough to stay fast while the rest of the suite loads the machine.
-const PAD = 'x'.repeat(30_000);
-const EVENTS = `subscription($f: LicenseEventFilter) {
-  licenseEvents(filter: $f) { id type data license {
-    m1: metadata m2: metadata m3: metadata m4: metadata m5: metadata m6: metadata m7: metadata m8: metadata
-  } }
-}`;
 /** More than enough to pass the bound, whatever the kernel buffers; reaching it fails the test. */
 const MAX_EVENTS = 2000;
-const DEADLINE = 20_000;
 
 let t: TestApp;
 let port: number;
-const warned: { obj: Record<string, unknown>; msg?: string }[] = [];
+let warned: ReturnType<typeof captureWarnings>;
 beforeAll(async () => {
   t = await makeApp({ subscriptionMaxQueued: MAX_QUEUED });
   port = await t.app.listen(0, '127.0.0.1');
-  const warn = t.app.deps.logger.warn.bind(t.app.deps.logger);
-  t.app.deps.logger.warn = ((obj: Record<string, unknown>, msg?: string, ...rest: unknown[]) => {
-    warned.push({ obj, msg });
-    return (warn as (...a: unknown[]) => void)(obj, msg, ...rest);
-  }) as typeof t.app.deps.logger.warn;
+  warned = captureWarnings(t);
 });
 afterAll(() => t.close());
 
-async function until(what: string, done: () => boolean | Promise<boolean>) {
-  const deadline = Date.now() + DEADLINE;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A series of the server's /metrics, over HTTP. */
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = new RegExp(`\\n${name} (\\d+)\\n`).exec(text);
-  if (!m) throw new Error(`${name} is not in /metrics`);
-  return Number(m[1]);
-}
+const metric = (name: string) => metricAt(port, name);
 
 /** The `event:`/`data:` pairs of an SSE body (comments, the pings, left out). */
 function sseEvents(text: string): { event: string; data: string }[] {
@@ -101,55 +80,14 @@ it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW
   expect(slow.headers['content-type']).toMatch(/^text\/event-stream/);
   await until('the slow stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 1);
 
-  const normal = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { token: t.liveKey },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => {},
-  });
-  const got: string[] = [];
-  const errors: unknown[] = [];
-  let arrived = () => {};
-  /** Resolves once the normal subscriber holds `n` events (or something went wrong). */
-  const received = (n: number) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${got.length} of ${n} events arrived`)), DEADLINE);
-      arrived = () => {
-        if (got.length < n && errors.length === 0) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      arrived();
-    });
-  normal.subscribe(
-    { query: EVENTS, variables: vars },
-    {
-      next: (v) => {
-        if (v.errors) errors.push(v.errors);
-        else got.push((v.data as any).licenseEvents.data.expiresAt);
-        arrived();
-      },
-      error: (e) => (errors.push(e), arrived()),
-      complete: () => (errors.push('completed'), arrived()),
-    },
-  );
+  const normal = readingSubscriber(port, t, vars);
+  const { got, errors } = normal;
   try {
     await until('the normal stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 2);
     expect(await metric('to_event_streams')).toBe(streams + 2);
 
     // Each event waits until the normal subscriber has it, so that one never falls behind.
-    const sent: string[] = [];
-    const renew = async () => {
-      const expiresAt = new Date(Date.parse('2031-01-01T00:00:00.000Z') + (sent.length + 1) * 60_000);
-      const r = await t.call('POST', `/api/v1/licenses/${license.id}/renew`, {
-        expires_at: expiresAt.toISOString(),
-      });
-      expect(r.status, JSON.stringify(r.body)).toBe(200);
-      sent.push(expiresAt.toISOString());
-      await received(sent.length);
-    };
+    const { sent, renew } = renewer(t, license.id, normal);
     const overflows = () => warned.filter((w) => w.msg?.includes('SUBSCRIBER_TOO_SLOW'));
     while (overflows().length === 0 && sent.length < MAX_EVENTS) await renew();
     expect(sent.length).toBeLessThan(MAX_EVENTS);
@@ -212,7 +150,7 @@ it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW
     expect(await metric('to_event_streams')).toBe(streams + 1);
   } finally {
     slow.destroy();
-    await normal.dispose();
+    await normal.client.dispose();
   }
 });
 
