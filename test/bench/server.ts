@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app';
 import { testConfig } from '../../src/config';
+import { broadcast as broadcastTo } from './broadcast';
 import { seedLicense } from './seed';
 
 const mode = process.argv[2];
@@ -150,18 +151,7 @@ async function broadcast() {
     const events = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('events') ?? 0);
     req.resume();
     void (async () => {
-      for (let i = 0; i < events; i++) {
-        // Shaped and sized like the app's graphql-ws `next` frame for a license event.
-        const msg = JSON.stringify({
-          id: '6f1c2e0a-52d4-4c1b-9e55-3f7d1f9e2a10',
-          type: 'next',
-          payload: {
-            data: { licenseEvents: { id: `evt_${i}`, type: 'license.suspended', sent: Date.now() } },
-          },
-        });
-        for (const c of wss.clients) c.send(msg);
-        await new Promise((r) => setImmediate(r));
-      }
+      await broadcastTo(wss.clients, events);
       res.writeHead(204).end();
     })();
   });

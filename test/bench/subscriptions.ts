@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
+import { broadcast } from './broadcast';
 import { type BenchOptions, machineFacts, startServer, tempDir } from './lib';
 
 const pct = (xs: number[], p: number) => {
@@ -42,19 +43,7 @@ async function baselineBroadcast(
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     port = (http.address() as AddressInfo).port;
-    trigger = async () => {
-      for (let i = 0; i < events; i++) {
-        const msg = JSON.stringify({
-          id: '6f1c2e0a-52d4-4c1b-9e55-3f7d1f9e2a10',
-          type: 'next',
-          payload: {
-            data: { licenseEvents: { id: `evt_${i}`, type: 'license.suspended', sent: Date.now() } },
-          },
-        });
-        for (const c of wss.clients) c.send(msg);
-        await new Promise((r) => setImmediate(r));
-      }
-    };
+    trigger = () => broadcast(wss.clients, events);
     stop = async () => {
       wss.close();
       await new Promise((r) => http.close(r));
