@@ -127,7 +127,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     emails,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
-        const s = createServer(nodeListener(dispatch, logger, () => draining.on));
+        const s = createServer(nodeListener(dispatch, logger, () => draining.on, config.streamStallMs));
         server = s;
         // A port in use (EADDRINUSE) rejects: main.ts says so in one line. graphql-ws is attached
         // once the port is ours (its server would print the same error with a stack otherwise).

@@ -33,6 +33,7 @@ const EnvSchema = z.object({
     .min(1024)
     .default(4 * 1024 * 1024),
   TO_SUBSCRIPTION_MAX_QUEUED: z.coerce.number().int().min(1).default(10_000),
+  TO_STREAM_STALL_MS: z.coerce.number().int().min(100).default(30_000),
   TO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -126,6 +127,10 @@ export interface Config {
    * ends it with SUBSCRIBER_TOO_SLOW, so a subscriber that stops reading (SSE, where the server only
    * takes an event when the client has read the last) cannot grow the server's memory. */
   subscriptionMaxQueued: number;
+  /** How long a streamed answer (SSE) may wait for its client to take what was written: past it,
+   * with the socket still full, the connection is closed (src/http/node-adapter.ts), so a client
+   * that stops reading cannot hold a connection and its buffers for ever. */
+  streamStallMs: number;
   maxBodyBytes: number;
   /** Create the first account and keys when the database is empty. */
   bootstrap: boolean;
@@ -222,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentialRecheckMs: e.TO_CREDENTIAL_RECHECK_MS,
     wsMaxBufferedBytes: e.TO_WS_MAX_BUFFERED_BYTES,
     subscriptionMaxQueued: e.TO_SUBSCRIPTION_MAX_QUEUED,
+    streamStallMs: e.TO_STREAM_STALL_MS,
     maxBodyBytes: e.TO_MAX_BODY_BYTES,
     bootstrap: e.TO_BOOTSTRAP,
     reaperIntervalMs: e.TO_REAPER_INTERVAL_MS,

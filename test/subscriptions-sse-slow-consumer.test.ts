@@ -45,6 +45,31 @@ function sseEvents(text: string): { event: string; data: string }[] {
     });
 }
 
+/** An SSE subscription of EVENTS over node:http, its response and socket paused as soon as the
+ * headers are in: a client that reads nothing. */
+function pausedSse(at: number, key: string, vars: Record<string, unknown>) {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port: at,
+      path: '/graphql',
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${key}`,
+      },
+    });
+    req.once('response', (res) => {
+      res.pause();
+      res.socket.pause();
+      resolve(res);
+    });
+    req.once('error', reject);
+    req.end(JSON.stringify({ query: EVENTS, variables: vars }));
+  });
+}
+
 it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW; the other subscriber gets every event in order', async () => {
   const { license } = await productAndLicense(t, {
     type: 'subscription',
@@ -56,26 +81,7 @@ it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW
   expect(await metric('to_subscription_overflows_total')).toBe(0);
 
   // The slow one: SSE over node:http, its response and socket paused as soon as the headers are in.
-  const slow = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1',
-      port,
-      path: '/graphql',
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        authorization: `Bearer ${t.liveKey}`,
-      },
-    });
-    req.once('response', (res) => {
-      res.pause();
-      res.socket.pause();
-      resolve(res);
-    });
-    req.once('error', reject);
-    req.end(JSON.stringify({ query: EVENTS, variables: vars }));
-  });
+  const slow = await pausedSse(port, t.liveKey, vars);
   expect(slow.statusCode).toBe(200);
   expect(slow.headers['content-type']).toMatch(/^text\/event-stream/);
   await until('the slow stream', () => t.app.deps.pubsub.eventSubscribers >= streams + 1);
@@ -154,9 +160,57 @@ it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW
   }
 });
 
-it('reads TO_SUBSCRIPTION_MAX_QUEUED: 10,000 unless set, and refuses a bad value by name', () => {
+it('closes the connection of an SSE client that takes nothing for TO_STREAM_STALL_MS with its socket full', async () => {
+  const s = await makeApp({ streamStallMs: 500 });
+  try {
+    const at = await s.app.listen(0, '127.0.0.1');
+    const { license } = await productAndLicense(s, {
+      type: 'subscription',
+      expires_at: '2031-01-01T00:00:00.000Z',
+      metadata: { pad: PAD },
+    });
+    const vars = { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } };
+    const streams = s.app.deps.pubsub.eventSubscribers;
+    const slow = await pausedSse(at, s.liveKey, vars);
+    const closed = new Promise<void>((resolve) => slow.socket.once('close', () => resolve()));
+    await until('the slow stream', () => s.app.deps.pubsub.eventSubscribers >= streams + 1);
+    const normal = readingSubscriber(at, s, vars);
+    try {
+      await until('the normal stream', () => s.app.deps.pubsub.eventSubscribers >= streams + 2);
+      // Events until the kernel's buffers are full and the server's write waits; 500 ms later the
+      // connection is closed and its stream ends, though the client never read or left.
+      const { sent, renew } = renewer(s, license.id, normal);
+      while (s.app.deps.pubsub.eventSubscribers > streams + 1 && sent.length < MAX_EVENTS) await renew();
+      expect(sent.length).toBeLessThan(MAX_EVENTS);
+      await until(
+        'the stalled stream to end',
+        async () => (await metricAt(at, 'to_event_streams')) === streams + 1,
+      );
+      // Nothing was dropped silently for it: it was cut off, well under the queue bound (10,000).
+      expect(await metricAt(at, 'to_subscription_overflows_total')).toBe(0);
+      // Read again, the client finds its connection closed once it has read what the kernel held.
+      slow.resume();
+      slow.socket.resume();
+      await closed;
+      // The other subscriber got every event, in order.
+      for (let i = 0; i < 2; i++) await renew();
+      expect(normal.errors).toEqual([]);
+      expect(normal.got).toEqual(sent);
+    } finally {
+      slow.destroy();
+      await normal.client.dispose();
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+it('reads TO_SUBSCRIPTION_MAX_QUEUED (10,000) and TO_STREAM_STALL_MS (30 s) unless set, and refuses bad values by name', () => {
   expect(loadConfig({}).subscriptionMaxQueued).toBe(10_000);
   expect(loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: '16' }).subscriptionMaxQueued).toBe(16);
   expect(() => loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: 'lots' })).toThrow(/TO_SUBSCRIPTION_MAX_QUEUED/);
   expect(() => loadConfig({ TO_SUBSCRIPTION_MAX_QUEUED: '0' })).toThrow(/TO_SUBSCRIPTION_MAX_QUEUED/);
+  expect(loadConfig({}).streamStallMs).toBe(30_000);
+  expect(loadConfig({ TO_STREAM_STALL_MS: '500' }).streamStallMs).toBe(500);
+  expect(() => loadConfig({ TO_STREAM_STALL_MS: '10' })).toThrow(/TO_STREAM_STALL_MS/);
 });

@@ -82,7 +82,13 @@ class NodeExchange implements Exchange {
   }
 }
 
-function writeReply(res: ServerResponse, reply: Reply, method: string, closing: boolean): void {
+function writeReply(
+  res: ServerResponse,
+  reply: Reply,
+  method: string,
+  closing: boolean,
+  stallMs: number,
+): void {
   const body = reply.body;
   // While the server stops, every answer closes its connection: a client on a kept-alive socket
   // moves on (to another instance) instead of sending there again, so the stop never has to cut a
@@ -110,10 +116,14 @@ function writeReply(res: ServerResponse, reply: Reply, method: string, closing: 
   // A stream (SSE from yoga, whose streams are not node's own): flush each chunk as it comes; a
   // client that leaves cancels it.
   res.flushHeaders();
-  void pump(body.getReader(), res);
+  void pump(body.getReader(), res, stallMs);
 }
 
-async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse): Promise<void> {
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  res: ServerResponse,
+  stallMs: number,
+): Promise<void> {
   res.once('close', () => void reader.cancel().catch(() => {}));
   try {
     for (;;) {
@@ -121,13 +131,21 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
       if (done || res.destroyed) break;
       if (!res.write(value)) {
         // Both listeners go when either fires: a long stream waits for 'drain' many times, and each
-        // 'close' listener left behind would stay until the response ends.
+        // 'close' listener left behind would stay until the response ends. A client that takes
+        // nothing for `stallMs` with its socket full has stopped reading: its connection is closed
+        // (the stream is cancelled with it), rather than kept, with its buffers, for as long as it
+        // likes.
         await new Promise<void>((resolve) => {
           const go = () => {
+            clearTimeout(stall);
             res.off('drain', go);
             res.off('close', go);
             resolve();
           };
+          const stall = setTimeout(() => {
+            res.destroy();
+            go();
+          }, stallMs);
           res.once('drain', go);
           res.once('close', go);
         });
@@ -139,16 +157,18 @@ async function pump(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
   }
 }
 
-/** `closing` says whether the server is stopping (src/app.ts closeServer). */
+/** `closing` says whether the server is stopping (src/app.ts closeServer); `streamStallMs`, how
+ * long a streamed answer waits for a client that takes nothing (TO_STREAM_STALL_MS). */
 export function nodeListener(
   dispatch: (ex: Exchange) => Promise<Reply>,
   logger: Logger,
   closing: () => boolean = () => false,
+  streamStallMs = 30_000,
 ): RequestListener {
   return (req, res) => {
     const method = req.method ?? 'GET';
     dispatch(new NodeExchange(req))
-      .then((reply) => writeReply(res, reply, method, closing()))
+      .then((reply) => writeReply(res, reply, method, closing(), streamStallMs))
       .catch((err: unknown) => {
         // The dispatcher turns every failure into a reply; this is a failure to write one.
         logger.error({ err }, 'could not write the response');
