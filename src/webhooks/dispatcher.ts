@@ -27,7 +27,8 @@ const SECRETS_KEPT = 1024;
 // endpoint's room: what this instance may still send or queue for it); only the picked rows are
 // locked, and SKIP LOCKED plus the re-checked WHERE keep two instances from taking the same row.
 // The picked rows are found by primary key (`status::text` keeps the planner off the status index,
-// which it would otherwise choose on PGlite, where no statistics are ever gathered).
+// which it would otherwise choose where statistics are missing or stale: on PGlite until the
+// db-maintenance job has analysed the table, src/db/maintenance.ts).
 export const CLAIM_SQL = `
 WITH due AS (
   SELECT id, "endpointId", "nextAttemptAt" FROM "WebhookDelivery"
