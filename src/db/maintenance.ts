@@ -3,8 +3,9 @@
 // analysed. Dead row versions then pile up in every table that is updated (deliveries, leases,
 // licenses), the planner works without statistics (the webhook claim read every pending row and
 // sorted them, 23-38 ms a claim with 20,000 pending, where an index scan takes 1 ms), and
-// transaction ids are never frozen, so a busy folder would reach PostgreSQL's wraparound stop
-// (it refuses writes about 2^31 transactions in) after months.
+// transaction ids are never frozen, so a busy folder would run into wraparound about 2^31 writing
+// transactions in, after months: PostgreSQL's stop (refusing writes) applies under a postmaster
+// only; single-user mode just warns, and old rows would turn invisible.
 //
 // The job applies autovacuum's own rules (its default thresholds) to pg_stat_user_tables: VACUUM a
 // table whose dead rows or inserts since its last vacuum pass the threshold, ANALYZE one whose
