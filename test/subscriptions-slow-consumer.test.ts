@@ -6,13 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
 import { SLOW_CONSUMER_REASON } from '../src/http/graphql/ws';
-import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+import { makeApp, type TestApp } from './helpers/app';
 import {
+  bigLicense,
   captureWarnings,
   DEADLINE,
   EVENTS,
   metric as metricAt,
-  PAD,
   readingSubscriber,
   renewer,
   until,
@@ -35,12 +35,7 @@ afterAll(() => t.close());
 const metric = (name: string) => metricAt(port, name);
 
 it('closes a socket that stops reading with 1013 and ends its stream; the other subscriber gets every event in order', async () => {
-  const { license } = await productAndLicense(t, {
-    type: 'subscription',
-    expires_at: '2031-01-01T00:00:00.000Z',
-    metadata: { pad: PAD },
-  });
-  const vars = { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } };
+  const { license, vars } = await bigLicense(t);
   const streams = t.app.deps.pubsub.eventSubscribers;
   expect(await metric('to_ws_slow_consumer_closes_total')).toBe(0);
 

@@ -6,13 +6,13 @@
 import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { makeApp, productAndLicense, type TestApp } from './helpers/app';
+import { makeApp, type TestApp } from './helpers/app';
 import {
+  bigLicense,
   captureWarnings,
   DEADLINE,
   EVENTS,
   metric as metricAt,
-  PAD,
   readingSubscriber,
   renewer,
   until,
@@ -71,12 +71,7 @@ function pausedSse(at: number, key: string, vars: Record<string, unknown>) {
 }
 
 it('ends the stream of an SSE client that stops reading with SUBSCRIBER_TOO_SLOW; the other subscriber gets every event in order', async () => {
-  const { license } = await productAndLicense(t, {
-    type: 'subscription',
-    expires_at: '2031-01-01T00:00:00.000Z',
-    metadata: { pad: PAD },
-  });
-  const vars = { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } };
+  const { license, vars } = await bigLicense(t);
   const streams = t.app.deps.pubsub.eventSubscribers;
   expect(await metric('to_subscription_overflows_total')).toBe(0);
 
@@ -164,12 +159,7 @@ it('closes the connection of an SSE client that takes nothing for TO_STREAM_STAL
   const s = await makeApp({ streamStallMs: 500 });
   try {
     const at = await s.app.listen(0, '127.0.0.1');
-    const { license } = await productAndLicense(s, {
-      type: 'subscription',
-      expires_at: '2031-01-01T00:00:00.000Z',
-      metadata: { pad: PAD },
-    });
-    const vars = { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } };
+    const { license, vars } = await bigLicense(s);
     const streams = s.app.deps.pubsub.eventSubscribers;
     const slow = await pausedSse(at, s.liveKey, vars);
     const closed = new Promise<void>((resolve) => slow.socket.once('close', () => resolve()));

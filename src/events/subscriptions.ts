@@ -11,7 +11,7 @@
 // (SSE: a `next` event with it, then `complete`; graphql-ws: an `error` message) rather than a
 // stream that quietly skipped events.
 import { subscriberTooSlow } from '../graphql/errors';
-import type { Caller, Tenant } from '../lib/principal';
+import { type Caller, principalLogFields, type Tenant } from '../lib/principal';
 import type { Deps } from '../deps';
 import type { WireEvent } from './pubsub';
 
@@ -80,13 +80,7 @@ export function eventStream<T = WireEvent>(
     void finish();
     deps.metrics.subscriptionOverflowed();
     deps.logger.warn(
-      {
-        accountId: principal.accountId,
-        environment: principal.environment,
-        apiKeyId: principal.apiKeyId,
-        userId: principal.userId,
-        limit: max,
-      },
+      { ...principalLogFields(principal), limit: max },
       'subscription ended (SUBSCRIBER_TOO_SLOW): more events waited for its client than TO_SUBSCRIPTION_MAX_QUEUED',
     );
   };

@@ -41,6 +41,15 @@ export const ANONYMOUS: Principal = Object.freeze({
   scopes: [],
 }) as Principal;
 
+/** The fields that name a principal in a log line: account, environment, API key or user id
+ * (never a secret). */
+export const principalLogFields = (p: Principal | undefined) => ({
+  accountId: p?.accountId,
+  environment: p?.environment,
+  apiKeyId: p?.apiKeyId,
+  userId: p?.userId,
+});
+
 export function tenantOf(p: Principal): Tenant | null {
   return p.accountId && p.environment ? { accountId: p.accountId, environment: p.environment } : null;
 }

@@ -4,7 +4,7 @@
 import { type Client, createClient } from 'graphql-ws';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import type { TestApp } from './app';
+import { productAndLicense, type TestApp } from './app';
 
 export const DEADLINE = 20_000;
 
@@ -18,6 +18,16 @@ export const EVENTS = `subscription($f: LicenseEventFilter) {
     m1: metadata m2: metadata m3: metadata m4: metadata m5: metadata m6: metadata m7: metadata m8: metadata
   } }
 }`;
+
+/** A license whose events are large (PAD in its metadata), and the EVENTS variables for its renewals. */
+export async function bigLicense(t: TestApp) {
+  const { license } = await productAndLicense(t, {
+    type: 'subscription',
+    expires_at: '2031-01-01T00:00:00.000Z',
+    metadata: { pad: PAD },
+  });
+  return { license, vars: { f: { licenseId: license.id, types: ['LICENSE_RENEWED'] } } };
+}
 
 export async function until(what: string, done: () => boolean | Promise<boolean>) {
   const deadline = Date.now() + DEADLINE;

@@ -30,7 +30,7 @@ import type { Watched } from '../../auth/credential-watch';
 import type { Deps } from '../../deps';
 import type { GraphQLContext } from '../../graphql/context';
 import { type ExecutionResult, GraphQLError } from '../../graphql/graphql-js';
-import type { Principal } from '../../lib/principal';
+import { type Principal, principalLogFields } from '../../lib/principal';
 import { isAsyncIterable } from './fanout';
 import { envelop } from './graphql-http';
 import type { ServerContext } from './yoga';
@@ -150,10 +150,7 @@ export function attachGraphQLWs(
     const streams = Object.values(ctx.subscriptions);
     deps.logger.warn(
       {
-        accountId: principal?.accountId,
-        environment: principal?.environment,
-        apiKeyId: principal?.apiKeyId,
-        userId: principal?.userId,
+        ...principalLogFields(principal),
         bufferedBytes,
         limit: deps.config.wsMaxBufferedBytes,
         subscriptions: streams.length,
